@@ -1,0 +1,168 @@
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mokesta.customers.models import Contract
+
+MONEY = {"max_digits": 13, "decimal_places": 2}
+
+
+class Tariff(models.Model):
+    """A price [kaina] for one service and contract category, valid for a span of days."""
+
+    class Service(models.TextChoices):
+        WATER = "water", _("water supply")
+        WASTEWATER = "wastewater", _("wastewater")
+        FEE = "fee", _("monthly meter/service fee")
+
+    UNITS = {Service.WATER: "m³", Service.WASTEWATER: "m³", Service.FEE: _("month")}
+
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Contract.Category.choices)
+    price = models.DecimalField(_("price without VAT"), max_digits=10, decimal_places=4)
+    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, default="21")
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tariff")
+        verbose_name_plural = _("tariffs")
+        ordering = ["service", "category", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "category", "valid_from"], name="tariff_one_start_per_service"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="tariff_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} / {self.get_category_display()} {self.price}"
+
+
+class BillingPeriod(models.Model):
+    """A billing month: open for declarations until closed by staff."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    month = models.DateField(_("month"), unique=True, help_text=_("First day of the month."))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("billing period")
+        verbose_name_plural = _("billing periods")
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="period_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+
+class InvoiceSequence(models.Model):
+    """The last number used in a series; locked with select_for_update so numbers stay gapless."""
+
+    series = models.CharField(max_length=10, unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.last_number}"
+
+
+class Invoice(models.Model):
+    """A payment notice [sąskaita / mokėjimo pranešimas]. Never changed once issued."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("invoice")
+        CREDIT_NOTE = "credit_note", _("credit note")
+
+    series = models.CharField(_("series"), max_length=10)
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
+    corrects = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects invoice"),
+    )
+    contract = models.ForeignKey(
+        Contract, models.PROTECT, related_name="invoices", verbose_name=_("contract")
+    )
+    period = models.ForeignKey(
+        BillingPeriod, models.PROTECT, related_name="invoices", verbose_name=_("period")
+    )
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    # Copied at issue: later changes to the customer never change an issued invoice.
+    customer_name = models.CharField(_("customer name"), max_length=200)
+    customer_address = models.CharField(_("customer address"), max_length=250)
+    payer_code = models.CharField(_("payer code"), max_length=20)
+    service_address = models.CharField(_("service address"), max_length=250, blank=True)
+    net = models.DecimalField(_("amount without VAT"), **MONEY)
+    vat = models.DecimalField(_("VAT"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    previous_balance = models.DecimalField(_("previous balance"), **MONEY, default=0)
+    interest = models.DecimalField(_("late payment interest"), **MONEY, default=0)
+    amount_due = models.DecimalField(_("amount due"), **MONEY)
+    payment_code = models.CharField(_("payment code"), max_length=30, unique=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-period__month", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "sequence"], name="invoice_series_sequence"),
+            # A period is billed once per contract; corrections are credit notes.
+            models.UniqueConstraint(
+                fields=["contract", "period"],
+                condition=Q(kind="invoice"),
+                name="invoice_one_per_contract_period",
+            ),
+        ]
+        indexes = [
+            # The self-service lists a contract's invoices newest first.
+            models.Index(fields=["contract", "-issue_date"], name="invoice_contract_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def month(self) -> dt.date:
+        return self.period.month
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="lines")
+    service = models.CharField(max_length=20, choices=Tariff.Service.choices, blank=True)
+    description = models.CharField(_("description"), max_length=250)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=20)
+    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=4)
+    net = models.DecimalField(_("amount without VAT"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    estimated = models.BooleanField(_("estimated"), default=False)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,89 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mokesta.customers.models import ServicePoint
+
+
+class Meter(models.Model):
+    """A water meter [skaitiklis] at a service point."""
+
+    class Kind(models.TextChoices):
+        APARTMENT = "apartment", _("apartment or house meter")
+        INLET = "inlet", _("building-inlet meter")
+
+    # Metrological verification interval, in years, by kind of meter.
+    VERIFICATION_YEARS = {Kind.APARTMENT: 6, Kind.INLET: 2}
+
+    service_point = models.ForeignKey(
+        ServicePoint, models.CASCADE, related_name="meters", verbose_name=_("service point")
+    )
+    serial_number = models.CharField(_("serial number"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APARTMENT)
+    garden = models.BooleanField(
+        _("garden watering"), default=False, help_text=_("Charged for water only, no wastewater.")
+    )
+    digits = models.PositiveSmallIntegerField(_("digits (whole m³)"), default=5)
+    installed_on = models.DateField(_("installed on"))
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    initial_reading = models.PositiveIntegerField(_("initial reading, m³"), default=0)
+    verified_on = models.DateField(_("last verified on"))
+
+    class Meta:
+        verbose_name = _("meter")
+        verbose_name_plural = _("meters")
+
+    def __str__(self) -> str:
+        return self.serial_number
+
+    @property
+    def verification_due(self) -> dt.date:
+        years = self.VERIFICATION_YEARS[self.Kind(self.kind)]
+        try:
+            return self.verified_on.replace(year=self.verified_on.year + years)
+        except ValueError:  # 29 February
+            return self.verified_on.replace(year=self.verified_on.year + years, day=28)
+
+    @property
+    def max_value(self) -> int:
+        return 10**self.digits - 1
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.installed_on <= day and (self.removed_on is None or self.removed_on >= day)
+
+
+class Reading(models.Model):
+    """A meter reading [rodmenys] for a month, in whole m³."""
+
+    class Source(models.TextChoices):
+        CUSTOMER = "customer", _("declared by customer")
+        STAFF = "staff", _("entered by staff")
+        REPLACEMENT = "replacement", _("meter replacement act")
+        ESTIMATE = "estimate", _("estimate")
+
+    meter = models.ForeignKey(Meter, models.CASCADE, related_name="readings")
+    period = models.DateField(_("month"), help_text=_("First day of the month."))
+    value = models.IntegerField(_("reading, m³"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+        ordering = ["meter", "period"]
+        constraints = [
+            # One reading per meter and month: a later declaration replaces the earlier one.
+            models.UniqueConstraint(fields=["meter", "period"], name="reading_one_per_meter_month"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="reading_not_negative"),
+            models.CheckConstraint(condition=Q(period__day=1), name="reading_period_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meter} {self.period:%Y-%m}: {self.value}"
