@@ -32,7 +32,7 @@ def main() -> None:
     text, missing = fill(po_path.read_text(encoding="utf-8"), translations)
     po_path.write_text(text, encoding="utf-8")
     for msgid in missing:
-        print("not found:", msgid)
+        print("not found, or already translated:", msgid)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,20 @@ class Tariff(models.Model):
     def __str__(self) -> str:
         return f"{self.get_service_display()} / {self.get_category_display()} {self.price}"
 
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+
+def tariffs_on(day: dt.date) -> dict[tuple[str, str], Tariff]:
+    """{(service, category): tariff} in force on `day` (the latest start wins), in one query."""
+    found: dict[tuple[str, str], Tariff] = {}
+    rows = Tariff.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
+    )
+    for tariff in rows.order_by("valid_from"):
+        found[(tariff.service, tariff.category)] = tariff
+    return found
+
 
 class BillingPeriod(models.Model):
     """A billing month: open for declarations until closed by staff."""
