@@ -165,6 +165,8 @@ ACCOUNT_ADAPTER = "mokesta.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "mokesta.accounts.forms.LoginForm",
     "signup": "mokesta.accounts.forms.SignupForm",
+    "reset_password_from_key": "mokesta.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "mokesta.accounts.forms.ChangePasswordForm",
 }
 ACCOUNT_SESSION_REMEMBER = False  # the guide's login box has no "remember me"
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password has been changed" and similar mails

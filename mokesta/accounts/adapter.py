@@ -5,10 +5,12 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from mokesta.accounts.models import User
 from mokesta.messaging.mail import queue_email, render_email
@@ -44,6 +46,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def respond_email_verification_sent(
+        self, request: HttpRequest, user: AbstractBaseUser | None
+    ) -> HttpResponseBase:
+        # The same page follows registration and a login with an unconfirmed address; after a
+        # login it must say why the user is not in (only someone with the password gets here).
+        match = request.resolver_match
+        if match is not None and match.url_name == "account_login":
+            messages.error(
+                request, gettext("You cannot log in yet: your e-mail address is not confirmed.")
+            )
+        return super().respond_email_verification_sent(request, user)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = self.request

@@ -22,6 +22,15 @@ name_validator = RegexValidator(
 )
 
 
+def label_new_password_fields(form: forms.Form, password_label: str) -> None:
+    """The guide's labels, and the policy in one line instead of each validator's help text."""
+    form.fields["password1"].label = password_label
+    form.fields["password1"].help_text = PasswordPolicyValidator().get_help_text()
+    form.fields["password2"].label = _("Repeat the password")
+    for name in ("password1", "password2"):
+        form.fields[name].widget.attrs.pop("placeholder", None)
+
+
 class LoginForm(allauth_forms.LoginForm):
     """„Prisijunkite prie savitarnos": the e-mail is the login name."""
 
@@ -80,12 +89,8 @@ class SignupForm(allauth_forms.SignupForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("E-mail address")
-        self.fields["password1"].label = _("Password")
-        self.fields["password2"].label = _("Repeat the password")
-        for name in ("email", "password1", "password2"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
-        # One short line instead of every validator's help text.
-        self.fields["password1"].help_text = PasswordPolicyValidator().get_help_text()
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        label_new_password_fields(self, _("Password"))
 
     def clean(self) -> dict:
         super().clean()
@@ -112,3 +117,16 @@ class SignupForm(allauth_forms.SignupForm):
             # work here so the response time does not tell that the address is registered.
             make_password(self.cleaned_data["password1"])
         return super().try_save(request)
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        label_new_password_fields(self, _("New password"))
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].widget.attrs.pop("placeholder", None)
+        label_new_password_fields(self, _("New password"))
