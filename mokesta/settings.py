@@ -165,6 +165,7 @@ ACCOUNT_ADAPTER = "mokesta.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "mokesta.accounts.forms.LoginForm",
     "signup": "mokesta.accounts.forms.SignupForm",
+    "reset_password": "mokesta.accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "mokesta.accounts.forms.ResetPasswordKeyForm",
     "change_password": "mokesta.accounts.forms.ChangePasswordForm",
 }

@@ -130,3 +130,10 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["oldpassword"].widget.attrs.pop("placeholder", None)
         label_new_password_fields(self, _("New password"))
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
