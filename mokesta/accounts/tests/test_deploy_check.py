@@ -11,7 +11,10 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def run_check(**environment: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SITE_URL"}}
+    # A clean production environment: the browser fixture's DJANGO_ALLOW_ASYNC_UNSAFE and any
+    # development DEBUG/SITE_URL of this shell must not leak in.
+    leaks = {"DEBUG", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in leaks}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -124,3 +124,11 @@ def test_the_admin_login_is_rate_limited(client, staff: User) -> None:  # noqa: 
         log_in(client, "clerk@example.lt", "Neteisingas1", query="?next=/admin/")
     log_in(client, "clerk@example.lt", query="?next=/admin/")
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_home_page_explains_who_may_register(client) -> None:  # noqa: ANN001
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "turintys bent vieną galiojančią sutartį" in html
+    assert f'<a href="{reverse("account_signup")}">Registruotis</a>' in html
+    assert f'href="{URL}"' in html
