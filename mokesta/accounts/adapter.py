@@ -34,8 +34,7 @@ class AccountAdapter(DefaultAccountAdapter):
     ) -> AbstractBaseUser:
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data
-        if "accept_rules" in data:  # the registration form
-            assert isinstance(user, User)  # noqa: S101 - AUTH_USER_MODEL
+        if isinstance(user, User) and "accept_rules" in data:  # the registration form
             user.phone = data.get("phone") or ""
             user.invoices_by_email = bool(data.get("invoices_by_email"))
             user.sms_opt_in = bool(data.get("sms_opt_in"))

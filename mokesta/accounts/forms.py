@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.validators import RegexValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from phonenumber_field.formfields import PhoneNumberField
 
 from mokesta.accounts.models import User
@@ -22,7 +23,7 @@ name_validator = RegexValidator(
 )
 
 
-def label_new_password_fields(form: forms.Form, password_label: str) -> None:
+def label_new_password_fields(form: forms.Form, password_label: StrOrPromise) -> None:
     """The guide's labels, and the policy in one line instead of each validator's help text."""
     form.fields["password1"].label = password_label
     form.fields["password1"].help_text = PasswordPolicyValidator().get_help_text()

@@ -56,11 +56,10 @@ def queue_email(message: EmailMultiAlternatives) -> None:
     """Send `message` by a task after the current transaction commits (at once outside one):
     a rolled-back registration sends nothing, and a slow mail server never holds a transaction."""
     html = next((body for body, mime in message.alternatives if mime == "text/html"), "")
-    kwargs = {
-        "subject": str(message.subject),
-        "text": str(message.body),
-        "html": str(html),
-        "from_email": str(message.from_email),
-        "to": [str(address) for address in message.to],
-    }
-    transaction.on_commit(lambda: send_email.enqueue(**kwargs))
+    subject, text, from_email = str(message.subject), str(message.body), str(message.from_email)
+    to = [str(address) for address in message.to]
+    transaction.on_commit(
+        lambda: send_email.enqueue(
+            subject=subject, text=text, html=str(html), from_email=from_email, to=to
+        )
+    )

@@ -36,7 +36,7 @@ class SmtpSink:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"

@@ -9,16 +9,16 @@ from allauth.account.models import EmailAddress
 from mokesta.accounts.models import User
 
 
-def link_in(message, path: str) -> str:  # noqa: ANN001
+def link_in(message, path: str) -> str:
     text = message.get_body(preferencelist=("plain",)).get_content()
     return re.search(rf"https?://\S+{re.escape(path)}\S+/", text).group(0)
 
 
 @pytest.mark.browser
 def test_register_confirm_login_logout_reset_and_login_again(
-    page,  # noqa: ANN001
-    live_server,  # noqa: ANN001
-    smtp_sink,  # noqa: ANN001
+    page,
+    live_server,
+    smtp_sink,
 ) -> None:
     base = live_server.url
 

@@ -17,7 +17,7 @@ PASSWORD = "Žalias123"
 
 
 @pytest.fixture
-def confirm_path(client, committed, db: None) -> str:  # noqa: ANN001
+def confirm_path(client, committed, db: None) -> str:
     """Registers ona@example.lt and returns the path of the link in her e-mail."""
     with committed():
         client.post(
@@ -40,7 +40,7 @@ def verified() -> bool:
     return EmailAddress.objects.get(email="ona@example.lt").verified
 
 
-def test_opening_the_link_shows_a_button_and_confirms_nothing(client, confirm_path: str) -> None:  # noqa: ANN001
+def test_opening_the_link_shows_a_button_and_confirms_nothing(client, confirm_path: str) -> None:
     html = client.get(confirm_path).content.decode()
     assert "Paspauskite mygtuką ir patvirtinkite, kad ona@example.lt" in html
     assert ">Patvirtinti</button>" in html
@@ -48,19 +48,19 @@ def test_opening_the_link_shows_a_button_and_confirms_nothing(client, confirm_pa
     assert not verified()
 
 
-def test_pressing_the_button_confirms_and_leads_to_the_login(client, confirm_path: str) -> None:  # noqa: ANN001
+def test_pressing_the_button_confirms_and_leads_to_the_login(client, confirm_path: str) -> None:
     response = client.post(confirm_path)
     assert response["Location"] == reverse("account_login")
     assert verified()
 
 
-def test_the_link_still_works_just_before_one_day(client, confirm_path: str) -> None:  # noqa: ANN001
+def test_the_link_still_works_just_before_one_day(client, confirm_path: str) -> None:
     with time_machine.travel(timezone.localtime() + timedelta(hours=23, minutes=59)):
         client.post(confirm_path)
     assert verified()
 
 
-def test_the_link_expires_after_one_day(client, confirm_path: str) -> None:  # noqa: ANN001
+def test_the_link_expires_after_one_day(client, confirm_path: str) -> None:
     with time_machine.travel(timezone.localtime() + timedelta(days=1, minutes=1)):
         page = client.get(confirm_path).content.decode()
         client.post(confirm_path)
@@ -68,15 +68,15 @@ def test_the_link_expires_after_one_day(client, confirm_path: str) -> None:  # n
     assert not verified()
 
 
-def test_a_tampered_link_confirms_nothing(client, confirm_path: str) -> None:  # noqa: ANN001
+def test_a_tampered_link_confirms_nothing(client, confirm_path: str) -> None:
     client.post(confirm_path.replace("confirm-email/", "confirm-email/x"))
     assert not verified()
 
 
 def test_login_before_confirming_is_refused_and_sends_a_new_link(
-    client,  # noqa: ANN001
+    client,
     confirm_path: str,
-    committed,  # noqa: ANN001
+    committed,
 ) -> None:
     with time_machine.travel(timezone.localtime() + timedelta(minutes=5)), committed():
         response = client.post(
@@ -91,8 +91,10 @@ def test_login_before_confirming_is_refused_and_sends_a_new_link(
     assert "/paskyra/confirm-email/" in message.body
 
 
-def test_after_confirming_the_user_can_log_in(client, confirm_path: str) -> None:  # noqa: ANN001
+def test_after_confirming_the_user_can_log_in(client, confirm_path: str) -> None:
     client.post(confirm_path)
-    response = client.post(reverse("account_login"), {"login": "ona@example.lt", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "ona@example.lt", "password": PASSWORD}
+    )
     assert response["Location"] == reverse("portal:dashboard")
     assert client.session["_auth_user_id"] == str(User.objects.get().pk)

@@ -11,7 +11,7 @@ from mokesta.accounts.models import User
 from mokesta.messaging.mail import queue_email, render_email
 
 
-def confirmation(language: str = "lt"):  # noqa: ANN201
+def confirmation(language: str = "lt"):
     return render_email(
         "account/email/email_confirmation",
         {"activate_url": "https://savitarna.example.lt/x/", "site_url": "https://example.lt"},
@@ -34,7 +34,7 @@ def test_it_renders_subject_text_and_html_in_the_given_language() -> None:
 
 
 @pytest.mark.django_db
-def test_it_sends_only_after_the_transaction_commits(committed) -> None:  # noqa: ANN001
+def test_it_sends_only_after_the_transaction_commits(committed) -> None:
     with committed():
         queue_email(confirmation())
         assert mail.outbox == []
@@ -44,18 +44,17 @@ def test_it_sends_only_after_the_transaction_commits(committed) -> None:  # noqa
 
 
 @pytest.mark.django_db
-def test_it_sends_nothing_when_the_transaction_rolls_back(committed) -> None:  # noqa: ANN001
-    with committed():
-        with pytest.raises(RuntimeError), transaction.atomic():
-            queue_email(confirmation())
-            raise RuntimeError("the change that caused the e-mail failed")
+def test_it_sends_nothing_when_the_transaction_rolls_back(committed) -> None:
+    with committed(), pytest.raises(RuntimeError), transaction.atomic():
+        queue_email(confirmation())
+        raise RuntimeError("the change that caused the e-mail failed")
     assert mail.outbox == []
 
 
 def test_a_user_gets_account_mail_in_their_own_language(
-    client,  # noqa: ANN001
+    client,
     alice: User,
-    committed,  # noqa: ANN001
+    committed,
 ) -> None:
     alice.language = "en"
     alice.save()
@@ -66,7 +65,7 @@ def test_a_user_gets_account_mail_in_their_own_language(
     assert "valid for one hour" in message.body
 
 
-def test_the_language_of_the_page_is_stored_at_registration(client, db: None) -> None:  # noqa: ANN001
+def test_the_language_of_the_page_is_stored_at_registration(client, db: None) -> None:
     client.post(reverse("set_language"), {"language": "en"})
     client.post(
         reverse("account_signup"),

@@ -18,12 +18,12 @@ URL = reverse("account_reset_password")
 NEW = "Naujas2026ė"
 
 
-def page(response) -> str:  # noqa: ANN001
+def page(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
 @pytest.fixture
-def reset_path(client, alice: User, committed) -> str:  # noqa: ANN001
+def reset_path(client, alice: User, committed) -> str:
     """Asks for a new password for alice and returns the path of the link in her e-mail."""
     with committed():
         client.post(URL, {"email": "alice@example.lt"})
@@ -32,7 +32,7 @@ def reset_path(client, alice: User, committed) -> str:  # noqa: ANN001
     return re.search(r"http://testserver(/paskyra/password/reset/key/\S+/)", message.body).group(1)
 
 
-def set_password(client, path: str, password: str = NEW, password2: str | None = None):  # noqa: ANN001, ANN201
+def set_password(client, path: str, password: str = NEW, password2: str | None = None):
     form_page = client.get(path, follow=True)  # the key moves from the URL into the session
     return client.post(
         form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
@@ -40,14 +40,16 @@ def set_password(client, path: str, password: str = NEW, password2: str | None =
     )
 
 
-def test_known_and_unknown_addresses_get_the_same_answer(client, alice: User, committed) -> None:  # noqa: ANN001
+def test_known_and_unknown_addresses_get_the_same_answer(client, alice: User, committed) -> None:
     with committed():
         known = client.post(URL, {"email": "ALICE@example.lt"}, follow=True)
     with committed():
         unknown = client.post(URL, {"email": "nobody@example.lt"}, follow=True)
-    assert known.redirect_chain == unknown.redirect_chain == [
-        (reverse("account_reset_password_done"), 302)
-    ]
+    assert (
+        known.redirect_chain
+        == unknown.redirect_chain
+        == [(reverse("account_reset_password_done"), 302)]
+    )
     assert page(known) == page(unknown)
     assert "Patikrinkite el. paštą" in page(known)
     to_alice, to_nobody = mail.outbox
@@ -60,12 +62,14 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, alice: User, co
     assert "paskyra neregistruota" in to_nobody.body
 
 
-def test_it_rejects_an_invalid_email(client, db: None) -> None:  # noqa: ANN001
+def test_it_rejects_an_invalid_email(client, db: None) -> None:
     response = client.post(URL, {"email": "alice@"})
     assert list(response.context["form"].errors) == ["email"]
 
 
-def test_a_new_password_replaces_the_old_one(client, alice: User, reset_path: str, committed) -> None:  # noqa: ANN001
+def test_a_new_password_replaces_the_old_one(
+    client, alice: User, reset_path: str, committed
+) -> None:
     with committed():
         response = set_password(client, reset_path)
     assert response["Location"] == reverse("account_reset_password_from_key_done")
@@ -83,7 +87,7 @@ def test_a_new_password_replaces_the_old_one(client, alice: User, reset_path: st
     assert "Visos kitos sesijos atjungtos." in changed.body
 
 
-def test_the_reset_logs_out_other_sessions(client, alice: User, committed) -> None:  # noqa: ANN001
+def test_the_reset_logs_out_other_sessions(client, alice: User, committed) -> None:
     other = Client()
     other.post(reverse("account_login"), {"login": "alice@example.lt", "password": PASSWORD})
     assert other.get(reverse("portal:dashboard")).status_code == 200
@@ -95,7 +99,7 @@ def test_the_reset_logs_out_other_sessions(client, alice: User, committed) -> No
     assert other.get(reverse("portal:dashboard")).status_code == 302
 
 
-def test_the_link_works_once(client, alice: User, reset_path: str) -> None:  # noqa: ANN001
+def test_the_link_works_once(client, alice: User, reset_path: str) -> None:
     set_password(client, reset_path)
     response = Client().get(reset_path, follow=True)
     assert "Ši nuoroda nebegalioja arba jau buvo panaudota." in response.content.decode()
@@ -104,14 +108,14 @@ def test_the_link_works_once(client, alice: User, reset_path: str) -> None:  # n
     assert alice.check_password(NEW)
 
 
-def test_the_link_works_within_the_hour(client, alice: User, reset_path: str) -> None:  # noqa: ANN001
+def test_the_link_works_within_the_hour(client, alice: User, reset_path: str) -> None:
     with time_machine.travel(timezone.localtime() + timedelta(minutes=59)):
         set_password(client, reset_path)
     alice.refresh_from_db()
     assert alice.check_password(NEW)
 
 
-def test_the_link_expires_after_one_hour(client, alice: User, reset_path: str) -> None:  # noqa: ANN001
+def test_the_link_expires_after_one_hour(client, alice: User, reset_path: str) -> None:
     with time_machine.travel(timezone.localtime() + timedelta(hours=1, minutes=1)):
         response = client.get(reset_path, follow=True)
         set_password(client, reset_path)
@@ -129,7 +133,7 @@ def test_the_link_expires_after_one_hour(client, alice: User, reset_path: str) -
     ],
 )
 def test_the_new_password_must_follow_the_policy(
-    client,  # noqa: ANN001
+    client,
     alice: User,
     reset_path: str,
     password: str,
@@ -141,14 +145,14 @@ def test_the_new_password_must_follow_the_policy(
     assert alice.check_password(PASSWORD)
 
 
-def test_the_two_new_passwords_must_match(client, alice: User, reset_path: str) -> None:  # noqa: ANN001
+def test_the_two_new_passwords_must_match(client, alice: User, reset_path: str) -> None:
     response = set_password(client, reset_path, NEW, NEW + "x")
     assert "password2" in response.context["form"].errors
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
 
 
-def test_requests_are_rate_limited_per_address(client, alice: User) -> None:  # noqa: ANN001
+def test_requests_are_rate_limited_per_address(client, alice: User) -> None:
     for _ in range(5):
         client.post(URL, {"email": "alice@example.lt"})
     response = client.post(URL, {"email": "alice@example.lt"})

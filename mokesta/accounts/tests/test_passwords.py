@@ -19,7 +19,7 @@ def codes(password: str, user: User | None = None) -> set[str]:
     return set()
 
 
-def signup(client, password: str, password2: str | None = None, **extra: str):  # noqa: ANN001
+def signup(client, password: str, password2: str | None = None, **extra: str):
     data = {
         "first_name": "Ona",
         "last_name": "Petraitytė",
@@ -32,7 +32,7 @@ def signup(client, password: str, password2: str | None = None, **extra: str):  
     return client.post(reverse("account_signup"), data)
 
 
-def password_errors(response) -> dict[str, list[str]]:  # noqa: ANN001
+def password_errors(response) -> dict[str, list[str]]:
     form = response.context["form"]
     return {
         field: [e.code for e in errors.as_data()]  # type: ignore[attr-defined]
@@ -84,7 +84,7 @@ def test_it_rejects_a_common_password() -> None:
 
 
 @pytest.mark.django_db
-def test_registration_shows_each_unmet_rule_in_lithuanian_next_to_the_password(client) -> None:  # noqa: ANN001
+def test_registration_shows_each_unmet_rule_in_lithuanian_next_to_the_password(client) -> None:
     response = signup(client, "abc")
     html = response.content.decode()
     assert "Slaptažodį turi sudaryti ne mažiau kaip 8 simboliai." in html
@@ -96,52 +96,56 @@ def test_registration_shows_each_unmet_rule_in_lithuanian_next_to_the_password(c
 
 
 @pytest.mark.django_db
-def test_registration_refuses_seventeen_characters_rather_than_cutting(client) -> None:  # noqa: ANN001
+def test_registration_refuses_seventeen_characters_rather_than_cutting(client) -> None:
     response = signup(client, "Abcdefgh123456789")
     assert "Slaptažodį gali sudaryti ne daugiau kaip 16 simbolių." in response.content.decode()
-    assert 'maxlength' not in str(response.context["form"]["password1"])  # the browser cuts none
+    assert "maxlength" not in str(response.context["form"]["password1"])  # the browser cuts none
     assert not User.objects.exists()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("password", ["Abcdef1g", "Abcdefgh12345678", "Žalias123", "ŽALIASė1"])
-def test_registration_accepts_passwords_within_the_policy(client, password: str) -> None:  # noqa: ANN001
+def test_registration_accepts_passwords_within_the_policy(client, password: str) -> None:
     response = signup(client, password)
     assert response.status_code == 302
     assert User.objects.get(email="ona@example.lt").check_password(password)
 
 
 @pytest.mark.django_db
-def test_registration_rejects_passwords_that_do_not_match(client) -> None:  # noqa: ANN001
+def test_registration_rejects_passwords_that_do_not_match(client) -> None:
     response = signup(client, "Abcdef1g", "Abcdef1h")
     assert "password2" in response.context["form"].errors
     assert not User.objects.exists()
 
 
 @pytest.mark.django_db
-def test_registration_rejects_a_common_password(client) -> None:  # noqa: ANN001
+def test_registration_rejects_a_common_password(client) -> None:
     response = signup(client, "Password1")
     assert password_errors(response) == {"password1": ["password_too_common"]}
 
 
 @pytest.mark.django_db
-def test_registration_rejects_a_password_like_the_last_name(client) -> None:  # noqa: ANN001
+def test_registration_rejects_a_password_like_the_last_name(client) -> None:
     response = signup(client, "Petraitytė1")
     assert password_errors(response) == {"password1": ["password_too_similar"]}
     assert not User.objects.exists()
 
 
 @pytest.mark.django_db
-def test_registration_rejects_a_password_like_the_email(client) -> None:  # noqa: ANN001
+def test_registration_rejects_a_password_like_the_email(client) -> None:
     response = signup(client, "Onutė12345", email="onute12345@example.lt")
     assert password_errors(response) == {"password1": ["password_too_similar"]}
 
 
-def test_password_change_applies_the_same_policy(client, alice: User) -> None:  # noqa: ANN001
+def test_password_change_applies_the_same_policy(client, alice: User) -> None:
     client.force_login(alice)
     response = client.post(
         reverse("account_change_password"),
-        {"oldpassword": PASSWORD, "password1": "Abcdefgh123456789", "password2": "Abcdefgh123456789"},
+        {
+            "oldpassword": PASSWORD,
+            "password1": "Abcdefgh123456789",
+            "password2": "Abcdefgh123456789",
+        },
     )
     assert "Slaptažodį gali sudaryti ne daugiau kaip 16 simbolių." in response.content.decode()
     alice.refresh_from_db()

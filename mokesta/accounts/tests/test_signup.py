@@ -32,12 +32,12 @@ def form_data(**changes: str | None) -> dict[str, str]:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def errors(response) -> dict[str, list[str]]:  # noqa: ANN001
+def errors(response) -> dict[str, list[str]]:
     return {field: list(messages) for field, messages in response.context["form"].errors.items()}
 
 
 @pytest.mark.django_db
-def test_it_shows_the_guides_form_with_a_label_for_every_input(client) -> None:  # noqa: ANN001
+def test_it_shows_the_guides_form_with_a_label_for_every_input(client) -> None:
     html = client.get(URL).content.decode()
     for text in [
         "Naujo vartotojo registracija",
@@ -63,7 +63,7 @@ def test_it_shows_the_guides_form_with_a_label_for_every_input(client) -> None: 
 
 
 @pytest.mark.django_db
-def test_the_rules_page_has_the_site_rules(client) -> None:  # noqa: ANN001
+def test_the_rules_page_has_the_site_rules(client) -> None:
     html = client.get(reverse("portal:rules")).content.decode()
     assert "Naudojimasis savitarna" in html
     assert "Asmens duomenys" in html
@@ -74,7 +74,7 @@ def test_the_rules_page_has_the_site_rules(client) -> None:  # noqa: ANN001
 @pytest.mark.parametrize(
     "field", ["first_name", "last_name", "email", "password1", "password2", "accept_rules"]
 )
-def test_it_rejects_a_missing_mandatory_field(client, field: str) -> None:  # noqa: ANN001
+def test_it_rejects_a_missing_mandatory_field(client, field: str) -> None:
     response = client.post(URL, form_data(**{field: None}))
     assert response.status_code == 200
     assert list(errors(response)) == [field]
@@ -88,14 +88,14 @@ def test_it_rejects_a_missing_mandatory_field(client, field: str) -> None:  # no
 
 
 @pytest.mark.django_db
-def test_it_rejects_an_invalid_email(client) -> None:  # noqa: ANN001
+def test_it_rejects_an_invalid_email(client) -> None:
     response = client.post(URL, form_data(email="ona@"))
     assert list(errors(response)) == ["email"]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("phone", ["12345", "+370 612", "telefonas", "+1 555 0100 1234 5678"])
-def test_it_rejects_an_invalid_phone(client, phone: str) -> None:  # noqa: ANN001
+def test_it_rejects_an_invalid_phone(client, phone: str) -> None:
     response = client.post(URL, form_data(phone=phone))
     assert errors(response) == {
         "phone": ["Įveskite teisingą telefono numerį, pvz., +370 612 34567 arba 8 612 34567."]
@@ -105,13 +105,13 @@ def test_it_rejects_an_invalid_phone(client, phone: str) -> None:  # noqa: ANN00
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("phone", ["8 612 34567", "+370 612 34567", "861234567", "(8-612) 34567"])
-def test_it_stores_the_phone_in_e164(client, phone: str) -> None:  # noqa: ANN001
+def test_it_stores_the_phone_in_e164(client, phone: str) -> None:
     client.post(URL, form_data(phone=phone))
     assert str(User.objects.get().phone) == "+37061234567"
 
 
 @pytest.mark.django_db
-def test_it_rejects_sms_without_a_phone(client) -> None:  # noqa: ANN001
+def test_it_rejects_sms_without_a_phone(client) -> None:
     response = client.post(URL, form_data(sms_opt_in="on"))
     assert errors(response) == {"phone": ["Norėdami gauti SMS žinutes, įveskite telefono numerį."]}
     assert not User.objects.exists()
@@ -119,26 +119,26 @@ def test_it_rejects_sms_without_a_phone(client) -> None:  # noqa: ANN001
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["R2D2", "Ona!", "<b>Ona</b>", "-Ona", "Ona  Marija", " "])
-def test_it_rejects_a_name_that_is_not_letters(client, name: str) -> None:  # noqa: ANN001
+def test_it_rejects_a_name_that_is_not_letters(client, name: str) -> None:
     response = client.post(URL, form_data(first_name=name, last_name=name))
     assert set(errors(response)) == {"first_name", "last_name"}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["Žydrūnė", "Anna-Marija", "O'Brien", "Jonas Petras", "Ąžuolas"])
-def test_it_accepts_lithuanian_and_compound_names(client, name: str) -> None:  # noqa: ANN001
+def test_it_accepts_lithuanian_and_compound_names(client, name: str) -> None:
     client.post(URL, form_data(first_name=name))
     assert User.objects.get().first_name == name
 
 
 @pytest.mark.django_db
-def test_it_rejects_names_longer_than_the_maximum(client) -> None:  # noqa: ANN001
+def test_it_rejects_names_longer_than_the_maximum(client) -> None:
     response = client.post(URL, form_data(first_name="A" * 61, last_name="B" * 81))
     assert set(errors(response)) == {"first_name", "last_name"}
 
 
 @pytest.mark.django_db
-def test_it_stores_the_choices_and_when_the_rules_were_accepted(client) -> None:  # noqa: ANN001
+def test_it_stores_the_choices_and_when_the_rules_were_accepted(client) -> None:
     moment = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     with time_machine.travel(moment, tick=False):
         response = client.post(
@@ -154,20 +154,20 @@ def test_it_stores_the_choices_and_when_the_rules_were_accepted(client) -> None:
 
 
 @pytest.mark.django_db
-def test_it_stores_declined_opt_ins(client) -> None:  # noqa: ANN001
+def test_it_stores_declined_opt_ins(client) -> None:
     client.post(URL, form_data())
     user = User.objects.get()
     assert not user.invoices_by_email and not user.sms_opt_in
 
 
 @pytest.mark.django_db
-def test_it_stores_the_email_in_lower_case(client) -> None:  # noqa: ANN001
+def test_it_stores_the_email_in_lower_case(client) -> None:
     client.post(URL, form_data(email="Ona.Petraitytė@Example.LT".replace("ė", "e")))
     assert User.objects.get().email == "ona.petraityte@example.lt"
 
 
 @pytest.mark.django_db
-def test_it_sends_a_lithuanian_confirmation_email_after_commit(client, committed) -> None:  # noqa: ANN001
+def test_it_sends_a_lithuanian_confirmation_email_after_commit(client, committed) -> None:
     with committed():
         response = client.post(URL, form_data())
         assert mail.outbox == []  # nothing before the registration is committed
@@ -183,16 +183,18 @@ def test_it_sends_a_lithuanian_confirmation_email_after_commit(client, committed
 
 @pytest.mark.django_db
 def test_a_registered_email_gets_the_same_page_and_the_owner_gets_a_mail(
-    client,  # noqa: ANN001
+    client,
     alice: User,
-    committed,  # noqa: ANN001
+    committed,
 ) -> None:
     with committed():
         new = client.post(URL, form_data(email="ona@example.lt"), follow=True)
     with committed():
         taken = client.post(URL, form_data(email="ALICE@example.lt"), follow=True)
     assert taken.redirect_chain == new.redirect_chain
-    assert _page(new).replace("ona@example.lt", "X") == _page(taken).replace("alice@example.lt", "X")
+    assert _page(new).replace("ona@example.lt", "X") == _page(taken).replace(
+        "alice@example.lt", "X"
+    )
     assert User.objects.filter(email__iexact="alice@example.lt").count() == 1
     to_alice = [m for m in mail.outbox if m.to == ["alice@example.lt"]]
     assert len(to_alice) == 1
@@ -202,15 +204,16 @@ def test_a_registered_email_gets_the_same_page_and_the_owner_gets_a_mail(
     assert alice.first_name == "Alė"  # the attempt changed nothing
 
 
-def _page(response) -> str:  # noqa: ANN001
+def _page(response) -> str:
     """The page without its CSRF tokens, which differ on every response."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
 
 @pytest.mark.django_db
-def test_a_registered_email_takes_as_long_as_a_new_one(client, alice: User) -> None:  # noqa: ANN001
+def test_a_registered_email_takes_as_long_as_a_new_one(client, alice: User) -> None:
     """Password hashing dominates a registration (≈0.3 s with Argon2); without the dummy hash
     a taken address answered in ≈0.02 s. Medians of several runs, a generous bound."""
+
     def seconds(email: str) -> float:
         cache.clear()  # the signup rate limit would answer early
         start = time.perf_counter()
