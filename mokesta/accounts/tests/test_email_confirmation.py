@@ -98,3 +98,17 @@ def test_after_confirming_the_user_can_log_in(client, confirm_path: str) -> None
     )
     assert response["Location"] == reverse("portal:dashboard")
     assert client.session["_auth_user_id"] == str(User.objects.get().pk)
+
+
+def test_new_links_are_sent_at_most_once_in_three_minutes(
+    client, confirm_path: str, committed
+) -> None:
+    login = {"login": "ona@example.lt", "password": PASSWORD}
+    with time_machine.travel(timezone.localtime() + timedelta(minutes=4)):
+        for _ in range(3):
+            with committed():
+                client.post(reverse("account_login"), login)
+    assert len(mail.outbox) == 1
+    with time_machine.travel(timezone.localtime() + timedelta(minutes=8)), committed():
+        client.post(reverse("account_login"), login)
+    assert len(mail.outbox) == 2
