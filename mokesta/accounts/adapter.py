@@ -60,7 +60,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = self.request
-        ctx = {"email": email, "site_url": settings.SITE_URL}
+        ctx: dict[str, Any] = {"email": email}
         if request is not None:
             ctx["request"] = request
         ctx.update(context)

@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from mokesta.portal.models import Utility
+
 
 def render_email(
     template_prefix: str,
@@ -26,6 +28,9 @@ def render_email(
     request: HttpRequest | None = None,
     from_email: str | None = None,
 ) -> EmailMultiAlternatives:
+    # Every mail is signed with the utility's name and address, also when a worker renders it
+    # without a request (and so without the context processors).
+    context = {"utility": Utility.current(), "site_url": settings.SITE_URL, **context}
     with translation.override(language):
         subject = render_to_string(f"{template_prefix}_subject.txt", context, request)
         text = render_to_string(f"{template_prefix}_message.txt", context, request).strip()

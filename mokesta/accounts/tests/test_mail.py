@@ -9,6 +9,7 @@ from django.utils import translation
 
 from mokesta.accounts.models import User
 from mokesta.messaging.mail import queue_email, render_email
+from mokesta.portal.models import Utility
 
 
 def confirmation(language: str = "lt"):
@@ -79,3 +80,12 @@ def test_the_language_of_the_page_is_stored_at_registration(client, db: None) ->
         },
     )
     assert User.objects.get().language == "en"
+
+
+@pytest.mark.django_db
+def test_it_signs_with_the_utility_also_without_a_request() -> None:
+    Utility.objects.create(name="VšĮ Velžio komunalinis ūkis", short_name="Velžio komunalinis ūkis")
+    message = confirmation()
+    assert message.subject.endswith("– Velžio komunalinis ūkis")
+    assert "VšĮ Velžio komunalinis ūkis, klientų savitarna" in message.body
+    assert "https://example.lt" in message.body

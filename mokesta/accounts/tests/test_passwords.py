@@ -3,7 +3,9 @@ a digit), the common-password and similarity checks, at registration and at pass
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from mokesta.accounts.models import User
@@ -150,3 +152,22 @@ def test_password_change_applies_the_same_policy(client, alice: User) -> None:
     assert "Slaptažodį gali sudaryti ne daugiau kaip 16 simbolių." in response.content.decode()
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
+
+
+def test_password_change_logs_out_other_sessions_and_mails_the_user(
+    client, alice: User, committed
+) -> None:
+    other = Client()
+    other.post(reverse("account_login"), {"login": "alice@example.lt", "password": PASSWORD})
+    client.post(reverse("account_login"), {"login": "alice@example.lt", "password": PASSWORD})
+    with committed():
+        client.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": "Naujas2026ė", "password2": "Naujas2026ė"},
+        )
+    alice.refresh_from_db()
+    assert alice.check_password("Naujas2026ė")
+    assert client.get(reverse("portal:dashboard")).status_code == 200  # this session stays
+    assert other.get(reverse("portal:dashboard")).status_code == 302
+    [message] = mail.outbox
+    assert message.subject.startswith("Jūsų slaptažodis pakeistas")

@@ -50,9 +50,13 @@ def test_it_shows_the_guides_form_with_a_label_for_every_input(client) -> None:
         'for="id_phone">Telefono numeris<',
         "* Pažymėti laukai privalomi",
         "Sąskaitų nustatymai",
-        'for="id_invoices_by_email">Gauti sąskaitas el. paštu<',
-        'for="id_sms_opt_in">Priimti SMS žinutes<',
-        'for="id_accept_rules">Susipažinau ir sutinku su <a href="/taisykles/"',
+        'for="id_invoices_by_email">',
+        " Gauti sąskaitas el. paštu</label>",
+        'for="id_sms_opt_in">',
+        " Priimti SMS žinutes</label>",
+        'for="id_accept_rules">',
+        ' Susipažinau ir sutinku su <a href="/taisykles/" target="_blank">'
+        "svetainės taisyklėmis</a> *",
         ">Registruotis</button>",
     ]:
         assert text in html
