@@ -161,6 +161,16 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+ACCOUNT_ADAPTER = "mokesta.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "mokesta.accounts.forms.LoginForm",
+    "signup": "mokesta.accounts.forms.SignupForm",
+    "reset_password": "mokesta.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "mokesta.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "mokesta.accounts.forms.ChangePasswordForm",
+}
+ACCOUNT_SESSION_REMEMBER = False  # the guide's login box has no "remember me"
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password has been changed" and similar mails
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip,5/h/ip",

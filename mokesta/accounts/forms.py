@@ -1,0 +1,140 @@
+"""The login and registration forms of the user guide, on top of django-allauth's."""
+
+from allauth.account import forms as allauth_forms
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
+from django.core.validators import RegexValidator
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+from phonenumber_field.formfields import PhoneNumberField
+
+from mokesta.accounts.models import User
+from mokesta.accounts.passwords import PasswordPolicyValidator
+
+# Letters of any alphabet (so Lithuanian ą, č, ę, ė, į, š, ų, ū, ž), joined by single spaces,
+# hyphens or apostrophes: "Ona", "Anna-Marija", "O'Brien", "Jonas Petras".
+_NAME = r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*"
+name_validator = RegexValidator(
+    rf"^{_NAME}\Z",
+    _("Use letters only; spaces, hyphens and apostrophes may join them."),
+    code="invalid_name",
+)
+
+
+def label_new_password_fields(form: forms.Form, password_label: StrOrPromise) -> None:
+    """The guide's labels, and the policy in one line instead of each validator's help text."""
+    form.fields["password1"].label = password_label
+    form.fields["password1"].help_text = PasswordPolicyValidator().get_help_text()
+    form.fields["password2"].label = _("Repeat the password")
+    for name in ("password1", "password2"):
+        form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """„Prisijunkite prie savitarnos": the e-mail is the login name."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Login name (e-mail)")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].label = _("Password")
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """„Naujo vartotojo registracija", field for field as in the user guide."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=User._meta.get_field("first_name").max_length,
+        validators=[name_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=User._meta.get_field("last_name").max_length,
+        validators=[name_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    phone = PhoneNumberField(
+        label=_("Phone number"),
+        required=False,
+        region="LT",
+        error_messages={
+            "invalid": _("Enter a valid phone number, e.g. +370 612 34567 or 8 612 34567.")
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    invoices_by_email = forms.BooleanField(label=_("Receive invoices by e-mail"), required=False)
+    sms_opt_in = forms.BooleanField(label=_("Accept SMS messages"), required=False)
+    accept_rules = forms.BooleanField(
+        label=_("I have read and agree to the site rules"),
+        error_messages={"required": _("You must agree to the site rules to register.")},
+    )
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "phone",
+        "invoices_by_email",
+        "sms_opt_in",
+        "accept_rules",
+    ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        label_new_password_fields(self, _("Password"))
+
+    def clean(self) -> dict:
+        super().clean()
+        data = self.cleaned_data
+        # allauth checks similarity against the e-mail only; the names count as well.
+        password = data.get("password1")
+        if password and "password1" not in self.errors:
+            dummy = User(
+                email=data.get("email") or "",
+                first_name=data.get("first_name") or "",
+                last_name=data.get("last_name") or "",
+            )
+            try:
+                password_validation.validate_password(password, dummy)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        if data.get("sms_opt_in") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Enter a phone number to receive SMS messages."))
+        return data
+
+    def try_save(self, request: HttpRequest) -> tuple[User | None, object]:
+        if self.account_already_exists:
+            # A new registration spends most of its time hashing the password; do the same
+            # work here so the response time does not tell that the address is registered.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        label_new_password_fields(self, _("New password"))
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].widget.attrs.pop("placeholder", None)
+        label_new_password_fields(self, _("New password"))
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
