@@ -233,8 +233,12 @@ if SMS_BACKEND not in {"console", "infobip"}:
 SMS_API_URL = env.str("SMS_API_URL", default="")  # e.g. https://xxxxx.api.infobip.com
 SMS_API_KEY = env.str("SMS_API_KEY", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="MOKESTA")
-if SMS_BACKEND == "infobip" and not (SMS_API_URL and SMS_API_KEY):
-    raise environ.ImproperlyConfigured("SMS_BACKEND=infobip needs SMS_API_URL and SMS_API_KEY")
+if SMS_BACKEND == "infobip" and not (
+    SMS_API_URL.startswith(("https://", "http://")) and SMS_API_KEY
+):
+    raise environ.ImproperlyConfigured(
+        "SMS_BACKEND=infobip needs an http(s) SMS_API_URL and SMS_API_KEY"
+    )
 # Day of the month from which users who have not declared their readings are reminded.
 READING_REMINDER_DAY = env.int("READING_REMINDER_DAY", default=25)
 if not 1 <= READING_REMINDER_DAY <= 28:

@@ -4,7 +4,6 @@ from django.db import transaction
 from mokesta.messaging.models import OutgoingMessage
 from mokesta.messaging.outbox import queue_invoice_delivery
 
-
 from .conftest import link, make_invoice
 
 pytestmark = pytest.mark.django_db
@@ -83,10 +82,13 @@ def test_a_rolled_back_invoice_leaves_no_message_and_enqueues_no_task(
 ) -> None:
     opt_in(alice, email=True)
     link(alice, contract)
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            queue_invoice_delivery(make_invoice(contract))
-            raise RuntimeError("the billing run failed after queueing")
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue_invoice_delivery(make_invoice(contract))
+        raise RuntimeError("the billing run failed after queueing")
     assert not OutgoingMessage.objects.exists()
     assert callbacks == []
 
