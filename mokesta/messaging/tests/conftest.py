@@ -83,6 +83,8 @@ class FakeInfobip:
     problems: list[str] = field(default_factory=list)
     # Statuses to answer with, one per request, before answering 200 again.
     fail_with: list[int] = field(default_factory=list)
+    # The status group of an accepted request: PENDING, or REJECTED for e.g. a wrong number.
+    group: str = "PENDING"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def check(self, method: str, path: str, headers: object, body: bytes) -> tuple[int, dict]:
@@ -135,11 +137,15 @@ class FakeInfobip:
                 {
                     "messageId": f"msg-{number}",
                     "status": {
-                        "groupId": 1,
-                        "groupName": "PENDING",
-                        "id": 26,
-                        "name": "PENDING_ACCEPTED",
-                        "description": "Message sent to next instance",
+                        "groupId": 1 if self.group == "PENDING" else 5,
+                        "groupName": self.group,
+                        "id": 26 if self.group == "PENDING" else 51,
+                        "name": f"{self.group}_ACCEPTED"
+                        if self.group == "PENDING"
+                        else "MISSING_TO",
+                        "description": "Message sent to next instance"
+                        if self.group == "PENDING"
+                        else "Missing destination",
                     },
                     "to": to,
                 }
