@@ -2,6 +2,7 @@
 by a task only after that transaction commits (a rolled-back invoice sends nothing)."""
 
 from django.db import transaction
+from django.db.models import Q
 
 from mokesta.accounts.models import User
 from mokesta.billing.models import Invoice
@@ -29,9 +30,8 @@ def queue(messages: list[OutgoingMessage]) -> list[int]:
     return ids
 
 
-def invoice_context(invoice: Invoice, user: User) -> dict[str, str]:
+def invoice_context(invoice: Invoice) -> dict[str, str]:
     return {
-        "first_name": user.first_name,
         "number": invoice.number,
         "kind": invoice.kind,
         "month": invoice.period.month.isoformat(),
@@ -47,23 +47,30 @@ def queue_invoice_delivery(invoice: Invoice) -> None:
     """Write the e-mail / SMS messages that deliver `invoice` to the users who opted in: the PDF
     by e-mail to users with "receive invoices by e-mail", a short SMS (amount, due date) to users
     who accept SMS and gave a phone number. Call it inside the transaction that issues it."""
-    users = User.objects.filter(
-        is_active=True, contract_accesses__contract_id=invoice.contract_id
-    ).order_by("pk")
+    # One query, and none more for the (many) contracts whose users chose neither.
+    users = (
+        User.objects.filter(is_active=True, contract_accesses__contract_id=invoice.contract_id)
+        .filter(Q(invoices_by_email=True) | (Q(sms_opt_in=True) & ~Q(phone="")))
+        .order_by("pk")
+    )
     messages = []
+    base: dict[str, str] | None = None
     for user in users:
-        context = invoice_context(invoice, user)
+        base = base or invoice_context(invoice)  # built once, and only when someone opted in
+        shared = {
+            "template": "invoice",
+            "invoice": invoice,
+            "user": user,
+            "language": user.language,
+            "context": {"first_name": user.first_name, **base},
+        }
         if user.invoices_by_email and user.email:
             messages.append(
                 OutgoingMessage(
                     channel=OutgoingMessage.Channel.EMAIL,
                     recipient=user.email,
-                    template="invoice",
-                    context=context,
-                    language=user.language,
                     dedup_key=f"invoice:{invoice.pk}:email:{user.pk}",
-                    invoice=invoice,
-                    user=user,
+                    **shared,
                 )
             )
         if user.sms_opt_in and user.phone:
@@ -71,12 +78,8 @@ def queue_invoice_delivery(invoice: Invoice) -> None:
                 OutgoingMessage(
                     channel=OutgoingMessage.Channel.SMS,
                     recipient=str(user.phone),
-                    template="invoice",
-                    context=context,
-                    language=user.language,
                     dedup_key=f"invoice:{invoice.pk}:sms:{user.pk}",
-                    invoice=invoice,
-                    user=user,
+                    **shared,
                 )
             )
     queue(messages)

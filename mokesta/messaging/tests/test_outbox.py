@@ -100,3 +100,12 @@ def test_the_message_keeps_the_recipients_language(alice, contract) -> None:
     link(alice, contract)
     queue_invoice_delivery(make_invoice(contract))
     assert OutgoingMessage.objects.get().language == "en"
+
+
+def test_an_invoice_nobody_opted_into_costs_the_billing_run_one_query(
+    alice, contract, django_assert_num_queries
+) -> None:
+    link(alice, contract)  # linked, but chose neither e-mail nor SMS
+    invoice = make_invoice(contract)
+    with django_assert_num_queries(1):
+        queue_invoice_delivery(invoice)
