@@ -57,29 +57,52 @@ def queue_invoice_delivery(invoice: Invoice) -> None:
     base: dict[str, str] | None = None
     for user in users:
         base = base or invoice_context(invoice)  # built once, and only when someone opted in
-        shared = {
-            "template": "invoice",
-            "invoice": invoice,
-            "user": user,
-            "language": user.language,
-            "context": {"first_name": user.first_name, **base},
-        }
-        if user.invoices_by_email and user.email:
-            messages.append(
-                OutgoingMessage(
-                    channel=OutgoingMessage.Channel.EMAIL,
-                    recipient=user.email,
-                    dedup_key=f"invoice:{invoice.pk}:email:{user.pk}",
-                    **shared,
-                )
-            )
-        if user.sms_opt_in and user.phone:
-            messages.append(
-                OutgoingMessage(
-                    channel=OutgoingMessage.Channel.SMS,
-                    recipient=str(user.phone),
-                    dedup_key=f"invoice:{invoice.pk}:sms:{user.pk}",
-                    **shared,
-                )
-            )
+        messages += messages_for(
+            user,
+            email=user.invoices_by_email,
+            key=f"invoice:{invoice.pk}",
+            template="invoice",
+            context={"first_name": user.first_name, **base},
+            invoice=invoice,
+        )
     queue(messages)
+
+
+def messages_for(
+    user: User,
+    *,
+    email: bool,
+    key: str,
+    template: str,
+    context: dict,
+    invoice: Invoice | None = None,
+) -> list[OutgoingMessage]:
+    """The e-mail to `user` (when `email`) and the SMS (when the user accepts SMS and gave a
+    phone number), in the user's language, with dedup keys `<key>:email|sms:<user id>`."""
+    common = {
+        "template": template,
+        "context": context,
+        "language": user.language,
+        "user": user,
+        "invoice": invoice,
+    }
+    messages = []
+    if email and user.email:
+        messages.append(
+            OutgoingMessage(
+                channel=OutgoingMessage.Channel.EMAIL,
+                recipient=user.email,
+                dedup_key=f"{key}:email:{user.pk}",
+                **common,
+            )
+        )
+    if user.sms_opt_in and user.phone:
+        messages.append(
+            OutgoingMessage(
+                channel=OutgoingMessage.Channel.SMS,
+                recipient=str(user.phone),
+                dedup_key=f"{key}:sms:{user.pk}",
+                **common,
+            )
+        )
+    return messages

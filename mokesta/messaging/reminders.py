@@ -8,8 +8,7 @@ from django.db.models import Q
 
 from mokesta.customers.models import Contract, ContractAccess
 from mokesta.lib.dates import month_end, month_start
-from mokesta.messaging.models import OutgoingMessage
-from mokesta.messaging.outbox import queue
+from mokesta.messaging.outbox import messages_for, queue
 from mokesta.metering.models import Meter
 
 
@@ -43,31 +42,16 @@ def queue_reading_reminders(*, today: dt.date) -> list[int]:
     messages = []
     for user_id, contracts in contracts_by_user.items():
         user = users[user_id]
-        context = {
-            "first_name": user.first_name,
-            "contracts": contracts,
-            "month": month.isoformat(),
-            "deadline_date": month_end(today).isoformat(),
-        }
-        common = {"template": "reading-reminder", "context": context, "language": user.language}
-        key = f"reminder:{month:%Y-%m}"
-        messages.append(
-            OutgoingMessage(
-                channel=OutgoingMessage.Channel.EMAIL,
-                recipient=user.email,
-                dedup_key=f"{key}:email:{user_id}",
-                user=user,
-                **common,
-            )
+        messages += messages_for(
+            user,
+            email=True,  # service information every customer with an e-mail login gets
+            key=f"reminder:{month:%Y-%m}",
+            template="reading-reminder",
+            context={
+                "first_name": user.first_name,
+                "contracts": contracts,
+                "month": month.isoformat(),
+                "deadline_date": month_end(today).isoformat(),
+            },
         )
-        if user.sms_opt_in and user.phone:
-            messages.append(
-                OutgoingMessage(
-                    channel=OutgoingMessage.Channel.SMS,
-                    recipient=str(user.phone),
-                    dedup_key=f"{key}:sms:{user_id}",
-                    user=user,
-                    **common,
-                )
-            )
     return queue(messages)

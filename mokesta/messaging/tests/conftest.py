@@ -22,6 +22,13 @@ from mokesta.customers.models import Contract, ContractAccess, Customer
 
 PDF_BYTES = b"%PDF-1.4\n% stored invoice PDF for the tests\n%%EOF\n"
 SMS_API_KEY = "test-key-0123456789"
+# The context of a reading reminder, for tests that write outbox rows themselves.
+REMINDER_CONTEXT = {
+    "first_name": "Ona",
+    "contracts": ["VKU-1"],
+    "month": "2026-11-01",
+    "deadline_date": "2026-11-30",
+}
 
 
 # --- SMTP sink ---------------------------------------------------------------------------
@@ -224,3 +231,13 @@ def make_invoice(contract: Contract, *, sequence: int = 1, month: dt.date | None
 
 def link(user: object, contract: Contract) -> None:
     ContractAccess.objects.create(user=user, contract=contract, via=ContractAccess.Via.CODE)
+
+
+def opt_in(user: object, contract: Contract | None = None, **fields: object) -> None:
+    """Set the user's choices (invoices_by_email, sms_opt_in, phone, language…) and link the
+    user to `contract`."""
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save()  # type: ignore[attr-defined]
+    if contract is not None:
+        link(user, contract)

@@ -4,6 +4,8 @@ from django.contrib.auth.models import Permission
 from mokesta.conftest import make_user
 from mokesta.messaging.models import OutgoingMessage
 
+from .conftest import REMINDER_CONTEXT
+
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/messaging/outgoingmessage/"
@@ -14,12 +16,7 @@ def message(key: str, state: str = "pending", **extra: object) -> OutgoingMessag
         "channel": "email",
         "recipient": f"{key}@example.lt",
         "template": "reading-reminder",
-        "context": {
-            "first_name": "Ona",
-            "contracts": ["VKU-1"],
-            "month": "2026-11-01",
-            "deadline_date": "2026-11-30",
-        },
+        "context": REMINDER_CONTEXT,
         "dedup_key": key,
         "state": state,
     }

@@ -4,23 +4,15 @@ from django.db import transaction
 from mokesta.messaging.models import OutgoingMessage
 from mokesta.messaging.outbox import queue_invoice_delivery
 
-from .conftest import link, make_invoice
+from .conftest import link, make_invoice, opt_in
 
 pytestmark = pytest.mark.django_db
-
-
-def opt_in(user, *, email: bool = False, sms: bool = False, phone: str = "") -> None:
-    user.invoices_by_email = email
-    user.sms_opt_in = sms
-    user.phone = phone
-    user.save()
 
 
 def test_it_queues_an_email_and_an_sms_for_a_user_who_opted_into_both(
     alice, contract, django_capture_on_commit_callbacks
 ) -> None:
-    opt_in(alice, email=True, sms=True, phone="+37061234567")
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=True, sms_opt_in=True, phone="+37061234567")
     invoice = make_invoice(contract)
     with django_capture_on_commit_callbacks() as callbacks:
         queue_invoice_delivery(invoice)
@@ -38,39 +30,32 @@ def test_it_queues_an_email_and_an_sms_for_a_user_who_opted_into_both(
 
 
 def test_it_queues_nothing_for_users_who_did_not_opt_in(alice, contract) -> None:
-    opt_in(alice, email=False, sms=False, phone="+37061234567")
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=False, sms_opt_in=False, phone="+37061234567")
     queue_invoice_delivery(make_invoice(contract))
     assert not OutgoingMessage.objects.exists()
 
 
 def test_it_sends_no_sms_without_a_phone_number(alice, contract) -> None:
-    opt_in(alice, sms=True, phone="")
-    link(alice, contract)
+    opt_in(alice, contract, sms_opt_in=True, phone="")
     queue_invoice_delivery(make_invoice(contract))
     assert not OutgoingMessage.objects.exists()
 
 
 def test_it_queues_nothing_for_users_without_access_to_the_contract(alice, bob, contract) -> None:
-    opt_in(alice, email=True)
-    opt_in(bob, email=True)
-    link(bob, contract)
+    opt_in(alice, invoices_by_email=True)
+    opt_in(bob, contract, invoices_by_email=True)
     queue_invoice_delivery(make_invoice(contract))
     assert list(OutgoingMessage.objects.values_list("recipient", flat=True)) == ["bob@example.lt"]
 
 
 def test_it_queues_nothing_for_inactive_users(alice, contract) -> None:
-    opt_in(alice, email=True)
-    alice.is_active = False
-    alice.save()
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=True, is_active=False)
     queue_invoice_delivery(make_invoice(contract))
     assert not OutgoingMessage.objects.exists()
 
 
 def test_queueing_the_same_invoice_twice_writes_one_row_per_message(alice, contract) -> None:
-    opt_in(alice, email=True, sms=True, phone="+37061234567")
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=True, sms_opt_in=True, phone="+37061234567")
     invoice = make_invoice(contract)
     queue_invoice_delivery(invoice)
     queue_invoice_delivery(invoice)
@@ -80,8 +65,7 @@ def test_queueing_the_same_invoice_twice_writes_one_row_per_message(alice, contr
 def test_a_rolled_back_invoice_leaves_no_message_and_enqueues_no_task(
     alice, contract, django_capture_on_commit_callbacks
 ) -> None:
-    opt_in(alice, email=True)
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=True)
     with (
         django_capture_on_commit_callbacks() as callbacks,
         pytest.raises(RuntimeError),
@@ -94,10 +78,7 @@ def test_a_rolled_back_invoice_leaves_no_message_and_enqueues_no_task(
 
 
 def test_the_message_keeps_the_recipients_language(alice, contract) -> None:
-    opt_in(alice, email=True)
-    alice.language = "en"
-    alice.save()
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=True, language="en")
     queue_invoice_delivery(make_invoice(contract))
     assert OutgoingMessage.objects.get().language == "en"
 

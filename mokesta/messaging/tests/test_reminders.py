@@ -10,9 +10,10 @@ from mokesta.conftest import make_user
 from mokesta.customers.models import Contract, Customer, ServicePoint
 from mokesta.messaging.models import OutgoingMessage
 from mokesta.messaging.reminders import queue_reading_reminders
+from mokesta.messaging.tasks import send_reading_reminders
 from mokesta.metering.models import Meter, Reading
 
-from .conftest import link
+from .conftest import link, opt_in
 
 pytestmark = pytest.mark.django_db
 
@@ -104,9 +105,7 @@ def test_it_names_only_the_contracts_still_undeclared(alice, undeclared) -> None
 
 
 def test_it_sends_an_sms_too_to_users_who_accept_sms_and_gave_a_phone(alice, undeclared) -> None:
-    alice.sms_opt_in = True
-    alice.phone = "+37061234567"
-    alice.save()
+    opt_in(alice, sms_opt_in=True, phone="+37061234567")
     queue_reading_reminders(today=DAY_25)
     assert rows() == [("+37061234567", "sms"), ("alice@example.lt", "email")]
 
@@ -138,9 +137,7 @@ def test_it_ignores_ended_contracts_removed_meters_and_inactive_users(alice, bob
 
 
 def test_it_reminds_each_user_once_a_month(alice, undeclared) -> None:
-    alice.sms_opt_in = True
-    alice.phone = "+37061234567"
-    alice.save()
+    opt_in(alice, sms_opt_in=True, phone="+37061234567")
     queue_reading_reminders(today=DAY_25)
     queue_reading_reminders(today=dt.date(2026, 11, 26))
     queue_reading_reminders(today=dt.date(2026, 11, 30))
@@ -175,3 +172,15 @@ def test_the_command_does_nothing_before_the_reminder_day(undeclared, smtp_sink)
         call_command("send_reading_reminders", stdout=out)
     assert "Nothing to do before day 25" in out.getvalue()
     assert smtp_sink.messages == []
+
+
+def test_the_task_queues_this_months_reminders_and_they_are_sent_after_commit(
+    undeclared, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 28, 12, 0, tzinfo=VILNIUS), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = send_reading_reminders.enqueue()
+    assert result.return_value == 1
+    assert [m.to for m in mailoutbox] == [["alice@example.lt"]]

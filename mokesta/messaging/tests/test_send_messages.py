@@ -6,16 +6,14 @@ from django.core.management import call_command
 from mokesta.messaging.models import OutgoingMessage
 from mokesta.messaging.outbox import queue_invoice_delivery
 
-from .conftest import link, make_invoice
+from .conftest import make_invoice, opt_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_command_sends_every_due_message_once(alice, bob, contract, smtp_sink) -> None:
     for user in (alice, bob):
-        user.invoices_by_email = True
-        user.save()
-        link(user, contract)
+        opt_in(user, contract, invoices_by_email=True)
     queue_invoice_delivery(make_invoice(contract))  # the task would run after commit
     out = StringIO()
     call_command("send_messages", stdout=out)

@@ -9,7 +9,7 @@ from mokesta.messaging.outbox import queue_invoice_delivery
 from mokesta.messaging.sending import CLAIM_TIMEOUT, MAX_ATTEMPTS, send_due
 from mokesta.portal.models import Utility
 
-from .conftest import PDF_BYTES, link, make_invoice
+from .conftest import PDF_BYTES, REMINDER_CONTEXT, make_invoice, opt_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,20 +26,23 @@ def utility(db: None) -> Utility:
     )
 
 
-def deliver(invoice, capture) -> None:
-    # The billing run's transaction commits, then the task (immediate backend) sends.
-    with capture(execute=True):
-        queue_invoice_delivery(invoice)
+@pytest.fixture
+def deliver(alice, contract, utility, django_capture_on_commit_callbacks):
+    """Alice makes her choices, then an invoice for her contract is issued: the billing run's
+    transaction commits and the task (immediate backend) sends."""
+
+    def deliver(**choices: object) -> None:
+        opt_in(alice, contract, **choices)
+        with django_capture_on_commit_callbacks(execute=True):
+            queue_invoice_delivery(make_invoice(contract))
+
+    return deliver
 
 
 def test_the_invoice_email_reaches_smtp_in_lithuanian_with_the_stored_pdf(
-    alice, contract, utility, smtp_sink, django_capture_on_commit_callbacks
+    deliver, smtp_sink
 ) -> None:
-    alice.invoices_by_email = True
-    alice.save()
-    link(alice, contract)
-    invoice = make_invoice(contract)
-    deliver(invoice, django_capture_on_commit_callbacks)
+    deliver(invoices_by_email=True)
 
     (message,) = smtp_sink.messages
     assert message["To"] == "alice@example.lt"
@@ -61,40 +64,22 @@ def test_the_invoice_email_reaches_smtp_in_lithuanian_with_the_stored_pdf(
     assert row.state == "sent" and row.attempts == 1 and row.sent_at is not None
 
 
-def test_the_invoice_email_is_in_english_for_an_english_speaking_user(
-    alice, contract, utility, smtp_sink, django_capture_on_commit_callbacks
-) -> None:
-    alice.invoices_by_email = True
-    alice.language = "en"
-    alice.save()
-    link(alice, contract)
-    deliver(make_invoice(contract), django_capture_on_commit_callbacks)
+def test_the_invoice_email_is_in_english_for_an_english_speaking_user(deliver, smtp_sink) -> None:
+    deliver(invoices_by_email=True, language="en")
     (message,) = smtp_sink.messages
     assert message["Subject"].strip() == "Invoice VKU-000001 for 2026-10 – Velžio komunalinis ūkis"
     assert "Amount due: 24.68 €" in message.get_body(("plain",)).get_content()
 
 
-def test_the_email_escapes_names_in_html_but_not_in_text(
-    alice, contract, utility, smtp_sink, django_capture_on_commit_callbacks
-) -> None:
-    alice.invoices_by_email = True
-    alice.first_name = "<b>Alė</b>"
-    alice.save()
-    link(alice, contract)
-    deliver(make_invoice(contract), django_capture_on_commit_callbacks)
+def test_the_email_escapes_names_in_html_but_not_in_text(deliver, smtp_sink) -> None:
+    deliver(invoices_by_email=True, first_name="<b>Alė</b>")
     (message,) = smtp_sink.messages
     assert "&lt;b&gt;Alė&lt;/b&gt;" in message.get_body(("html",)).get_content()
     assert "Sveiki, <b>Alė</b>," in message.get_body(("plain",)).get_content()
 
 
-def test_the_invoice_sms_reaches_the_provider_with_amount_and_due_date(
-    alice, contract, utility, infobip, django_capture_on_commit_callbacks
-) -> None:
-    alice.sms_opt_in = True
-    alice.phone = "+37061234567"
-    alice.save()
-    link(alice, contract)
-    deliver(make_invoice(contract), django_capture_on_commit_callbacks)
+def test_the_invoice_sms_reaches_the_provider_with_amount_and_due_date(deliver, infobip) -> None:
+    deliver(sms_opt_in=True, phone="+37061234567")
     assert infobip.problems == []
     assert infobip.received == [
         {
@@ -110,9 +95,7 @@ def test_the_invoice_sms_reaches_the_provider_with_amount_and_due_date(
 def test_an_smtp_server_that_is_down_is_recorded_and_retried_later(
     alice, contract, utility, smtp_sink, settings
 ) -> None:
-    alice.invoices_by_email = True
-    alice.save()
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=True)
     real_port = settings.EMAIL_PORT
     with time_machine.travel(NOW, tick=False):
         queue_invoice_delivery(make_invoice(contract))
@@ -136,10 +119,7 @@ def test_an_smtp_server_that_is_down_is_recorded_and_retried_later(
 def test_a_provider_error_is_recorded_and_retried_until_it_succeeds(
     alice, contract, utility, infobip
 ) -> None:
-    alice.sms_opt_in = True
-    alice.phone = "+37061234567"
-    alice.save()
-    link(alice, contract)
+    opt_in(alice, contract, sms_opt_in=True, phone="+37061234567")
     infobip.fail_with = [500, 503]
     with time_machine.travel(NOW, tick=False):
         queue_invoice_delivery(make_invoice(contract))
@@ -164,10 +144,7 @@ def test_a_provider_error_is_recorded_and_retried_until_it_succeeds(
 def test_a_message_that_keeps_failing_is_marked_failed_after_the_last_attempt(
     alice, contract, utility, infobip
 ) -> None:
-    alice.sms_opt_in = True
-    alice.phone = "+37061234567"
-    alice.save()
-    link(alice, contract)
+    opt_in(alice, contract, sms_opt_in=True, phone="+37061234567")
     infobip.fail_with = [400] * (MAX_ATTEMPTS + 3)
     moment = NOW
     with time_machine.travel(moment, tick=False) as traveller:
@@ -183,26 +160,25 @@ def test_a_message_that_keeps_failing_is_marked_failed_after_the_last_attempt(
     assert len(infobip.fail_with) == 3  # exactly MAX_ATTEMPTS requests were made
 
 
-def test_a_message_left_sending_by_a_dead_worker_is_sent_after_the_timeout(
-    alice, utility, smtp_sink
-) -> None:
+def left_sending_by_a_dead_worker(*, attempts: int) -> None:
+    """A message a worker took at NOW and died with before marking it sent."""
     with time_machine.travel(NOW, tick=False):
-        # A worker took it and died before marking it sent.
         OutgoingMessage.objects.create(
             channel="email",
             recipient="alice@example.lt",
             template="reading-reminder",
-            context={
-                "first_name": "Alė",
-                "contracts": ["VKU-1"],
-                "month": "2026-11-01",
-                "deadline_date": "2026-11-30",
-            },
+            context=REMINDER_CONTEXT,
             dedup_key="reminder:2026-11:email:1",
             state="sending",
-            attempts=1,
+            attempts=attempts,
             claimed_at=timezone.now(),
         )
+
+
+def test_a_message_left_sending_by_a_dead_worker_is_sent_after_the_timeout(
+    utility, smtp_sink
+) -> None:
+    left_sending_by_a_dead_worker(attempts=1)
     with time_machine.travel(NOW + CLAIM_TIMEOUT - dt.timedelta(seconds=1), tick=False):
         assert send_due() == 0  # its worker may still be busy with it
     with time_machine.travel(NOW + CLAIM_TIMEOUT + dt.timedelta(seconds=1), tick=False):
@@ -215,17 +191,7 @@ def test_a_message_left_sending_by_a_dead_worker_is_sent_after_the_timeout(
 def test_a_stuck_message_on_its_last_attempt_is_marked_failed_not_sent_again(
     utility, smtp_sink
 ) -> None:
-    with time_machine.travel(NOW, tick=False):
-        OutgoingMessage.objects.create(
-            channel="email",
-            recipient="alice@example.lt",
-            template="reading-reminder",
-            context={},
-            dedup_key="stuck",
-            state="sending",
-            attempts=MAX_ATTEMPTS,
-            claimed_at=timezone.now(),
-        )
+    left_sending_by_a_dead_worker(attempts=MAX_ATTEMPTS)
     with time_machine.travel(NOW + CLAIM_TIMEOUT + dt.timedelta(seconds=1), tick=False):
         assert send_due() == 0
     row = OutgoingMessage.objects.get()
@@ -234,9 +200,7 @@ def test_a_stuck_message_on_its_last_attempt_is_marked_failed_not_sent_again(
 
 
 def test_sent_messages_are_not_sent_again(alice, contract, utility, smtp_sink) -> None:
-    alice.invoices_by_email = True
-    alice.save()
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=True)
     queue_invoice_delivery(make_invoice(contract))
     assert send_due() == 1
     assert send_due() == 0

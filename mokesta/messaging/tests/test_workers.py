@@ -10,6 +10,8 @@ from django.db import connection
 from mokesta.messaging.models import OutgoingMessage
 from mokesta.messaging.sending import send_due
 
+from .conftest import REMINDER_CONTEXT
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKERS = 2
@@ -18,33 +20,18 @@ SMS = 40
 
 
 def queue_messages() -> None:
-    context = {
-        "first_name": "Ona",
-        "contracts": ["VKU-1"],
-        "month": "2026-11-01",
-        "deadline_date": "2026-11-30",
-    }
+    recipients = [("email", f"user{n}@example.lt") for n in range(EMAILS)] + [
+        ("sms", f"+3706{n:07d}") for n in range(SMS)
+    ]
     OutgoingMessage.objects.bulk_create(
-        [
-            OutgoingMessage(
-                channel="email",
-                recipient=f"user{n}@example.lt",
-                template="reading-reminder",
-                context=context,
-                dedup_key=f"email:{n}",
-            )
-            for n in range(EMAILS)
-        ]
-        + [
-            OutgoingMessage(
-                channel="sms",
-                recipient=f"+3706{n:07d}",
-                template="reading-reminder",
-                context=context,
-                dedup_key=f"sms:{n}",
-            )
-            for n in range(SMS)
-        ]
+        OutgoingMessage(
+            channel=channel,
+            recipient=recipient,
+            template="reading-reminder",
+            context=REMINDER_CONTEXT,
+            dedup_key=f"{channel}:{recipient}",
+        )
+        for channel, recipient in recipients
     )
 
 
