@@ -34,6 +34,7 @@ CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 # Pause after the n-th failed attempt before the next one.
 BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120)]
 BATCH_SIZE = 50
+SMTP_TIMEOUT_SECONDS = 30
 
 State = OutgoingMessage.State
 
@@ -76,10 +77,15 @@ def send_due(*, ids: Iterable[int] | None = None, batch_size: int = BATCH_SIZE) 
 
 def send_batch(messages: list[OutgoingMessage]) -> int:
     sent = 0
-    # One SMTP connection for the batch, opened by the first e-mail (open() is a no-op after).
-    connection = get_connection(fail_silently=False)
+    # One SMTP connection for the batch, opened by the first e-mail (open() is a no-op after);
+    # a time limit, so that a silent server cannot hold the batch past CLAIM_TIMEOUT.
+    connection = get_connection(fail_silently=False, timeout=SMTP_TIMEOUT_SECONDS)
     try:
-        for message in messages:
+        for index, message in enumerate(messages):
+            if timezone.now() - message.claimed_at > CLAIM_TIMEOUT / 2:  # type: ignore[operator]
+                # Slow going: hand the rest back before another worker takes this one for dead.
+                _release(messages[index:])
+                break
             if message.attempts > MAX_ATTEMPTS:
                 # Taken again after its worker died on the last allowed attempt.
                 _give_up(message, message.last_error or "worker stopped while sending")
@@ -103,6 +109,12 @@ def send_batch(messages: list[OutgoingMessage]) -> int:
     finally:
         connection.close()
     return sent
+
+
+def _release(messages: list[OutgoingMessage]) -> None:
+    OutgoingMessage.objects.filter(
+        pk__in=[message.pk for message in messages], claimed_at=messages[0].claimed_at
+    ).update(state=State.PENDING, claimed_at=None, attempts=F("attempts") - 1)
 
 
 def _failed(message: OutgoingMessage, error: str) -> None:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from mokesta.messaging.models import OutgoingMessage
 from mokesta.messaging.outbox import queue_invoice_delivery
-from mokesta.messaging.sending import CLAIM_TIMEOUT, MAX_ATTEMPTS, send_due
+from mokesta.messaging.sending import CLAIM_TIMEOUT, MAX_ATTEMPTS, claim, send_batch, send_due
 from mokesta.portal.models import Utility
 
 from .conftest import PDF_BYTES, REMINDER_CONTEXT, make_invoice, opt_in
@@ -205,3 +205,27 @@ def test_sent_messages_are_not_sent_again(alice, contract, utility, smtp_sink) -
     assert send_due() == 1
     assert send_due() == 0
     assert len(smtp_sink.messages) == 1
+
+
+def test_a_batch_that_goes_slowly_hands_its_unsent_messages_back(utility, smtp_sink) -> None:
+    with time_machine.travel(NOW, tick=False):
+        for n in range(3):
+            OutgoingMessage.objects.create(
+                channel="email",
+                recipient=f"user{n}@example.lt",
+                template="reading-reminder",
+                context=REMINDER_CONTEXT,
+                dedup_key=f"slow:{n}",
+            )
+        batch = claim(limit=3)
+    assert [m.attempts for m in batch] == [1, 1, 1]
+    # Half the claim timeout has gone by (e.g. a slow SMTP server) before the batch is sent.
+    with time_machine.travel(NOW + CLAIM_TIMEOUT / 2 + dt.timedelta(seconds=1), tick=False):
+        assert send_batch(batch) == 0
+    assert smtp_sink.messages == []
+    assert (
+        list(OutgoingMessage.objects.values_list("state", "attempts", "claimed_at"))
+        == [("pending", 0, None)] * 3
+    )
+    with time_machine.travel(NOW + CLAIM_TIMEOUT, tick=False):
+        assert send_due() == 3
