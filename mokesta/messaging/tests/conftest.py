@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
+from mokesta.accounts.models import User
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.customers.models import Contract, ContractAccess, Customer
 
@@ -229,15 +230,15 @@ def make_invoice(contract: Contract, *, sequence: int = 1, month: dt.date | None
     )
 
 
-def link(user: object, contract: Contract) -> None:
+def link(user: User, contract: Contract) -> None:
     ContractAccess.objects.create(user=user, contract=contract, via=ContractAccess.Via.CODE)
 
 
-def opt_in(user: object, contract: Contract | None = None, **fields: object) -> None:
+def opt_in(user: User, contract: Contract | None = None, **fields: object) -> None:
     """Set the user's choices (invoices_by_email, sms_opt_in, phone, language…) and link the
     user to `contract`."""
     for name, value in fields.items():
         setattr(user, name, value)
-    user.save()  # type: ignore[attr-defined]
+    user.save()
     if contract is not None:
         link(user, contract)

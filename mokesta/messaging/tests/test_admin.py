@@ -12,7 +12,7 @@ URL = "/admin/messaging/outgoingmessage/"
 
 
 def message(key: str, state: str = "pending", **extra: object) -> OutgoingMessage:
-    defaults = {
+    defaults: dict[str, object] = {
         "channel": "email",
         "recipient": f"{key}@example.lt",
         "template": "reading-reminder",
