@@ -1,6 +1,8 @@
 """Settings for MOKESTA savitarna, read from the environment (see README: "Settings")."""
 
+import hashlib
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -90,6 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests use a file too: an in-memory database shared between threads locks whole tables
+    # without waiting ("database table is locked"), unlike the file the application runs on.
+    # One file per checkout, in the temporary directory so that no folder has to exist first.
+    _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"mokesta-test-{_checkout}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (allauth rate limits need one shared by every app process) -------
@@ -225,3 +234,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- messages: SMS and reading reminders (mokesta.messaging) -------------------------
+# SMS_BACKEND: "console" (prints) or "infobip" (Infobip's HTTP API at SMS_API_URL).
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+if SMS_BACKEND not in {"console", "infobip"}:
+    raise environ.ImproperlyConfigured("SMS_BACKEND must be 'console' or 'infobip'")
+SMS_API_URL = env.str("SMS_API_URL", default="")  # e.g. https://xxxxx.api.infobip.com
+SMS_API_KEY = env.str("SMS_API_KEY", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="MOKESTA")
+if SMS_BACKEND == "infobip" and not (
+    SMS_API_URL.startswith(("https://", "http://")) and SMS_API_KEY
+):
+    raise environ.ImproperlyConfigured(
+        "SMS_BACKEND=infobip needs an http(s) SMS_API_URL and SMS_API_KEY"
+    )
+# Day of the month from which users who have not declared their readings are reminded.
+READING_REMINDER_DAY = env.int("READING_REMINDER_DAY", default=25)
+if not 1 <= READING_REMINDER_DAY <= 28:
+    raise environ.ImproperlyConfigured("READING_REMINDER_DAY must be between 1 and 28")

@@ -1,8 +1,108 @@
-"""The outbox: messages written in the same transaction as the change that causes them.
-Placeholder interface for the parallel work; see issue 4."""
+"""The outbox: messages written in the same transaction as the change that causes them, and sent
+by a task only after that transaction commits (a rolled-back invoice sends nothing)."""
 
+from django.db import transaction
+from django.db.models import Q
+
+from mokesta.accounts.models import User
 from mokesta.billing.models import Invoice
+from mokesta.messaging.models import OutgoingMessage
+from mokesta.messaging.tasks import send_messages
+
+
+def queue(messages: list[OutgoingMessage]) -> list[int]:
+    """Write `messages` (skipping any whose dedup key is already queued) and have them sent after
+    the surrounding transaction commits. Returns the ids of the rows waiting to be sent."""
+    if not messages:
+        return []
+    keys = [message.dedup_key for message in messages]
+    with transaction.atomic():
+        # ON CONFLICT DO NOTHING: queueing the same thing twice, even from two processes at
+        # once, leaves one row; the unique dedup key decides, not a check in Python.
+        OutgoingMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        ids = list(
+            OutgoingMessage.objects.filter(
+                dedup_key__in=keys, state=OutgoingMessage.State.PENDING
+            ).values_list("pk", flat=True)
+        )
+    if ids:
+        transaction.on_commit(lambda: send_messages.enqueue(message_ids=ids))
+    return ids
+
+
+def invoice_context(invoice: Invoice) -> dict[str, str]:
+    return {
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "month": invoice.period.month.isoformat(),
+        "contract": invoice.contract.number,
+        "amount_due": str(invoice.amount_due),
+        "due_date": invoice.due_date.isoformat(),
+        "payment_code": invoice.payment_code,
+        "payer_code": invoice.payer_code,
+    }
 
 
 def queue_invoice_delivery(invoice: Invoice) -> None:
-    """Write the e-mail / SMS messages that deliver `invoice` to the users who opted in."""
+    """Write the e-mail / SMS messages that deliver `invoice` to the users who opted in: the PDF
+    by e-mail to users with "receive invoices by e-mail", a short SMS (amount, due date) to users
+    who accept SMS and gave a phone number. Call it inside the transaction that issues it."""
+    # One query, and none more for the (many) contracts whose users chose neither.
+    users = (
+        User.objects.filter(is_active=True, contract_accesses__contract_id=invoice.contract_id)
+        .filter(Q(invoices_by_email=True) | (Q(sms_opt_in=True) & ~Q(phone="")))
+        .order_by("pk")
+    )
+    messages = []
+    base: dict[str, str] | None = None
+    for user in users:
+        base = base or invoice_context(invoice)  # built once, and only when someone opted in
+        messages += messages_for(
+            user,
+            email=user.invoices_by_email,
+            key=f"invoice:{invoice.pk}",
+            template="invoice",
+            context={"first_name": user.first_name, **base},
+            invoice=invoice,
+        )
+    queue(messages)
+
+
+def messages_for(
+    user: User,
+    *,
+    email: bool,
+    key: str,
+    template: str,
+    context: dict,
+    invoice: Invoice | None = None,
+) -> list[OutgoingMessage]:
+    """The e-mail to `user` (when `email`) and the SMS (when the user accepts SMS and gave a
+    phone number), in the user's language, with dedup keys `<key>:email|sms:<user id>`."""
+    common = {
+        "template": template,
+        "context": context,
+        "language": user.language,
+        "user": user,
+        "invoice": invoice,
+    }
+    messages = []
+    if email and user.email:
+        messages.append(
+            OutgoingMessage(
+                channel=OutgoingMessage.Channel.EMAIL,
+                recipient=user.email,
+                dedup_key=f"{key}:email:{user.pk}",
+                **common,
+            )
+        )
+    if user.sms_opt_in and user.phone:
+        messages.append(
+            OutgoingMessage(
+                channel=OutgoingMessage.Channel.SMS,
+                recipient=str(user.phone),
+                dedup_key=f"{key}:sms:{user.pk}",
+                **common,
+            )
+        )
+    return messages
