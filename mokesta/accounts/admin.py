@@ -31,10 +31,19 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined", "rules_accepted_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal info"), {"fields": ["first_name", "last_name", "phone", "language"]}),
         (
-            _("Messages"),
-            {"fields": ["invoices_by_email", "sms_opt_in", "rules_accepted_at"]},
+            _("Personal info"),
+            {
+                "fields": [
+                    "first_name",
+                    "last_name",
+                    "phone",
+                    "language",
+                    "invoices_by_email",
+                    "sms_opt_in",
+                    "rules_accepted_at",
+                ]
+            },
         ),
         (
             _("Permissions"),

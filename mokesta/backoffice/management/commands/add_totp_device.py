@@ -1,4 +1,5 @@
 import io
+from base64 import b32encode
 
 import segno
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -42,6 +43,4 @@ class Command(BaseCommand):
 
 
 def device_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     return b32encode(device.bin_key).decode()
