@@ -372,7 +372,9 @@ TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z/._-]*[0-9A-Za-z]|[0-9A-Za-z]")
 
 def match_contract(remittance: str, *, on: dt.date) -> Contract | None:
     """The contract a payment is for, found by payment code, contract number or payer code."""
-    tokens = {token.upper() for token in TOKEN.findall(remittance)}
+    found = TOKEN.findall(remittance)
+    # Codes and numbers are compared as written and upper-cased ("vku-2018-0007" is a number too).
+    tokens = set(found) | {token.upper() for token in found}
     if not tokens:
         return None
     invoice = Invoice.objects.filter(payment_code__in=tokens).select_related("contract").first()

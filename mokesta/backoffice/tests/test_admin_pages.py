@@ -41,6 +41,8 @@ def test_the_admin_speaks_lithuanian(staff: User) -> None:
 
     assert "MOKESTA administravimas" in html
     assert "Nepriskirti mokėjimai" in html
+    assert "Mokėtojai ir sutartys" in html
+    assert "Skaitikliai ir rodmenys" in html
 
 
 def test_the_utility_is_a_single_row(staff: User, demo: None) -> None:
