@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mokesta.backoffice.admin import ReadOnlyAdmin
 from mokesta.payments.models import BankTransaction, Payment, StatementImport, UnmatchedPayment
 from mokesta.payments.statements import StatementError, assign_payment, import_statement
 
@@ -158,7 +159,7 @@ class StatementImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(BankTransaction)
-class BankTransactionAdmin(admin.ModelAdmin):
+class BankTransactionAdmin(ReadOnlyAdmin):
     list_display = ["booked_on", "amount", "credit", "payer_name", "remittance", "state"]
     list_filter = ["state", "credit", "booked_on"]
     search_fields = ["payer_name", "remittance", "checksum"]
@@ -167,12 +168,3 @@ class BankTransactionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [field.name for field in BankTransaction._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
