@@ -34,6 +34,10 @@ class BackofficeConfig(AppConfig):
             config = apps.app_configs.get(label)
             if config is not None and config.verbose_name == label.title():
                 config.verbose_name = name
+        # django-otp has no Lithuanian catalogue.
+        totp_device = apps.get_model("otp_totp", "TOTPDevice")
+        totp_device._meta.verbose_name = _("authenticator device")
+        totp_device._meta.verbose_name_plural = _("authenticator devices")
 
 
 class MokestaAdminConfig(admin_apps.AdminConfig):
