@@ -12,6 +12,7 @@ class ContractInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "payer_code", "email", "phone", "address"]
     search_fields = ["name", "payer_code", "email", "address", "contracts__number"]
     inlines = [ContractInline]
@@ -33,6 +34,7 @@ class ContractAccessInline(admin.TabularInline):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
+    ordering = ["number"]
     list_display = ["number", "customer", "category", "start_date", "end_date"]
     list_filter = ["category", "start_date", "end_date"]
     search_fields = [
@@ -49,6 +51,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 @admin.register(ServicePoint)
 class ServicePointAdmin(admin.ModelAdmin):
+    ordering = ["address"]
     list_display = ["address", "contract"]
     search_fields = ["address", "contract__number", "meters__serial_number"]
     autocomplete_fields = ["contract"]

@@ -14,6 +14,7 @@ class ReadingInline(admin.TabularInline):
 
 @admin.register(Meter)
 class MeterAdmin(admin.ModelAdmin):
+    ordering = ["serial_number"]
     list_display = [
         "serial_number",
         "service_point",
