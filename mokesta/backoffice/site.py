@@ -1,5 +1,6 @@
 """The back office: Django's admin, in Lithuanian, behind a TOTP second factor for staff."""
 
+from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
@@ -26,6 +27,21 @@ class BackofficeLoginForm(OTPAdminAuthenticationForm):
         invalid_token=_("The code is wrong or expired. Enter the current code."),
         device_required=_("You have no authenticator device. Ask an administrator to add one."),
     )
+
+    def clean(self) -> dict[str, object]:
+        # Failed staff logins share the customer login's limit (ACCOUNT_RATE_LIMITS
+        # "login_failed", per IP and per e-mail): a password and a 6-digit code are guessable.
+        email = str(self.data.get("username", "")).strip().lower()
+        if not ratelimit.consume(self.request, action="login_failed", key=email, dry_run=True):
+            raise forms.ValidationError(
+                _("Too many failed login attempts. Try again in a few minutes."),
+                code="too_many_attempts",
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            ratelimit.consume(self.request, action="login_failed", key=email)
+            raise
 
     def clean_otp(self, user: object) -> None:
         off = not settings.ADMIN_REQUIRE_2FA

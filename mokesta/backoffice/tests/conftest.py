@@ -1,7 +1,10 @@
 """Staff members in the two groups, and a logged-in admin client that passed the second factor."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -36,3 +39,12 @@ def admin_client(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """Failed-login counters (per IP, shared with allauth) live in the cache, which outlives a
+    test: start clean, and leave none behind for the next test's login."""
+    cache.clear()
+    yield
+    cache.clear()

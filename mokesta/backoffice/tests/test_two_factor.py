@@ -126,3 +126,15 @@ def test_add_totp_device_writes_a_qr_file(staff: User, tmp_path: object) -> None
     call_command("add_totp_device", staff.email, "--qr", str(path), "--no-terminal-qr")
 
     assert path.read_text().startswith("<?xml")
+
+
+def test_it_stops_guessing_after_five_failed_logins(staff: User) -> None:
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client = Client()
+    for _ in range(5):
+        log_in(client, staff, otp_token="000000")
+
+    response = log_in(client, staff, otp_token=current_code(device))
+
+    assert "Per daug nesėkmingų bandymų prisijungti." in response.content.decode()
+    assert client.get("/admin/").status_code == 302
