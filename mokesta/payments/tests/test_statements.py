@@ -238,3 +238,30 @@ class TestAssignment:
         entry = LogEntry.objects.get(object_id=str(result.statement.pk))
         assert entry.user == staff
         assert "3" in entry.change_message
+
+
+class TestAmbiguousTexts:
+    """A payment that could belong to more than one contract waits for staff, never guesses."""
+
+    def camt(self, text: str) -> bytes:
+        return sample("camt053.xml").replace(
+            b"<Ustrd>U\xc5\xbe vanden\xc4\xaf</Ustrd>", f"<Ustrd>{text}</Ustrd>".encode()
+        )
+
+    def test_a_payer_code_with_two_valid_contracts_is_not_matched(self, ledger: Ledger) -> None:
+        import_statement(data=self.camt("Mokėtojas 39002150011"), filename="a.xml")
+
+        assert payment_of("12.50").contract is None
+
+    def test_two_contract_numbers_are_not_matched(self, ledger: Ledger) -> None:
+        import_statement(data=self.camt("VKU-2018-0007 ir VKU-2020-0090"), filename="a.xml")
+
+        assert payment_of("12.50").contract is None
+
+    def test_a_payer_code_of_an_ended_contract_still_matches(self, ledger: Ledger) -> None:
+        ledger.by_payer_code.end_date = ledger.by_payer_code.start_date
+        ledger.by_payer_code.save()
+
+        import_statement(data=self.camt("kodas 49107080033"), filename="a.xml")
+
+        assert payment_of("12.50").contract == ledger.by_payer_code
