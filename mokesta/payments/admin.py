@@ -69,9 +69,13 @@ class UnmatchedPaymentAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Payment, form: forms.Form, change: bool
     ) -> None:
-        assign_payment(payment=obj, contract=form.cleaned_data["contract"], user=request.user)
+        assign_payment(
+            payment=obj,
+            contract=form.cleaned_data["contract"],
+            user=request.user,  # type: ignore[arg-type]  # staff only: never anonymous here
+        )
 
-    def log_change(self, request: HttpRequest, obj: object, message: object) -> None:
+    def log_change(self, request: HttpRequest, obj: object, message: object) -> None:  # type: ignore[override]
         pass  # assign_payment writes the audit entry itself
 
     def response_change(self, request: HttpRequest, obj: Payment) -> HttpResponse:
@@ -85,7 +89,7 @@ class UnmatchedPaymentAdmin(admin.ModelAdmin):
 
 class BankTransactionInline(admin.TabularInline):
     model = BankTransaction
-    fields = ["booked_on", "amount", "credit", "payer_name", "remittance", "state", "payment"]
+    fields = ("booked_on", "amount", "credit", "payer_name", "remittance", "state", "payment")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -141,7 +145,11 @@ class StatementImportAdmin(admin.ModelAdmin):
                 # Read one byte past the limit: enough to know it is too large.
                 data = upload.read(settings.STATEMENT_MAX_BYTES + 1)
                 try:
-                    result = import_statement(data=data, filename=upload.name, user=request.user)
+                    result = import_statement(
+                        data=data,
+                        filename=upload.name,
+                        user=request.user,  # type: ignore[arg-type]  # staff only
+                    )
                 except StatementError as exc:
                     form.add_error("file", str(exc))
                 else:

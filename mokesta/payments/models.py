@@ -58,7 +58,7 @@ class UnmatchedPaymentManager(models.Manager["UnmatchedPayment"]):
 class UnmatchedPayment(Payment):
     """The queue of payments no contract was found for; clerks assign a contract here."""
 
-    objects = UnmatchedPaymentManager()
+    objects = UnmatchedPaymentManager()  # type: ignore[misc]
 
     class Meta:
         proxy = True

@@ -1,5 +1,8 @@
 import re
 from base64 import b32decode
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_2fa")]
 
 
 @pytest.fixture
-def require_2fa() -> object:
+def require_2fa() -> Iterator[None]:
     with override_settings(ADMIN_REQUIRE_2FA=True):
         yield
 
@@ -24,7 +27,7 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def log_in(client: Client, user: User, **extra: str) -> object:
+def log_in(client: Client, user: User, **extra: str) -> Any:
     data = {"username": user.email, "password": PASSWORD, "next": "/admin/", **extra}
     return client.post("/admin/login/", data)
 
@@ -104,9 +107,11 @@ def test_without_required_2fa_an_enrolled_staff_member_still_needs_the_code(staf
     assert "Įveskite kodą" in response.content.decode()
 
 
-def test_add_totp_device_prints_a_secret_that_logs_in(staff: User, capsys: object) -> None:
+def test_add_totp_device_prints_a_secret_that_logs_in(
+    staff: User, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("add_totp_device", staff.email, "--no-terminal-qr")
-    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    out = capsys.readouterr().out
 
     secret = re.search(r"Secret \(base32\): (\w+)", out).group(1)  # type: ignore[union-attr]
     assert f"otpauth://totp/MOKESTA%3A{staff.email.replace('@', '%40')}" in out
@@ -120,8 +125,8 @@ def test_add_totp_device_refuses_customers(alice: User) -> None:
     assert not TOTPDevice.objects.exists()
 
 
-def test_add_totp_device_writes_a_qr_file(staff: User, tmp_path: object) -> None:
-    path = tmp_path / "qr.svg"  # type: ignore[operator]
+def test_add_totp_device_writes_a_qr_file(staff: User, tmp_path: Path) -> None:
+    path = tmp_path / "qr.svg"
 
     call_command("add_totp_device", staff.email, "--qr", str(path), "--no-terminal-qr")
 

@@ -4,6 +4,8 @@ import pytest
 from django.test import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from mokesta.accounts.models import User
 from mokesta.conftest import PASSWORD
@@ -15,11 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @override_settings(ADMIN_REQUIRE_2FA=True)
 def test_staff_import_a_statement_and_resolve_the_unmatched_payment(
-    live_server: object, page: object, staff: User, ledger: Ledger
+    live_server: LiveServer, page: Page, staff: User, ledger: Ledger
 ) -> None:
     device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
-    base = live_server.url  # type: ignore[attr-defined]
-    p = page  # type: ignore[assignment]
+    base = live_server.url
+    p = page
 
     p.goto(f"{base}/admin/")
     p.locator("#id_username").fill(staff.email)

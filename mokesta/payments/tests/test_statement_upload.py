@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/payments/statementimport/add/"
 
 
-def upload(client: Client, name: str, data: bytes) -> object:
+def upload(client: Client, name: str, data: bytes) -> Any:
     return client.post(URL, {"file": SimpleUploadedFile(name, data)})
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import override_settings
 
+from mokesta.accounts.models import User
 from mokesta.payments.models import BankTransaction, Payment, StatementImport
 from mokesta.payments.statements import StatementError, assign_payment, import_statement
 from mokesta.payments.tests.conftest import Ledger, sample
@@ -209,7 +210,7 @@ class TestRefusedFiles:
 
 class TestAssignment:
     def test_staff_assign_an_unmatched_payment_and_it_is_audited(
-        self, ledger: Ledger, staff: object
+        self, ledger: Ledger, staff: User
     ) -> None:
         import_statement(data=sample("camt053.xml"), filename="camt053.xml")
         payment = payment_of("12.50")
@@ -223,7 +224,7 @@ class TestAssignment:
         assert entry.user == staff
         assert "VKU-2018-0007" in entry.change_message
 
-    def test_it_refuses_to_reassign_a_matched_payment(self, ledger: Ledger, staff: object) -> None:
+    def test_it_refuses_to_reassign_a_matched_payment(self, ledger: Ledger, staff: User) -> None:
         import_statement(data=sample("camt053.xml"), filename="camt053.xml")
 
         with pytest.raises(ValueError):
@@ -232,7 +233,7 @@ class TestAssignment:
             )
         assert payment_of("25.40").contract == ledger.by_payment_code
 
-    def test_an_import_by_staff_is_audited(self, ledger: Ledger, staff: object) -> None:
+    def test_an_import_by_staff_is_audited(self, ledger: Ledger, staff: User) -> None:
         result = import_statement(data=sample("camt053.xml"), filename="camt053.xml", user=staff)
 
         entry = LogEntry.objects.get(object_id=str(result.statement.pk))
