@@ -33,7 +33,8 @@ INSTALLED_APPS = [
     "mokesta.payments",
     "mokesta.messaging",
     "mokesta.news",
-    "django.contrib.admin",
+    "mokesta.backoffice",
+    "mokesta.backoffice.apps.MokestaAdminConfig",  # django.contrib.admin with the 2FA site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -227,6 +228,14 @@ if not DEBUG and SITE_URL.startswith("https://"):
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- back office -------------------------------------------------------------------
+# Staff log in to /admin/ with a TOTP code (manage.py add_totp_device EMAIL enrols them).
+# Off by default only in development (DEBUG, e.g. `make run`) and under tests, so the demo staff
+# login works with its password; the 2FA tests switch it on.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = "MOKESTA"
+STATEMENT_MAX_BYTES = env.int("STATEMENT_MAX_BYTES", default=5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
