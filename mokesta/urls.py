@@ -2,11 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from mokesta.accounts.views import admin_login
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/login/", admin_login, name="admin_login_redirect"),  # rate-limited login
     path("admin/", admin.site.urls),
     path("paskyra/", include("mokesta.accounts.urls")),
     path("paskyra/", include("allauth.urls")),

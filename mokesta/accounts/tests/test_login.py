@@ -106,26 +106,6 @@ def test_logging_out_needs_a_post(client, alice: User) -> None:
     assert client.get(reverse("portal:dashboard"))["Location"].startswith(URL)
 
 
-def test_the_admin_login_goes_through_the_rate_limited_login(client, staff: User) -> None:
-    response = client.get("/admin/", follow=True)
-    assert response.redirect_chain[-1][0] == f"{URL}?next=%2Fadmin%2F"
-    response = log_in(client, "clerk@example.lt", query="?next=/admin/")
-    assert response["Location"] == "/admin/"
-    assert client.get("/admin/").status_code == 200
-
-
-def test_the_admin_login_ignores_a_next_to_another_site(client) -> None:
-    response = client.get("/admin/login/?next=https://evil.example/")
-    assert response["Location"] == f"{URL}?next=%2Fadmin%2F"
-
-
-def test_the_admin_login_is_rate_limited(client, staff: User) -> None:
-    for _ in range(5):
-        log_in(client, "clerk@example.lt", "Neteisingas1", query="?next=/admin/")
-    log_in(client, "clerk@example.lt", query="?next=/admin/")
-    assert client.get("/admin/").status_code == 302
-
-
 @pytest.mark.django_db
 def test_the_home_page_explains_who_may_register(client) -> None:
     html = client.get(reverse("portal:home")).content.decode()
