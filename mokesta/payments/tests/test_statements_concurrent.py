@@ -8,10 +8,6 @@ from mokesta.payments.statements import import_statement
 from mokesta.payments.tests.conftest import Ledger, sample
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="concurrent writers need PostgreSQL (the in-memory SQLite test database locks tables)",
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_the_same_file_at_once_book_each_entry_once(ledger: Ledger) -> None:
     start = threading.Barrier(2)
