@@ -169,6 +169,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+# Profile (issue 3): an e-mail change takes effect once the new address is confirmed, and the old
+# address is told (allauth's notification mails).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 PASSWORD_RESET_TIMEOUT = 3600  # seconds; the reset link is valid one hour
 
 # --- internationalisation ------------------------------------------------------

@@ -1,13 +1,220 @@
-"""Invoice PDF (ReportLab). Placeholder interface for the parallel work; see issue 3."""
+"""Invoice PDF (ReportLab), with the bundled DejaVu fonts for the Lithuanian letters and a QR code
+(segno) carrying the payment details.
+
+`invoice_pdf_bytes` stores the first rendering on the invoice, so the customer always downloads
+the same document the utility issued."""
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import segno
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from mokesta.billing.models import Invoice
+from mokesta.portal.models import Utility
+
+FONTS = Path(__file__).parent / "fonts"
+REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+_fonts_registered = False
+
+
+def _register_fonts() -> None:
+    global _fonts_registered
+    if not _fonts_registered:
+        pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
+        _fonts_registered = True
+
+
+def _eur(amount: Decimal) -> str:
+    return f"{amount:.2f} €".replace(".", ",")
+
+
+def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
+    """The payment details a banking app or a clerk reads from the QR code."""
+    return "\n".join(
+        [
+            f"{_('Payee')}: {utility.name}",
+            f"IBAN: {utility.iban}",
+            f"{_('Amount')}: {invoice.amount_due:.2f} EUR",
+            f"{_('Payment code')}: {invoice.payment_code}",
+            f"{_('Payer code')}: {invoice.payer_code}",
+            f"{_('Invoice')}: {invoice.number}",
+        ]
+    )
+
+
+def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
+    qr = segno.make(text, error="m", micro=False)
+    rows = list(qr.matrix_iter(border=2))
+    cell = size / len(rows)
+    pdf.setFillColorRGB(0, 0, 0)
+    for r, row in enumerate(rows):
+        for c, dark in enumerate(row):
+            if dark:
+                pdf.rect(x + c * cell, y + size - (r + 1) * cell, cell, cell, stroke=0, fill=1)
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:
-    """The invoice as PDF bytes."""
-    raise NotImplementedError
+    """The invoice as PDF bytes (one A4 page), in Lithuanian."""
+    _register_fonts()
+    utility = Utility.current()
+    buffer = io.BytesIO()
+    # invariant: no creation time or random id in the file, so a rendering is reproducible.
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    with translation.override("lt"):
+        pdf.setTitle(f"{_('Invoice')} {invoice.number}")
+        pdf.setAuthor(utility.name)
+        width, height = A4
+        left, right = 18 * mm, width - 18 * mm
+        y = height - 20 * mm
+
+        pdf.setFont(BOLD, 13)
+        pdf.drawString(left, y, utility.name)
+        pdf.setFont(REGULAR, 8.5)
+        details = [
+            utility.address,
+            " · ".join(
+                part
+                for part in [
+                    f"{_('Company code')} {utility.company_code}" if utility.company_code else "",
+                    f"{_('VAT code')} {utility.vat_code}" if utility.vat_code else "",
+                ]
+                if part
+            ),
+            " · ".join(p for p in [utility.bank_name, utility.iban] if p),
+            " · ".join(p for p in [utility.phone, utility.email] if p),
+        ]
+        for line in filter(None, details):
+            y -= 11
+            pdf.drawString(left, y, line)
+
+        y -= 26
+        pdf.setFont(BOLD, 15)
+        title = _("Payment notice") if invoice.kind == Invoice.Kind.INVOICE else _("Credit note")
+        pdf.drawString(left, y, f"{title} {invoice.number}")
+        pdf.setFont(REGULAR, 9.5)
+        y -= 15
+        pdf.drawString(
+            left,
+            y,
+            f"{_('Period')}: {invoice.period.month:%Y-%m} · {_('Issue date')}: "
+            f"{invoice.issue_date:%Y-%m-%d} · {_('Due date')}: {invoice.due_date:%Y-%m-%d}",
+        )
+
+        y -= 24
+        pdf.setFont(BOLD, 10)
+        pdf.drawString(left, y, _("Customer"))
+        pdf.setFont(REGULAR, 10)
+        customer_lines = [
+            invoice.customer_name,
+            invoice.customer_address,
+            f"{_('Payer code')}: {invoice.payer_code}",
+            f"{_('Contract')}: {invoice.contract.number}",
+        ]
+        if invoice.service_address:
+            customer_lines.append(f"{_('Service address')}: {invoice.service_address}")
+        for line in customer_lines:
+            y -= 13
+            pdf.drawString(left, y, line)
+
+        y -= 26
+        columns = [
+            (left, _("Service"), "l"),
+            (left + 85 * mm, _("Quantity"), "r"),
+            (left + 108 * mm, _("Price"), "r"),
+            (left + 130 * mm, _("Net"), "r"),
+            (left + 148 * mm, _("VAT"), "r"),
+            (right, _("Total"), "r"),
+        ]
+        pdf.setFont(BOLD, 9)
+        for x, label, align in columns:
+            (pdf.drawString if align == "l" else pdf.drawRightString)(x, y, label)
+        y -= 4
+        pdf.line(left, y, right, y)
+        pdf.setFont(REGULAR, 9)
+        for line in invoice.lines.all():
+            y -= 13
+            description = line.description + (f" ({_('estimated')})" if line.estimated else "")
+            values = [
+                description[:60],
+                f"{line.quantity.normalize():f} {line.unit}",
+                f"{line.unit_price:.4f}".replace(".", ","),
+                _eur(line.net),
+                f"{_eur(line.vat)} ({line.vat_rate.normalize():f} %)",
+                _eur(line.total),
+            ]
+            for (x, _label, align), value in zip(columns, values, strict=True):
+                (pdf.drawString if align == "l" else pdf.drawRightString)(x, y, value)
+        y -= 6
+        pdf.line(left, y, right, y)
+
+        totals = [
+            (_("Amount without VAT"), invoice.net),
+            (_("VAT"), invoice.vat),
+            (_("Total for the period"), invoice.total),
+            (_("Previous balance"), invoice.previous_balance),
+        ]
+        if invoice.interest:
+            totals.append((_("Late payment interest"), invoice.interest))
+        for label, amount in totals:
+            y -= 14
+            pdf.drawRightString(right - 35 * mm, y, label)
+            pdf.drawRightString(right, y, _eur(amount))
+        y -= 20
+        pdf.setFont(BOLD, 12)
+        pdf.drawRightString(right - 35 * mm, y, _("Amount due"))
+        pdf.drawRightString(right, y, _eur(invoice.amount_due))
+        y -= 15
+        pdf.setFont(REGULAR, 10)
+        pdf.drawRightString(right, y, f"{_('Pay by')} {invoice.due_date:%Y-%m-%d}")
+
+        qr_size = 38 * mm
+        qr_top = y - 18
+        _draw_qr(pdf, payment_qr_text(invoice, utility), left, qr_top - qr_size, qr_size)
+        text_x = left + qr_size + 8 * mm
+        pdf.setFont(BOLD, 10)
+        pdf.drawString(text_x, qr_top - 12, _("Payment details"))
+        pdf.setFont(REGULAR, 9.5)
+        payment_lines = [
+            f"{_('Payee')}: {utility.name}",
+            f"{_('Account')}: {utility.iban} {utility.bank_name}".rstrip(),
+            f"{_('Payee code')}: {utility.payee_code}" if utility.payee_code else "",
+            f"{_('Payment code')}: {invoice.payment_code}",
+            f"{_('Payer code')}: {invoice.payer_code}",
+            f"{_('Amount')}: {_eur(invoice.amount_due)}",
+        ]
+        line_y = qr_top - 12
+        for line in filter(None, payment_lines):
+            line_y -= 13
+            pdf.drawString(text_x, line_y, line)
+        pdf.setFont(REGULAR, 8)
+        pdf.drawString(
+            left,
+            15 * mm,
+            _("Please state the payment code in the payment details so your payment is matched."),
+        )
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
 
 
 def invoice_pdf_bytes(invoice: Invoice) -> bytes:
-    """The stored PDF; rendered and stored once on first use, the same bytes every time after."""
-    raise NotImplementedError
+    """The stored PDF; rendered and stored once on first use, the same bytes every time after.
+
+    Two first downloads at once may both render; the conditional UPDATE lets only the first
+    store its bytes and both then serve what is stored."""
+    if invoice.pdf is not None:
+        return bytes(invoice.pdf)
+    rendered = render_invoice_pdf(invoice)
+    Invoice.objects.filter(pk=invoice.pk, pdf__isnull=True).update(pdf=rendered)
+    stored = Invoice.objects.filter(pk=invoice.pk).values_list("pdf", flat=True).get()
+    invoice.pdf = stored
+    return bytes(stored)
