@@ -78,7 +78,9 @@ def add_readings(
 
 def make_tariffs(*, category: str = Contract.Category.HOUSE, since=dt.date(2020, 1, 1)) -> None:
     for service, price in [("water", "1.0200"), ("wastewater", "1.3400"), ("fee", "0.9500")]:
-        Tariff.objects.create(service=service, category=category, price=price, valid_from=since)
+        Tariff.objects.get_or_create(
+            service=service, category=category, valid_from=since, defaults={"price": price}
+        )
 
 
 def make_invoice(
