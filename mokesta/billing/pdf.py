@@ -168,7 +168,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             y -= 13
             description = line.description + (f" ({L['estimated']})" if line.estimated else "")
             values = [
-                description[:60],
+                description[:45],
                 f"{line.quantity.normalize():f} {line.unit}",
                 f"{line.unit_price:.4f}".replace(".", ","),
                 _eur(line.net),

@@ -10,9 +10,7 @@ from mokesta.customers.models import Contract
 
 def user_contracts(user: User):  # -> ContractQuerySet
     return (
-        Contract.objects.filter(accesses__user=user)
-        .select_related("customer")
-        .order_by("number")
+        Contract.objects.filter(accesses__user=user).select_related("customer").order_by("number")
     )
 
 

@@ -30,7 +30,10 @@ def make_contract(
         name=name, payer_code=f"3900215{n:04d}", email=email, address=address
     )
     contract = Contract.objects.create(
-        number=f"VKU-T-{n:04d}", customer=customer, category=category, start_date=start,
+        number=f"VKU-T-{n:04d}",
+        customer=customer,
+        category=category,
+        start_date=start,
         end_date=end,
     )
     ServicePoint.objects.create(contract=contract, address=address)
@@ -60,7 +63,11 @@ def make_meter(
 
 
 def add_readings(
-    meter: Meter, *, last_month: dt.date, count: int, per_month: int = 5,
+    meter: Meter,
+    *,
+    last_month: dt.date,
+    count: int,
+    per_month: int = 5,
     source: str = Reading.Source.CUSTOMER,
 ) -> list[Reading]:
     """`count` monthly readings ending with `last_month`, `per_month` m³ each."""
@@ -124,6 +131,9 @@ def make_invoice(
 
 def make_payment(contract: Contract, *, amount: str, day: dt.date) -> Payment:
     return Payment.objects.create(
-        contract=contract, amount=Decimal(amount), paid_on=day, source=Payment.Source.BANK,
+        contract=contract,
+        amount=Decimal(amount),
+        paid_on=day,
+        source=Payment.Source.BANK,
         bank_reference=f"REF{next(_numbers)}",
     )

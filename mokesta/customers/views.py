@@ -45,9 +45,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     points = ServicePoint.objects.filter(contract=contract).prefetch_related(
         Prefetch("meters", queryset=Meter.objects.order_by("serial_number"))
     )
-    return render(
-        request, "customers/contract.html", {"contract": contract, "points": points}
-    )
+    return render(request, "customers/contract.html", {"contract": contract, "points": points})
 
 
 @login_required

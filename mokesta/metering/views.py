@@ -117,9 +117,7 @@ def reading_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _consumption(contract) -> list[tuple[Meter, list[chart.Month]]]:
-    meters = list(
-        Meter.objects.filter(service_point__contract=contract).order_by("serial_number")
-    )
+    meters = list(Meter.objects.filter(service_point__contract=contract).order_by("serial_number"))
     by_meter: dict[int, list[Reading]] = {m.pk: [] for m in meters}
     for reading in Reading.objects.filter(meter__in=meters):
         by_meter[reading.meter_id].append(reading)
@@ -137,18 +135,14 @@ def _consumption(contract) -> list[tuple[Meter, list[chart.Month]]]:
 def consumption(request: HttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
     meters = [(meter, months, chart.bars(months)) for meter, months in _consumption(contract)]
-    return render(
-        request, "metering/consumption.html", {"contract": contract, "meters": meters}
-    )
+    return render(request, "metering/consumption.html", {"contract": contract, "meters": meters})
 
 
 @login_required
 def consumption_csv(request: HttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="suvartojimas-{contract.number}.csv"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="suvartojimas-{contract.number}.csv"'
     response["Cache-Control"] = "no-store"
     response.write("\ufeff")  # a BOM, so spreadsheet programs read the UTF-8 letters right
     # Semicolons: what spreadsheet programs expect in a Lithuanian locale.

@@ -7,6 +7,7 @@ from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contracts
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import ServicePoint
+from mokesta.lib.money import round_money
 from mokesta.metering.declare import current_month, deadline
 from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
@@ -27,10 +28,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Savitarna: each linked contract at a glance; only the linking step until there is one."""
     month = current_month()
     latest = Reading.objects.filter(meter=OuterRef("pk")).order_by("-period")
-    meters = Meter.objects.filter(removed_on__isnull=True).order_by("serial_number").annotate(
-        last_value=Subquery(latest.values("value")[:1]),
-        last_period=Subquery(latest.values("period")[:1]),
-        declared=Exists(Reading.objects.filter(meter=OuterRef("pk"), period=month)),
+    meters = (
+        Meter.objects.filter(removed_on__isnull=True)
+        .order_by("serial_number")
+        .annotate(
+            last_value=Subquery(latest.values("value")[:1]),
+            last_period=Subquery(latest.values("period")[:1]),
+            declared=Exists(Reading.objects.filter(meter=OuterRef("pk"), period=month)),
+        )
     )
     contracts = list(
         user_contracts(request.user).prefetch_related(
@@ -48,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "contract": contract,
                 "meters": meter_list,
                 "to_declare": any(not m.declared for m in meter_list),
-                "balance": balance(contract),
+                "balance": round_money(balance(contract)),
                 "invoice": Invoice.objects.filter(contract=contract)
                 .select_related("period")
                 .defer("pdf")

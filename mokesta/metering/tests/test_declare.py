@@ -152,14 +152,12 @@ def test_redeclaring_in_the_same_open_period_replaces(client, alice, contract, m
     client.force_login(alice)
     post(client, contract, {f"meter_{meter.pk}": "165"}, confirm="1")
     post(client, contract, {f"meter_{meter.pk}": "166"}, confirm="1")
-    assert list(Reading.objects.filter(meter=meter, period=MAY).values_list("value", flat=True)) == [
-        166
-    ]
+    assert list(
+        Reading.objects.filter(meter=meter, period=MAY).values_list("value", flat=True)
+    ) == [166]
 
 
-def test_it_warns_when_consumption_is_over_three_times_the_average(
-    client, alice, contract, meter
-):
+def test_it_warns_when_consumption_is_over_three_times_the_average(client, alice, contract, meter):
     client.force_login(alice)
     # average 5 m³ a month; 16 m³ is more than 3×
     response = post(client, contract, {f"meter_{meter.pk}": "176"}, confirm="1")

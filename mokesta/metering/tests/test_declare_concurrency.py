@@ -34,6 +34,4 @@ def test_ten_concurrent_identical_declarations_leave_one(alice):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert list(Reading.objects.filter(meter=meter).values_list("period", "value")) == [
-        (month, 15)
-    ]
+    assert list(Reading.objects.filter(meter=meter).values_list("period", "value")) == [(month, 15)]
