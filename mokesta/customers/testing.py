@@ -98,9 +98,10 @@ def make_invoice(
     total_d = Decimal(total)
     net = (total_d / Decimal("1.21")).quantize(Decimal("0.01"))
     invoice = Invoice.objects.create(
-        series="VKU",
+        # Own series and payment codes: never clash with invoices a billing run has issued.
+        series="TEST",
         sequence=n,
-        number=f"VKU-{n:06d}",
+        number=f"TEST-{n:06d}",
         contract=contract,
         period=period,
         issue_date=add_months(month, 1) + dt.timedelta(days=4),
@@ -112,7 +113,7 @@ def make_invoice(
         vat=total_d - net,
         total=total_d,
         amount_due=Decimal(amount_due if amount_due is not None else total),
-        payment_code=f"{n:010d}",
+        payment_code=f"99{n:08d}",
     )
     InvoiceLine.objects.create(
         invoice=invoice,
