@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
@@ -40,6 +40,8 @@ def paid_flags(invoices: list[Invoice]) -> dict[int, bool]:
 @login_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
     contracts = list(user_contracts(request.user))
+    if not contracts:  # until a contract is linked, the linking step is the page to see
+        return redirect("portal:dashboard")
     # All of a contract's invoices are needed to tell which are paid (oldest are paid first).
     invoices = list(user_invoices(request.user).order_by("-issue_date", "-sequence"))
     flags = paid_flags(invoices)

@@ -58,3 +58,16 @@ def test_an_overpayment_is_shown(client, alice):
     client.force_login(alice)
     content = client.get(reverse("portal:dashboard")).content.decode()
     assert "permoka 15,50 €" in content
+
+
+def test_without_a_contract_the_menu_offers_no_contract_pages(client, alice):
+    client.force_login(alice)
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("billing:list") not in content
+    assert reverse("metering:declare_pick") not in content
+    assert reverse("accounts:profile") in content
+    assert client.get(reverse("billing:list")).url == reverse("portal:dashboard")
+    assert client.get(reverse("metering:declare_pick")).url == reverse("portal:dashboard")
+    make_contract(user=alice)
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("billing:list") in content
