@@ -3,7 +3,11 @@ directly with the ORM (the billing run is another module's job)."""
 
 import datetime as dt
 import itertools
+import threading
+from collections.abc import Callable
 from decimal import Decimal
+
+from django.db import connection
 
 from mokesta.accounts.models import User
 from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine, Tariff
@@ -138,3 +142,26 @@ def make_payment(contract: Contract, *, amount: str, day: dt.date) -> Payment:
         source=Payment.Source.BANK,
         bank_reference=f"REF{next(_numbers)}",
     )
+
+
+def run_in_threads(target: Callable[[], object], count: int) -> list[BaseException]:
+    """Start `count` threads together on `target` (each with its own database connection);
+    returns the exceptions they raised."""
+    start = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            target()
+        except BaseException as error:  # handed to the test to assert on
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

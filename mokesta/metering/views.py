@@ -4,10 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mokesta.customers.access import user_contract, user_contracts
+from mokesta.customers.access import pick_contract, user_contract
 from mokesta.lib.dates import local_today
 from mokesta.metering import chart
 from mokesta.metering.declare import (
@@ -22,25 +21,14 @@ from mokesta.metering.forms import DeclarationForm
 from mokesta.metering.models import Meter, Reading
 
 
-def _pick_contract(request: HttpRequest, url_name: str, title: str) -> HttpResponse:
-    """Menu entries without a contract: straight to it when the user has one, else a choice."""
-    contracts = list(user_contracts(request.user))
-    if not contracts:
-        return redirect("portal:dashboard")
-    if len(contracts) == 1:
-        return redirect(url_name, contracts[0].pk)
-    choices = [(c, reverse(url_name, args=[c.pk])) for c in contracts]
-    return render(request, "metering/pick_contract.html", {"choices": choices, "title": title})
-
-
 @login_required
 def declare_pick(request: HttpRequest) -> HttpResponse:
-    return _pick_contract(request, "metering:declare", _("Declare readings"))
+    return pick_contract(request, "metering:declare", _("Declare readings"))
 
 
 @login_required
 def consumption_pick(request: HttpRequest) -> HttpResponse:
-    return _pick_contract(request, "metering:consumption", _("Consumption"))
+    return pick_contract(request, "metering:consumption", _("Consumption"))
 
 
 @login_required

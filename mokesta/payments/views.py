@@ -1,26 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from mokesta.billing.models import Invoice
-from mokesta.customers.access import user_contract, user_contracts
+from mokesta.customers.access import pick_contract, user_contract
 from mokesta.lib.money import ZERO
 from mokesta.payments.models import Payment
 
 
 @login_required
 def payments_pick(request: HttpRequest) -> HttpResponse:
-    contracts = list(user_contracts(request.user))
-    if not contracts:
-        return redirect("portal:dashboard")
-    if len(contracts) == 1:
-        return redirect("payments:list", contracts[0].pk)
-    choices = [(c, reverse("payments:list", args=[c.pk])) for c in contracts]
-    return render(
-        request, "metering/pick_contract.html", {"choices": choices, "title": _("Payments")}
-    )
+    return pick_contract(request, "payments:list", _("Payments"))
 
 
 @login_required

@@ -1,14 +1,12 @@
 import datetime as dt
 import io
-import threading
 
 import pytest
-from django.db import connection
 from pypdf import PdfReader
 
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes, payment_qr_text, render_invoice_pdf
-from mokesta.customers.testing import make_contract, make_invoice
+from mokesta.customers.testing import make_contract, make_invoice, run_in_threads
 from mokesta.portal.models import Utility
 
 
@@ -84,19 +82,10 @@ def test_concurrent_first_downloads_serve_the_same_bytes(utility):
     contract = make_contract(name="Ona Kazlauskienė")
     invoice = make_invoice(contract, month=dt.date(2026, 4, 1))
     results: list[bytes] = []
-    start = threading.Barrier(4)
 
     def download() -> None:
-        try:
-            start.wait()
-            results.append(invoice_pdf_bytes(Invoice.objects.get(pk=invoice.pk)))
-        finally:
-            connection.close()
+        results.append(invoice_pdf_bytes(Invoice.objects.get(pk=invoice.pk)))
 
-    threads = [threading.Thread(target=download) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_in_threads(download, 4) == []
     assert len(results) == 4
     assert len(set(results)) == 1
