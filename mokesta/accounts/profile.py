@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mokesta.accounts.models import User
@@ -28,11 +28,11 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "phone", "invoices_by_email", "sms_opt_in"]
         labels = {
-            "first_name": _lazy("First name"),
-            "last_name": _lazy("Last name"),
-            "phone": _lazy("Phone number"),
-            "invoices_by_email": _lazy("Receive invoices by e-mail"),
-            "sms_opt_in": _lazy("Accept SMS messages"),
+            "first_name": gettext_lazy("First name"),
+            "last_name": gettext_lazy("Last name"),
+            "phone": gettext_lazy("Phone number"),
+            "invoices_by_email": gettext_lazy("Receive invoices by e-mail"),
+            "sms_opt_in": gettext_lazy("Accept SMS messages"),
         }
 
     def clean(self) -> dict:
@@ -44,7 +44,7 @@ class ProfileForm(forms.ModelForm):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label=_lazy("Password"),
+        label=gettext_lazy("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from mokesta.customers.models import Contract
 from mokesta.metering.declare import MeterState, deadline, period_is_closed, warnings_for
@@ -15,9 +15,16 @@ WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 class DeclarationForm(forms.Form):
     """One field per active meter of the contract (`meter_<id>`), whole m³."""
 
-    month = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    month = forms.DateField(
+        widget=forms.HiddenInput,
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": gettext_lazy("The form is out of date. Enter the readings again."),
+            "invalid": gettext_lazy("The form is out of date. Enter the readings again."),
+        },
+    )
     confirm_unusual = forms.BooleanField(
-        label=_lazy("I have checked: the readings are correct"), required=False
+        label=gettext_lazy("I have checked: the readings are correct"), required=False
     )
 
     def __init__(

@@ -229,3 +229,14 @@ def test_another_users_contract_is_not_found(client, bob, contract, meter):
     assert client.get(url(contract)).status_code == 404
     assert post(client, contract, {f"meter_{meter.pk}": "165"}, confirm="1").status_code == 404
     assert not Reading.objects.filter(period=MAY).exists()
+
+
+@pytest.mark.parametrize("month", ["", "2026-13-01", "gegužė"])
+def test_it_rejects_a_broken_month_field(client, alice, contract, meter, month):
+    client.force_login(alice)
+    response = client.post(
+        url(contract), {"month": month, f"meter_{meter.pk}": "165", "confirm": "1"}
+    )
+    assert response.status_code == 200
+    assert "Forma pasenusi" in response.content.decode()
+    assert not Reading.objects.filter(meter=meter, period=MAY).exists()
