@@ -53,11 +53,11 @@ def test_it_renders_the_invoice_with_lithuanian_letters(invoice):
         assert expected in text, expected
 
 
-def test_the_qr_code_carries_the_payment_details(invoice, utility):
-    text = payment_qr_text(invoice, utility)
-    assert "LT407300010012345678" in text
-    assert "31.45 EUR" in text
-    assert invoice.payment_code in text
+def test_the_qr_code_is_an_epc_payment_with_the_payment_code(invoice, utility):
+    lines = payment_qr_text(invoice, utility).split("\n")
+    assert lines[:4] == ["BCD", "002", "1", "SCT"]
+    assert lines[5:8] == ["VšĮ Velžio komunalinis ūkis", "LT407300010012345678", "EUR31.45"]
+    assert lines[10].split() == [invoice.payment_code, invoice.payer_code, invoice.number]
 
 
 def test_the_first_rendering_is_stored_and_served_every_time(invoice):
