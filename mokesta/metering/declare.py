@@ -168,6 +168,8 @@ def declare_readings(
     constraint; update_or_create retries the lookup when its insert loses the race)."""
     if month != current_month():
         raise DeclarationRefused(_("The declaration period for this month has ended."))
+    if not contract.is_valid_on(local_today()):
+        raise DeclarationRefused(_("This contract has ended."))
     with transaction.atomic():
         if period_is_closed(month):
             raise DeclarationRefused(_("This billing period is closed."))

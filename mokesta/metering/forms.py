@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mokesta.customers.models import Contract
+from mokesta.lib.dates import local_today
 from mokesta.metering.declare import MeterState, deadline, period_is_closed, warnings_for
 
 FIELD_PREFIX = "meter_"
@@ -73,6 +74,11 @@ class DeclarationForm(forms.Form):
                     "deadline": date_format(deadline(month), "Y-m-d"),
                 },
                 code="deadline",
+            )
+        if not self.contract.is_valid_on(local_today()):
+            raise forms.ValidationError(
+                _("This contract has ended; readings can no longer be declared."),
+                code="ended",
             )
         if period_is_closed(self.current_month):
             raise forms.ValidationError(

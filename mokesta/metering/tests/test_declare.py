@@ -240,3 +240,12 @@ def test_it_rejects_a_broken_month_field(client, alice, contract, meter, month):
     assert response.status_code == 200
     assert "Forma pasenusi" in response.content.decode()
     assert not Reading.objects.filter(meter=meter, period=MAY).exists()
+
+
+def test_it_refuses_a_contract_that_has_ended(client, alice):
+    ended = make_contract(user=alice, end=dt.date(2026, 4, 30))
+    meter = make_meter(ended, initial=0)
+    client.force_login(alice)
+    response = post(client, ended, {f"meter_{meter.pk}": "4"}, confirm="1")
+    assert "Sutartis nebegalioja" in response.content.decode()
+    assert not Reading.objects.filter(meter=meter).exists()
