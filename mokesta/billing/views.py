@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
-from mokesta.customers.access import user_contracts
+from mokesta.customers.access import safe_filename, user_contracts
 from mokesta.lib.money import ZERO
 from mokesta.payments.models import Payment
 
@@ -65,7 +65,9 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     response = HttpResponse(invoice_pdf_bytes(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="saskaita-{invoice.number}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="saskaita-{safe_filename(invoice.number)}.pdf"'
+    )
     # An invoice carries personal data: no shared or browser cache keeps a copy.
     response["Cache-Control"] = "no-store"
     return response

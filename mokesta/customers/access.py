@@ -2,6 +2,8 @@
 
 Every customer view fetches its objects through these, so another user's object is a 404."""
 
+import re
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,3 +31,8 @@ def pick_contract(request: HttpRequest, url_name: str, title: str) -> HttpRespon
         return redirect(url_name, contracts[0].pk)
     choices = [(c, reverse(url_name, args=[c.pk])) for c in contracts]
     return render(request, "customers/pick_contract.html", {"choices": choices, "title": title})
+
+
+def safe_filename(text: str) -> str:
+    """A value typed by staff (contract or invoice number) made safe for Content-Disposition."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)

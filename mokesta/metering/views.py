@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from mokesta.customers.access import pick_contract, user_contract
+from mokesta.customers.access import pick_contract, safe_filename, user_contract
 from mokesta.lib.dates import local_today
 from mokesta.metering import chart
 from mokesta.metering.declare import (
@@ -130,7 +130,9 @@ def consumption(request: HttpRequest, pk: int) -> HttpResponse:
 def consumption_csv(request: HttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="suvartojimas-{contract.number}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="suvartojimas-{safe_filename(contract.number)}.csv"'
+    )
     response["Cache-Control"] = "no-store"
     response.write("\ufeff")  # a BOM, so spreadsheet programs read the UTF-8 letters right
     # Semicolons: what spreadsheet programs expect in a Lithuanian locale.

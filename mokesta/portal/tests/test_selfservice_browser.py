@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -29,7 +30,7 @@ def test_a_new_customer_links_declares_and_downloads_an_invoice(live_server, pag
     previous = meter.readings.order_by("-period").values_list("value", flat=True).first()
     new_value = (previous or meter.initial_reading) + 4
 
-    page.goto(f"{live_server.url}/paskyra/login/")
+    page.goto(live_server.url + reverse("account_login"))
     page.fill("input[name=login]", "jurgita@example.lt")
     page.fill("input[name=password]", PASSWORD)
     page.locator("form:has(input[name=login]) [type=submit]").click()
