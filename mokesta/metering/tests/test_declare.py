@@ -249,3 +249,11 @@ def test_it_refuses_a_contract_that_has_ended(client, alice):
     response = post(client, ended, {f"meter_{meter.pk}": "4"}, confirm="1")
     assert "Sutartis nebegalioja" in response.content.decode()
     assert not Reading.objects.filter(meter=meter).exists()
+
+
+def test_correct_goes_back_to_the_form_with_the_values(client, alice, contract, meter):
+    client.force_login(alice)
+    response = post(client, contract, {f"meter_{meter.pk}": "170"}, edit="1")
+    assert response.templates[0].name == "metering/declare.html"
+    assert 'value="170"' in response.content.decode()
+    assert not Reading.objects.filter(meter=meter, period=MAY).exists()
