@@ -189,6 +189,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+# Profile: an e-mail change takes effect once the new address is confirmed; the old one is told.
+ACCOUNT_CHANGE_EMAIL = True
 PASSWORD_RESET_TIMEOUT = 3600  # seconds; the reset link is valid one hour
 
 # --- internationalisation ------------------------------------------------------

@@ -1,13 +1,265 @@
-"""Invoice PDF (ReportLab). Placeholder interface for the parallel work; see issue 3."""
+"""Invoice PDF (ReportLab), with the bundled DejaVu fonts for the Lithuanian letters and a QR code
+(segno) carrying the payment details.
+
+`invoice_pdf_bytes` stores the first rendering on the invoice, so the customer always downloads
+the same document the utility issued."""
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import segno
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from mokesta.billing.models import Invoice
+from mokesta.portal.models import Utility
+
+FONTS = Path(__file__).parent / "fonts"
+REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+_fonts_registered = False
+
+
+def _register_fonts() -> None:
+    global _fonts_registered
+    if not _fonts_registered:
+        pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
+        _fonts_registered = True
+
+
+def _eur(amount: Decimal) -> str:
+    return f"{amount:.2f} €".replace(".", ",")
+
+
+def _labels() -> dict[str, str]:
+    """Labels used inside f-strings (makemessages does not read calls in f-strings)."""
+    return {
+        "Payee": _("Payee"),
+        "Amount": _("Amount"),
+        "Payment code": _("Payment code"),
+        "Payer code": _("Payer code"),
+        "Invoice": _("Invoice"),
+        "Company code": _("Company code"),
+        "VAT code": _("VAT code"),
+        "Period": _("Period"),
+        "Issue date": _("Issue date"),
+        "Due date": _("Due date"),
+        "Contract": _("Contract"),
+        "Service address": _("Service address"),
+        "estimated": _("estimated"),
+        "Pay by": _("Pay by"),
+        "Account": _("Account"),
+        "Payee code": _("Payee code"),
+    }
+
+
+def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
+    """The payment as an EPC QR code ("SEPA credit transfer" QR, EPC069-12, version 002, UTF-8):
+    banking apps fill the payee, IBAN, amount and the details with the payment code from it."""
+    details = (
+        f"{invoice.payment_code} {invoice.payer_code} {invoice.number}"  # what bank import reads
+    )
+    return "\n".join(
+        [
+            "BCD",
+            "002",
+            "1",  # UTF-8
+            "SCT",
+            "",  # BIC: optional within the EEA
+            utility.name[:70],
+            utility.iban.replace(" ", ""),
+            # Nothing to pay (an overpayment): no amount, the app asks for one.
+            f"EUR{invoice.amount_due:.2f}" if invoice.amount_due > 0 else "",
+            "",  # purpose code
+            "",  # structured reference: none, the details carry the payment code
+            details[:140],
+        ]
+    )
+
+
+def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
+    qr = segno.make(text, error="m", micro=False)
+    rows = list(qr.matrix_iter(border=2))
+    cell = size / len(rows)
+    # One rectangle per horizontal run of dark modules, all in one path: a third of the drawing
+    # operations of one rectangle per module.
+    path = pdf.beginPath()
+    for r, row in enumerate(rows):
+        top = y + size - (r + 1) * cell
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rect(x + start * cell, top, (c - start) * cell, cell)
+            else:
+                c += 1
+    pdf.setFillColorRGB(0, 0, 0)
+    pdf.drawPath(path, stroke=0, fill=1)
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:
-    """The invoice as PDF bytes."""
-    raise NotImplementedError
+    """The invoice as PDF bytes (one A4 page), in Lithuanian."""
+    _register_fonts()
+    utility = Utility.current()
+    buffer = io.BytesIO()
+    # invariant: no creation time or random id in the file, so a rendering is reproducible.
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    with translation.override("lt"):
+        L = _labels()  # noqa: N806
+        pdf.setTitle(f"{L['Invoice']} {invoice.number}")
+        pdf.setAuthor(utility.name)
+        width, height = A4
+        left, right = 18 * mm, width - 18 * mm
+        y = height - 20 * mm
+
+        pdf.setFont(BOLD, 13)
+        pdf.drawString(left, y, utility.name)
+        pdf.setFont(REGULAR, 8.5)
+        details = [
+            utility.address,
+            " · ".join(
+                part
+                for part in [
+                    f"{L['Company code']} {utility.company_code}" if utility.company_code else "",
+                    f"{L['VAT code']} {utility.vat_code}" if utility.vat_code else "",
+                ]
+                if part
+            ),
+            " · ".join(p for p in [utility.bank_name, utility.iban] if p),
+            " · ".join(p for p in [utility.phone, utility.email] if p),
+        ]
+        for line in filter(None, details):
+            y -= 11
+            pdf.drawString(left, y, line)
+
+        y -= 26
+        pdf.setFont(BOLD, 15)
+        title = _("Payment notice") if invoice.kind == Invoice.Kind.INVOICE else _("Credit note")
+        pdf.drawString(left, y, f"{title} {invoice.number}")
+        pdf.setFont(REGULAR, 9.5)
+        y -= 15
+        pdf.drawString(
+            left,
+            y,
+            f"{L['Period']}: {invoice.period.month:%Y-%m} · {L['Issue date']}: "
+            f"{invoice.issue_date:%Y-%m-%d} · {L['Due date']}: {invoice.due_date:%Y-%m-%d}",
+        )
+
+        y -= 24
+        pdf.setFont(BOLD, 10)
+        pdf.drawString(left, y, _("Customer"))
+        pdf.setFont(REGULAR, 10)
+        customer_lines = [
+            invoice.customer_name,
+            invoice.customer_address,
+            f"{L['Payer code']}: {invoice.payer_code}",
+            f"{L['Contract']}: {invoice.contract.number}",
+        ]
+        if invoice.service_address:
+            customer_lines.append(f"{L['Service address']}: {invoice.service_address}")
+        for line in customer_lines:
+            y -= 13
+            pdf.drawString(left, y, line)
+
+        y -= 26
+        columns = [
+            (left, _("Service"), "l"),
+            (left + 85 * mm, _("Quantity"), "r"),
+            (left + 108 * mm, _("Price"), "r"),
+            (left + 130 * mm, _("Net"), "r"),
+            (left + 148 * mm, _("VAT"), "r"),
+            (right, _("Total"), "r"),
+        ]
+        pdf.setFont(BOLD, 9)
+        for x, label, align in columns:
+            (pdf.drawString if align == "l" else pdf.drawRightString)(x, y, label)
+        y -= 4
+        pdf.line(left, y, right, y)
+        pdf.setFont(REGULAR, 9)
+        for item in invoice.lines.all():
+            y -= 13
+            description = item.description + (f" ({L['estimated']})" if item.estimated else "")
+            values = [
+                description[:45],
+                f"{item.quantity.normalize():f} {item.unit}",
+                f"{item.unit_price:.4f}".replace(".", ","),
+                _eur(item.net),
+                f"{_eur(item.vat)} ({item.vat_rate.normalize():f} %)",
+                _eur(item.total),
+            ]
+            for (x, _label, align), value in zip(columns, values, strict=True):
+                (pdf.drawString if align == "l" else pdf.drawRightString)(x, y, value)
+        y -= 6
+        pdf.line(left, y, right, y)
+
+        totals = [
+            (_("Amount without VAT"), invoice.net),
+            (_("VAT"), invoice.vat),
+            (_("Total for the period"), invoice.total),
+            (_("Previous balance"), invoice.previous_balance),
+        ]
+        if invoice.interest:
+            totals.append((_("Late payment interest"), invoice.interest))
+        for label, amount in totals:
+            y -= 14
+            pdf.drawRightString(right - 35 * mm, y, label)
+            pdf.drawRightString(right, y, _eur(amount))
+        y -= 20
+        pdf.setFont(BOLD, 12)
+        pdf.drawRightString(right - 35 * mm, y, _("Amount due"))
+        pdf.drawRightString(right, y, _eur(invoice.amount_due))
+        y -= 15
+        pdf.setFont(REGULAR, 10)
+        pdf.drawRightString(right, y, f"{L['Pay by']} {invoice.due_date:%Y-%m-%d}")
+
+        qr_size = 38 * mm
+        qr_top = y - 18
+        _draw_qr(pdf, payment_qr_text(invoice, utility), left, qr_top - qr_size, qr_size)
+        text_x = left + qr_size + 8 * mm
+        pdf.setFont(BOLD, 10)
+        pdf.drawString(text_x, qr_top - 12, _("Payment details"))
+        pdf.setFont(REGULAR, 9.5)
+        payment_lines = [
+            f"{L['Payee']}: {utility.name}",
+            f"{L['Account']}: {utility.iban} {utility.bank_name}".rstrip(),
+            f"{L['Payee code']}: {utility.payee_code}" if utility.payee_code else "",
+            f"{L['Payment code']}: {invoice.payment_code}",
+            f"{L['Payer code']}: {invoice.payer_code}",
+            f"{L['Amount']}: {_eur(invoice.amount_due)}",
+        ]
+        line_y = qr_top - 12
+        for line in filter(None, payment_lines):
+            line_y -= 13
+            pdf.drawString(text_x, line_y, line)
+        pdf.setFont(REGULAR, 8)
+        pdf.drawString(
+            left,
+            15 * mm,
+            _("Please state the payment code in the payment details so your payment is matched."),
+        )
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
 
 
 def invoice_pdf_bytes(invoice: Invoice) -> bytes:
-    """The stored PDF; rendered and stored once on first use, the same bytes every time after."""
-    raise NotImplementedError
+    """The stored PDF; rendered and stored once on first use, the same bytes every time after.
+
+    Two first downloads at once may both render; the conditional UPDATE lets only the first
+    store its bytes and both then serve what is stored."""
+    if invoice.pdf is not None:
+        return bytes(invoice.pdf)
+    rendered = render_invoice_pdf(invoice)
+    Invoice.objects.filter(pk=invoice.pk, pdf__isnull=True).update(pdf=rendered)
+    stored = Invoice.objects.filter(pk=invoice.pk).values_list("pdf", flat=True).get()
+    assert stored is not None  # stored just now, by this call or a concurrent one
+    invoice.pdf = stored
+    return bytes(stored)

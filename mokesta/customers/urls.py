@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from mokesta.customers import views
 
 app_name = "customers"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("sutartys/prideti/", views.link, name="link"),
+    path("sutartys/<int:pk>/", views.contract_detail, name="contract"),
+    path("sutartys/<int:pk>/atsieti/", views.unlink, name="unlink"),
+]

@@ -1,8 +1,17 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mokesta.billing.models import Invoice
+from mokesta.customers.access import user_contracts
+from mokesta.customers.forms import LinkContractForm
+from mokesta.customers.models import ServicePoint
+from mokesta.lib.money import round_money
+from mokesta.metering.declare import current_month, deadline
+from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
+from mokesta.payments.balance import balance
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,4 +25,49 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dashboard.html")
+    """Savitarna: each linked contract at a glance; only the linking step until there is one."""
+    month = current_month()
+    latest = Reading.objects.filter(meter=OuterRef("pk")).order_by("-period")
+    meters = (
+        Meter.objects.filter(removed_on__isnull=True)
+        .order_by("serial_number")
+        .annotate(
+            last_value=Subquery(latest.values("value")[:1]),
+            last_period=Subquery(latest.values("period")[:1]),
+            declared=Exists(Reading.objects.filter(meter=OuterRef("pk"), period=month)),
+        )
+    )
+    contracts = list(
+        user_contracts(request.user).prefetch_related(
+            Prefetch(
+                "service_points",
+                queryset=ServicePoint.objects.prefetch_related(Prefetch("meters", queryset=meters)),
+            )
+        )
+    )
+    cards = []
+    for contract in contracts:
+        meter_list = [m for p in contract.service_points.all() for m in p.meters.all()]
+        cards.append(
+            {
+                "contract": contract,
+                "meters": meter_list,
+                "to_declare": any(not m.declared for m in meter_list),
+                "balance": round_money(balance(contract)),
+                "invoice": Invoice.objects.filter(contract=contract)
+                .select_related("period")
+                .defer("pdf")
+                .order_by("-issue_date", "-sequence")
+                .first(),
+            }
+        )
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "cards": cards,
+            "month": month,
+            "deadline": deadline(month),
+            "link_form": LinkContractForm(),
+        },
+    )

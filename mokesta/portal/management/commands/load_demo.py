@@ -66,6 +66,41 @@ CUSTOMERS = [
         [(FREE_CONTRACT[0], "apartment", "2024-03-01", 1, 3)],
     ),
     (
+        "47703140056",
+        "Aušra Stankevičienė",
+        "ausra.st@example.lt",
+        "Krekenavos g. 21-7, Krekenava",
+        [("VKU-2017-0044", "apartment", "2017-05-01", 1, 3)],
+    ),
+    (
+        "36204250019",
+        "Vytautas Balčiūnas",
+        "v.balciunas@example.lt",
+        "Ąžuolų g. 14, Švenčiuliškiai",
+        [("VKU-2015-0012", "house", "2015-03-01", 3, 14)],
+    ),
+    (
+        "49511020087",
+        "Giedrė Mikalauskaitė",
+        "giedre.m@example.lt",
+        "Nevėžio g. 2-15, Velžys",
+        [("VKU-2023-0210", "apartment", "2023-08-01", 2, 5)],
+    ),
+    (
+        "38901170064",
+        "Mindaugas Urbonas",
+        "",
+        "Pievų g. 9, Pažagieniai",
+        [("VKU-2019-0120", "house", "2019-10-01", 2, 10)],
+    ),
+    (
+        "45608300031",
+        "Janina Grigienė",
+        "janina.grigiene@example.lt",
+        "Mokyklos g. 4-2, Krekenava",
+        [("VKU-2014-0005", "apartment", "2014-01-01", 1, 2)],
+    ),
+    (
         "302555111",
         "UAB „Velžio kepyklėlė“",
         "info@kepykla.example.lt",
@@ -179,7 +214,16 @@ class Command(BaseCommand):
                     )
                 point = ServicePoint.objects.create(contract=contract, address=address)
                 for i in range(meters):
-                    self.make_meter(point, f"{number[-4:]}{i + 1:02d}", start, per_month, rng)
+                    # A house's third meter is on the garden-watering line (water only).
+                    garden = category == "house" and i == 2
+                    self.make_meter(
+                        point,
+                        f"{number[-4:]}{i + 1:02d}",
+                        start,
+                        max(1, per_month // 3) if garden else per_month,
+                        rng,
+                        garden=garden,
+                    )
 
     def make_user(self, email: str, first: str, last: str, *, is_staff: bool) -> User:
         user = User.objects.create_user(
@@ -195,11 +239,21 @@ class Command(BaseCommand):
         return user
 
     def make_meter(
-        self, point: ServicePoint, serial: str, start: dt.date, per_month: int, rng: random.Random
+        self,
+        point: ServicePoint,
+        serial: str,
+        start: dt.date,
+        per_month: int,
+        rng: random.Random,
+        *,
+        garden: bool = False,
     ) -> None:
         meter = Meter.objects.create(
             service_point=point,
             serial_number=f"SK{serial}",
+            garden=garden,
+            # Older buildings still have 4-digit meters; newer ones 5 digits.
+            digits=4 if rng.random() < 0.25 else 5,
             installed_on=start,
             verified_on=start,
             initial_reading=rng.randint(100, 900),

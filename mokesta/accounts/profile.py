@@ -1,0 +1,129 @@
+"""„Mano duomenys": the customer's own details, opt-ins, a copy of their data, account deletion.
+E-mail and password changes use allauth's views (the new address is confirmed first and the old
+one is told; the password change asks for the current password)."""
+
+import json
+
+from allauth.account.models import EmailAddress
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from mokesta.accounts.models import User
+from mokesta.customers.models import ContractAccess
+from mokesta.metering.models import Reading
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone", "invoices_by_email", "sms_opt_in"]
+        labels = {
+            "first_name": gettext_lazy("First name"),
+            "last_name": gettext_lazy("Last name"),
+            "phone": gettext_lazy("Phone number"),
+            "invoices_by_email": gettext_lazy("Receive invoices by e-mail"),
+            "sms_opt_in": gettext_lazy("Accept SMS messages"),
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("sms_opt_in") and not cleaned.get("phone"):
+            self.add_error("phone", _("Enter a phone number to receive SMS messages."))
+        return cleaned
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your details have been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile/profile.html", {"form": form})
+
+
+def personal_data(user: User) -> dict:
+    """Everything this service keeps about the user as a person (not the utility's records)."""
+    return {
+        "exported_at": timezone.now(),
+        "user": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": str(user.phone or ""),
+            "invoices_by_email": user.invoices_by_email,
+            "sms_opt_in": user.sms_opt_in,
+            "rules_accepted_at": user.rules_accepted_at,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "language": user.language,
+        },
+        "email_addresses": list(
+            EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
+        ),
+        "linked_contracts": [
+            {"contract": number, "linked_by": via, "linked_at": created}
+            for number, via, created in ContractAccess.objects.filter(user=user)
+            .order_by("created_at")
+            .values_list("contract__number", "via", "created_at")
+        ],
+        "declared_readings": [
+            {"meter": serial, "month": f"{period:%Y-%m}", "value_m3": value, "at": at}
+            for serial, period, value, at in Reading.objects.filter(created_by=user)
+            .order_by("period", "meter__serial_number")
+            .values_list("meter__serial_number", "period", "value", "updated_at")
+        ],
+    }
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    data = json.dumps(personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mano-duomenys.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Delete the login and the personal data; invoices, payments and readings stay with the
+    contract (readings only lose who declared them)."""
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        with transaction.atomic():
+            logout(request)
+            user.delete()
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("portal:home")
+    return render(request, "accounts/profile/delete.html", {"form": form})

@@ -1,0 +1,171 @@
+import datetime as dt
+import json
+import re
+
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from mokesta.accounts.models import User
+from mokesta.conftest import PASSWORD
+from mokesta.customers.models import ContractAccess
+from mokesta.customers.testing import add_readings, make_contract, make_invoice, make_meter
+from mokesta.metering.models import Reading
+
+
+def test_it_edits_name_phone_and_opt_ins(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "first_name": "Aldona",
+            "last_name": "Žemaitienė",
+            "phone": "8 612 34567",
+            "invoices_by_email": "on",
+            "sms_opt_in": "on",
+        },
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.last_name, str(alice.phone)) == (
+        "Aldona",
+        "Žemaitienė",
+        "+37061234567",
+    )
+    assert alice.invoices_by_email and alice.sms_opt_in
+
+
+def test_it_rejects_a_wrong_phone_number(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"first_name": "Alė", "last_name": "Žemaitė", "phone": "12ab"},
+    )
+    assert response.status_code == 200
+    assert "phone" in response.context["form"].errors
+    alice.refresh_from_db()
+    assert not alice.phone
+
+
+def test_it_requires_a_name(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("accounts:profile"), {"first_name": "", "last_name": ""})
+    errors = response.context["form"].errors
+    assert errors["first_name"] == ["Šis laukas yra privalomas."]
+    assert errors["last_name"] == ["Šis laukas yra privalomas."]
+
+
+def test_sms_needs_a_phone_number(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"first_name": "Alė", "last_name": "Žemaitė", "phone": "", "sms_opt_in": "on"},
+    )
+    assert response.context["form"].errors["phone"] == [
+        "Norėdami gauti SMS žinutes, įveskite telefono numerį."
+    ]
+    alice.refresh_from_db()
+    assert not alice.sms_opt_in
+
+
+def test_the_page_links_the_email_and_password_changes(client, alice):
+    client.force_login(alice)
+    content = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("account_email") in content
+    assert reverse("account_change_password") in content
+
+
+def test_an_email_change_takes_effect_after_confirmation_and_tells_the_old_address(
+    client, alice, committed
+):
+    client.force_login(alice)
+    with committed():
+        client.post(reverse("account_email"), {"email": "ale.nauja@example.lt", "action_add": ""})
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.lt"  # not before it is confirmed
+    assert [m.to for m in mail.outbox] == [["ale.nauja@example.lt"]]
+    key = re.search(r"/paskyra/confirm-email/([^/\s]+)/", mail.outbox[0].body).group(1)
+    mail.outbox.clear()
+    with committed():
+        client.post(reverse("account_confirm_email", args=[key]))
+    alice.refresh_from_db()
+    assert alice.email == "ale.nauja@example.lt"
+    assert list(EmailAddress.objects.filter(user=alice).values_list("email", flat=True)) == [
+        "ale.nauja@example.lt"
+    ]
+    assert ["alice@example.lt"] in [m.to for m in mail.outbox]
+
+
+def test_the_password_change_requires_the_current_password(client, alice):
+    client.force_login(alice)
+    client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "neteisingas", "password1": "Naujas2žodis", "password2": "Naujas2žodis"},
+    )
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+    client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "Naujas2žodis", "password2": "Naujas2žodis"},
+    )
+    alice.refresh_from_db()
+    assert alice.check_password("Naujas2žodis")
+
+
+def test_it_downloads_my_data_as_json(client, alice, bob):
+    contract = make_contract(user=alice)
+    meter = make_meter(contract)
+    Reading.objects.create(
+        meter=meter, period=dt.date(2026, 3, 1), value=120, source="customer", created_by=alice
+    )
+    add_readings(meter, last_month=dt.date(2026, 1, 1), count=1)  # staff's, not hers
+    client.force_login(alice)
+    response = client.get(reverse("accounts:profile_export"))
+    assert response["Content-Disposition"] == 'attachment; filename="mano-duomenys.json"'
+    data = json.loads(response.content)
+    assert data["user"]["email"] == "alice@example.lt"
+    assert data["user"]["first_name"] == "Alė"
+    assert [c["contract"] for c in data["linked_contracts"]] == [contract.number]
+    assert data["declared_readings"] == [
+        {
+            "meter": meter.serial_number,
+            "month": "2026-03",
+            "value_m3": 120,
+            "at": data["declared_readings"][0]["at"],
+        }
+    ]
+    assert "bob@example.lt" not in response.content.decode()
+
+
+def test_deleting_the_account_asks_for_the_password(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("accounts:profile_delete"), {"password": "neteisingas"})
+    assert response.context["form"].errors["password"] == ["Slaptažodis neteisingas."]
+    assert User.objects.filter(pk=alice.pk).exists()
+
+
+def test_deleting_the_account_needs_post(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("accounts:profile_delete")).status_code == 200
+    assert User.objects.filter(pk=alice.pk).exists()
+
+
+def test_deleting_the_account_keeps_the_billing_records(client, alice):
+    contract = make_contract(user=alice)
+    meter = make_meter(contract)
+    reading = Reading.objects.create(
+        meter=meter, period=dt.date(2026, 3, 1), value=120, source="customer", created_by=alice
+    )
+    invoice = make_invoice(contract, month=dt.date(2026, 3, 1))
+    client.force_login(alice)
+    response = client.post(reverse("accounts:profile_delete"), {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=alice.pk).exists()
+    assert not EmailAddress.objects.filter(email="alice@example.lt").exists()
+    assert not ContractAccess.objects.filter(contract=contract).exists()
+    reading.refresh_from_db()
+    assert reading.created_by is None and reading.value == 120
+    invoice.refresh_from_db()
+    assert invoice.contract == contract
+    # logged out
+    assert client.get(reverse("portal:dashboard")).status_code == 302

@@ -1,0 +1,46 @@
+import datetime as dt
+
+from django.urls import reverse
+
+from mokesta.customers.testing import make_contract, make_invoice, make_payment
+
+
+def test_the_list_shows_my_invoices_with_paid_and_unpaid(client, alice):
+    contract = make_contract(user=alice)
+    march = make_invoice(contract, month=dt.date(2026, 3, 1), total="20.00")
+    april = make_invoice(contract, month=dt.date(2026, 4, 1), total="30.00")
+    make_payment(contract, amount="25.00", day=dt.date(2026, 5, 20))  # covers March only
+    client.force_login(alice)
+    response = client.get(reverse("billing:list"))
+    rows = response.context["rows"]
+    assert [(invoice.number, paid) for invoice, paid in rows] == [
+        (april.number, False),
+        (march.number, True),
+    ]
+    content = response.content.decode()
+    assert "neapmokėta" in content and "apmokėta" in content
+    assert april.due_date.isoformat() in content
+
+
+def test_the_detail_shows_the_lines_and_amount_due(client, alice):
+    contract = make_contract(user=alice)
+    invoice = make_invoice(contract, month=dt.date(2026, 3, 1), total="24.20", amount_due="30.00")
+    client.force_login(alice)
+    response = client.get(reverse("billing:detail", args=[invoice.pk]))
+    content = response.content.decode()
+    assert "Geriamojo vandens tiekimas" in content
+    assert "30.00" in content or "30,00" in content
+
+
+def test_the_pdf_is_an_attachment_that_is_not_cached(client, alice, db):
+    contract = make_contract(user=alice)
+    invoice = make_invoice(contract, month=dt.date(2026, 3, 1))
+    client.force_login(alice)
+    response = client.get(reverse("billing:pdf", args=[invoice.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="saskaita-{invoice.number}.pdf"'
+    )
+    assert response["Cache-Control"] == "no-store"
+    assert response.content.startswith(b"%PDF")

@@ -1,0 +1,91 @@
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from mokesta.billing.models import Invoice
+from mokesta.billing.pdf import invoice_pdf_bytes, payment_qr_text, render_invoice_pdf
+from mokesta.customers.testing import make_contract, make_invoice, run_in_threads
+from mokesta.portal.models import Utility
+
+
+@pytest.fixture
+def utility(db):
+    return Utility.objects.create(
+        name="VšĮ Velžio komunalinis ūkis",
+        short_name="Velžio komunalinis ūkis",
+        address="Liepų g. 1, Velžys",
+        company_code="168547123",
+        iban="LT407300010012345678",
+        payee_code="10482",
+    )
+
+
+@pytest.fixture
+def invoice(utility):
+    contract = make_contract(name="Žydrūnė Ąžuolaitė-Šlapelienė", address="Šilų g. 5, Krekenava")
+    return make_invoice(contract, month=dt.date(2026, 4, 1), total="24.20", amount_due="31.45")
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_it_renders_the_invoice_with_lithuanian_letters(invoice):
+    text = text_of(render_invoice_pdf(invoice))
+    for expected in [
+        "Žydrūnė Ąžuolaitė-Šlapelienė",
+        "Šilų g. 5, Krekenava",
+        "VšĮ Velžio komunalinis ūkis",
+        invoice.number,
+        "2026-04",
+        "31,45 €",  # amount due
+        "24,20 €",  # total
+        "Įmokos kodas: " + invoice.payment_code,
+        "Mokėtojo kodas: " + invoice.payer_code,
+        "LT407300010012345678",
+        invoice.due_date.isoformat(),
+        "Geriamojo vandens tiekimas",
+        "Mokėtina suma",
+        "PVM",
+    ]:
+        assert expected in text, expected
+
+
+def test_the_qr_code_is_an_epc_payment_with_the_payment_code(invoice, utility):
+    lines = payment_qr_text(invoice, utility).split("\n")
+    assert lines[:4] == ["BCD", "002", "1", "SCT"]
+    assert lines[5:8] == ["VšĮ Velžio komunalinis ūkis", "LT407300010012345678", "EUR31.45"]
+    assert lines[10].split() == [invoice.payment_code, invoice.payer_code, invoice.number]
+
+
+def test_the_first_rendering_is_stored_and_served_every_time(invoice):
+    first = invoice_pdf_bytes(invoice)
+    assert first.startswith(b"%PDF")
+    stored = Invoice.objects.get(pk=invoice.pk)
+    assert bytes(stored.pdf) == first
+    # The customer's name changes later: the issued document does not.
+    Invoice.objects.filter(pk=invoice.pk).update(customer_name="Kitas Vardas")
+    again = invoice_pdf_bytes(Invoice.objects.get(pk=invoice.pk))
+    assert again == first
+
+
+def test_an_already_stored_pdf_wins_over_a_new_rendering(invoice):
+    Invoice.objects.filter(pk=invoice.pk).update(pdf=b"%PDF-stored")
+    # `invoice` was loaded before: it renders, but the conditional update keeps the stored one.
+    assert invoice_pdf_bytes(invoice) == b"%PDF-stored"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_downloads_serve_the_same_bytes(utility):
+    contract = make_contract(name="Ona Kazlauskienė")
+    invoice = make_invoice(contract, month=dt.date(2026, 4, 1))
+    results: list[bytes] = []
+
+    def download() -> None:
+        results.append(invoice_pdf_bytes(Invoice.objects.get(pk=invoice.pk)))
+
+    assert run_in_threads(download, 4) == []
+    assert len(results) == 4
+    assert len(set(results)) == 1

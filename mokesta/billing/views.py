@@ -1,0 +1,73 @@
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from mokesta.billing.models import Invoice
+from mokesta.billing.pdf import invoice_pdf_bytes
+from mokesta.customers.access import safe_filename, user_contracts
+from mokesta.lib.money import ZERO
+from mokesta.payments.models import Payment
+
+
+def user_invoices(user):  # -> QuerySet[Invoice]
+    return (
+        Invoice.objects.filter(contract__accesses__user=user)
+        .select_related("period", "contract")
+        .defer("pdf")  # the list never needs the stored PDFs
+    )
+
+
+def paid_flags(invoices: list[Invoice]) -> dict[int, bool]:
+    """Which invoices are paid: a contract's payments cover its invoices oldest first."""
+    contract_ids = {invoice.contract_id for invoice in invoices}
+    paid = dict(
+        Payment.objects.filter(contract_id__in=contract_ids)
+        .values_list("contract_id")
+        .annotate(s=Sum("amount"))
+    )
+    covered: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    flags = {}
+    for invoice in sorted(invoices, key=lambda i: (i.issue_date, i.sequence)):
+        covered[invoice.contract_id] += invoice.total
+        flags[invoice.pk] = covered[invoice.contract_id] <= paid.get(invoice.contract_id, ZERO)
+    return flags
+
+
+@login_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    contracts = list(user_contracts(request.user))
+    if not contracts:  # until a contract is linked, the linking step is the page to see
+        return redirect("portal:dashboard")
+    # All of a contract's invoices are needed to tell which are paid (oldest are paid first).
+    invoices = list(user_invoices(request.user).order_by("-issue_date", "-sequence"))
+    flags = paid_flags(invoices)
+    rows = [(invoice, flags[invoice.pk]) for invoice in invoices]
+    return render(request, "billing/list.html", {"rows": rows, "contracts": contracts})
+
+
+@login_required
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_object_or_404(user_invoices(request.user), pk=pk)
+    lines = list(invoice.lines.all())
+    return render(request, "billing/detail.html", {"invoice": invoice, "lines": lines})
+
+
+@login_required
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_object_or_404(
+        Invoice.objects.filter(contract__accesses__user=request.user).select_related(
+            "period", "contract"
+        ),
+        pk=pk,
+    )
+    response = HttpResponse(invoice_pdf_bytes(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="saskaita-{safe_filename(invoice.number)}.pdf"'
+    )
+    # An invoice carries personal data: no shared or browser cache keeps a copy.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,38 @@
+"""Contract data a user may see: only contracts linked to them through ContractAccess.
+
+Every customer view fetches its objects through these, so another user's object is a 404."""
+
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from mokesta.accounts.models import User
+from mokesta.customers.models import Contract
+
+
+def user_contracts(user: User):  # -> ContractQuerySet
+    return (
+        Contract.objects.filter(accesses__user=user).select_related("customer").order_by("number")
+    )
+
+
+def user_contract(user: User, pk: int) -> Contract:
+    return get_object_or_404(user_contracts(user), pk=pk)
+
+
+def pick_contract(request: HttpRequest, url_name: str, title: str) -> HttpResponse:
+    """Menu entries without a contract: straight to it when the user has one, else a choice."""
+    contracts = list(user_contracts(request.user))
+    if not contracts:
+        return redirect("portal:dashboard")
+    if len(contracts) == 1:
+        return redirect(url_name, contracts[0].pk)
+    choices = [(c, reverse(url_name, args=[c.pk])) for c in contracts]
+    return render(request, "customers/pick_contract.html", {"choices": choices, "title": title})
+
+
+def safe_filename(text: str) -> str:
+    """A value typed by staff (contract or invoice number) made safe for Content-Disposition."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)

@@ -1,0 +1,188 @@
+"""Declaring meter readings: the rules a customer's declaration must pass, the warnings that ask
+for a confirmation, the cost preview and the save itself.
+
+Readings of month M are declared during month M (Europe/Vilnius); a later declaration in the same
+open period replaces the earlier one (one row per meter and month, a database constraint)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from mokesta.accounts.models import User
+from mokesta.billing.models import BillingPeriod, Tariff, tariffs_on
+from mokesta.customers.models import Contract
+from mokesta.lib.dates import local_today, month_end, month_start
+from mokesta.lib.money import ZERO, round_money
+from mokesta.metering.consumption import average_monthly
+from mokesta.metering.models import Meter, Reading
+
+# More than this many times the meter's own 12-month average asks the customer to confirm.
+WARN_FACTOR = 3
+# A household rarely uses more than this in a month; more asks to confirm (companies: no cap).
+HOUSEHOLD_CAP_M3 = 30
+
+
+class DeclarationRefused(Exception):
+    pass
+
+
+@dataclass
+class MeterState:
+    """What the declaration rules need to know about one meter, for one month."""
+
+    meter: Meter
+    previous: int  # the last reading before the month, or the initial reading
+    current: Reading | None  # this month's reading already declared, if any
+    average: Decimal | None  # m³ per month over the 12 months before
+    readings: list[Reading] = field(default_factory=list)
+
+
+def current_month() -> dt.date:
+    return month_start(local_today())
+
+
+def deadline(month: dt.date) -> dt.date:
+    return month_end(month)
+
+
+def period_is_closed(month: dt.date) -> bool:
+    # No BillingPeriod row yet means the month is still open.
+    return BillingPeriod.objects.filter(month=month, state=BillingPeriod.State.CLOSED).exists()
+
+
+def active_meters(contract: Contract, month: dt.date):  # -> QuerySet[Meter]
+    return (
+        Meter.objects.filter(service_point__contract=contract, installed_on__lte=month_end(month))
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=month))
+        .select_related("service_point")
+        .order_by("service_point_id", "serial_number")
+    )
+
+
+def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
+    """Every active meter of the contract with its readings: two queries whatever the history."""
+    meters = list(active_meters(contract, month))
+    by_meter: dict[int, list[Reading]] = {m.pk: [] for m in meters}
+    for reading in Reading.objects.filter(meter__in=meters).order_by("period"):
+        by_meter[reading.meter_id].append(reading)
+    states = []
+    for meter in meters:
+        readings = by_meter[meter.pk]
+        before = [r for r in readings if r.period < month]
+        states.append(
+            MeterState(
+                meter=meter,
+                previous=before[-1].value if before else meter.initial_reading,
+                current=next((r for r in readings if r.period == month), None),
+                average=average_monthly(
+                    before,
+                    initial_value=meter.initial_reading,
+                    installed_on=meter.installed_on,
+                    month=month,
+                ),
+                readings=readings,
+            )
+        )
+    return states
+
+
+def warnings_for(state: MeterState, value: int, category: str) -> list[str]:
+    """Reasons to ask the customer to confirm an unusually high consumption (never a refusal)."""
+    used = value - state.previous
+    found = []
+    if state.average is not None and state.average > 0 and used > WARN_FACTOR * state.average:
+        found.append(
+            _(
+                "%(used)s m³ is more than %(factor)s times this meter's average of "
+                "%(average)s m³ a month. Please check the reading."
+            )
+            % {"used": used, "factor": WARN_FACTOR, "average": round_money(state.average)}
+        )
+    if category != Contract.Category.COMPANY and used > HOUSEHOLD_CAP_M3:
+        found.append(
+            _("%(used)s m³ in a month is unusually much for a household. Please check the reading.")
+            % {"used": used}
+        )
+    return found
+
+
+@dataclass
+class CostLine:
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    net: Decimal
+    vat: Decimal
+
+
+@dataclass
+class Cost:
+    lines: list[CostLine]
+    net: Decimal
+    vat: Decimal
+    total: Decimal
+
+
+def estimate_cost(*, contract: Contract, used: list[tuple[Meter, int]], day: dt.date) -> Cost:
+    """This month's charge at the prices in force on `day`: m³ × water and wastewater prices
+    (garden meters: water only) + the monthly fee per meter, VAT on top."""
+    tariffs = tariffs_on(day)
+    quantities: dict[str, Decimal] = {}
+    for meter, m3 in used:
+        quantities[Tariff.Service.WATER] = quantities.get(Tariff.Service.WATER, ZERO) + m3
+        if not meter.garden:
+            wastewater = quantities.get(Tariff.Service.WASTEWATER, ZERO)
+            quantities[Tariff.Service.WASTEWATER] = wastewater + m3
+        quantities[Tariff.Service.FEE] = quantities.get(Tariff.Service.FEE, ZERO) + 1
+    lines = []
+    for service, quantity in quantities.items():
+        tariff = tariffs.get((service, contract.category))
+        if tariff is None:
+            continue
+        net = round_money(quantity * tariff.price)
+        lines.append(
+            CostLine(
+                description=str(Tariff.Service(service).label),
+                quantity=quantity,
+                unit=str(Tariff.UNITS[Tariff.Service(service)]),
+                unit_price=tariff.price,
+                net=net,
+                vat=round_money(net * tariff.vat_rate / 100),
+            )
+        )
+    net = sum((line.net for line in lines), ZERO)
+    vat = sum((line.vat for line in lines), ZERO)
+    return Cost(lines=lines, net=net, vat=vat, total=net + vat)
+
+
+def declare_readings(
+    *, user: User, contract: Contract, month: dt.date, values: dict[int, int]
+) -> list[Reading]:
+    """Save the customer's readings {meter id: m³} for `month`, replacing an earlier declaration
+    of the same month. Concurrent identical submissions leave one row per meter (the unique
+    constraint; update_or_create retries the lookup when its insert loses the race)."""
+    if month != current_month():
+        raise DeclarationRefused(_("The declaration period for this month has ended."))
+    if not contract.is_valid_on(local_today()):
+        raise DeclarationRefused(_("This contract has ended."))
+    with transaction.atomic():
+        if period_is_closed(month):
+            raise DeclarationRefused(_("This billing period is closed."))
+        meters = {m.pk: m for m in active_meters(contract, month)}
+        unknown = set(values) - set(meters)
+        if unknown:
+            raise DeclarationRefused(_("A meter is not on this contract."))
+        saved = []
+        for meter_id, value in sorted(values.items()):
+            reading, _created = Reading.objects.update_or_create(
+                meter=meters[meter_id],
+                period=month,
+                defaults={"value": value, "source": Reading.Source.CUSTOMER, "created_by": user},
+            )
+            saved.append(reading)
+    return saved

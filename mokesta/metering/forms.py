@@ -1,0 +1,131 @@
+import re
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mokesta.customers.models import Contract
+from mokesta.lib.dates import local_today
+from mokesta.metering.declare import MeterState, deadline, period_is_closed, warnings_for
+
+FIELD_PREFIX = "meter_"
+WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+
+
+class DeclarationForm(forms.Form):
+    """One field per active meter of the contract (`meter_<id>`), whole m³."""
+
+    month = forms.DateField(
+        widget=forms.HiddenInput,
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": gettext_lazy("The form is out of date. Enter the readings again."),
+            "invalid": gettext_lazy("The form is out of date. Enter the readings again."),
+        },
+    )
+    confirm_unusual = forms.BooleanField(
+        label=gettext_lazy("I have checked: the readings are correct"), required=False
+    )
+
+    def __init__(
+        self, *args: object, contract: Contract, month, states: list[MeterState], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.contract = contract
+        self.current_month = month
+        self.states = {state.meter.pk: state for state in states}
+        self.fields["month"].initial = month
+        self.warnings: dict[str, list[str]] = {}
+        for state in states:
+            meter = state.meter
+            self.fields[f"{FIELD_PREFIX}{meter.pk}"] = forms.CharField(
+                label=_("Meter %(serial)s, reading in m³") % {"serial": meter.serial_number},
+                required=False,
+                max_length=20,
+                help_text=_("Previous reading: %(previous)s m³") % {"previous": state.previous},
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                initial=state.current.value if state.current else None,
+            )
+
+    def meter_fields(self) -> list[tuple[forms.BoundField, MeterState]]:
+        return [(self[f"{FIELD_PREFIX}{pk}"], state) for pk, state in self.states.items()]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # A field for a meter that is not on this contract (a forged or stale form).
+        for key in self.data:
+            if key.startswith(FIELD_PREFIX):
+                meter_id = key.removeprefix(FIELD_PREFIX)
+                if not meter_id.isdigit() or int(meter_id) not in self.states:
+                    raise forms.ValidationError(
+                        _("Meter %(id)s is not on this contract.") % {"id": meter_id},
+                        code="foreign_meter",
+                    )
+        month = cleaned.get("month")
+        if month is not None and month != self.current_month:
+            raise forms.ValidationError(
+                _(
+                    "Readings for %(month)s could be declared until %(deadline)s. "
+                    "Enter this month's readings."
+                )
+                % {
+                    "month": date_format(month, "YEAR_MONTH_FORMAT"),
+                    "deadline": date_format(deadline(month), "Y-m-d"),
+                },
+                code="deadline",
+            )
+        if not self.contract.is_valid_on(local_today()):
+            raise forms.ValidationError(
+                _("This contract has ended; readings can no longer be declared."),
+                code="ended",
+            )
+        if period_is_closed(self.current_month):
+            raise forms.ValidationError(
+                _("This billing period is closed; readings can no longer be declared."),
+                code="closed",
+            )
+        values = {}
+        for pk, state in self.states.items():
+            name = f"{FIELD_PREFIX}{pk}"
+            if name in self.errors:
+                continue
+            raw = (self.data.get(name) or "").strip()
+            if not raw:
+                continue
+            value = self._check_value(name, raw, state)
+            if value is not None:
+                values[pk] = value
+                warnings = warnings_for(state, value, self.contract.category)
+                if warnings:
+                    self.warnings[name] = warnings
+        if not values and not self.errors:
+            raise forms.ValidationError(_("Enter the reading of at least one meter."), code="empty")
+        cleaned["values"] = values
+        return cleaned
+
+    def _check_value(self, name: str, raw: str, state: MeterState) -> int | None:
+        if not WHOLE_NUMBER.fullmatch(raw):
+            self.add_error(
+                name, _("Enter a whole number of cubic metres, without decimals or letters.")
+            )
+            return None
+        value = int(raw)
+        if value < 0:
+            self.add_error(name, _("A reading cannot be negative."))
+            return None
+        if value > state.meter.max_value:
+            self.add_error(
+                name,
+                _("This meter shows at most %(digits)s digits of whole m³.")
+                % {"digits": state.meter.digits},
+            )
+            return None
+        if value < state.previous:
+            self.add_error(
+                name,
+                _("The reading cannot be lower than the previous reading, %(previous)s m³.")
+                % {"previous": state.previous},
+            )
+            return None
+        return value

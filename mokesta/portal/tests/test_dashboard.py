@@ -1,0 +1,73 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from mokesta.customers.testing import (
+    add_readings,
+    make_contract,
+    make_invoice,
+    make_meter,
+    make_payment,
+)
+from mokesta.metering.models import Reading
+
+
+@pytest.fixture(autouse=True)
+def in_may():
+    tz = ZoneInfo("Europe/Vilnius")
+    with time_machine.travel(dt.datetime(2026, 5, 20, 12, 0, tzinfo=tz), tick=False):
+        yield
+
+
+def test_without_a_contract_it_shows_only_the_linking_step(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("portal:dashboard"))
+    content = response.content.decode()
+    assert response.context["cards"] == []
+    assert 'name="number"' in content and 'name="payer_code"' in content
+    assert "Prie jūsų paskyros dar nepridėta" in content
+    assert reverse("metering:declare", args=[1]) not in content
+
+
+def test_it_shows_each_contract_at_a_glance(client, alice):
+    contract = make_contract(user=alice, address="Liepų g. 3, Velžys")
+    meter = make_meter(contract, initial=100)
+    add_readings(meter, last_month=dt.date(2026, 4, 1), count=2, per_month=6)  # April: 112
+    invoice = make_invoice(contract, month=dt.date(2026, 4, 1), total="30.00", amount_due="30.00")
+    make_payment(contract, amount="10.00", day=dt.date(2026, 5, 6))
+    client.force_login(alice)
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    assert "Liepų g. 3, Velžys" in content
+    assert meter.serial_number in content
+    assert "112 m³ (2026-04)" in content
+    assert "deklaruokite iki 2026-05-31" in content
+    assert "skola 20,00 €" in content
+    assert invoice.number in content and f"iki {invoice.due_date.isoformat()}" in content
+    Reading.objects.create(meter=meter, period=dt.date(2026, 5, 1), value=118, source="customer")
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    assert "deklaruokite iki" not in content
+    assert "118 m³ (2026-05)" in content
+
+
+def test_an_overpayment_is_shown(client, alice):
+    contract = make_contract(user=alice)
+    make_payment(contract, amount="15.50", day=dt.date(2026, 5, 6))
+    client.force_login(alice)
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    assert "permoka 15,50 €" in content
+
+
+def test_without_a_contract_the_menu_offers_no_contract_pages(client, alice):
+    client.force_login(alice)
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("billing:list") not in content
+    assert reverse("metering:declare_pick") not in content
+    assert reverse("accounts:profile") in content
+    assert client.get(reverse("billing:list")).url == reverse("portal:dashboard")
+    assert client.get(reverse("metering:declare_pick")).url == reverse("portal:dashboard")
+    make_contract(user=alice)
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("billing:list") in content

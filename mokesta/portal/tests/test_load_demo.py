@@ -1,0 +1,28 @@
+import io
+
+from django.core.management import call_command
+
+from mokesta.customers.models import Contract, ContractAccess, ServicePoint
+from mokesta.lib.dates import local_today
+from mokesta.metering.models import Meter, Reading
+from mokesta.portal.management.commands.load_demo import CUSTOMER_EMAIL, FREE_CONTRACT
+
+
+def test_the_demo_has_what_the_readme_promises(db):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # idempotent
+    assert ContractAccess.objects.filter(user__email=CUSTOMER_EMAIL).count() == 2
+    free = Contract.objects.get(number=FREE_CONTRACT[0])
+    assert free.customer.payer_code == FREE_CONTRACT[1]
+    assert free.is_valid_on(local_today())
+    assert not free.accesses.exists()
+    addresses = " ".join(Contract.objects.values_list("customer__address", flat=True))
+    for village in ["Velžys", "Krekenava", "Švenčiuliškiai"]:
+        assert village in addresses
+    assert {"apartment", "house"} <= set(Contract.objects.values_list("category", flat=True))
+    per_point = [point.meters.count() for point in ServicePoint.objects.all()]
+    assert min(per_point) == 1 and max(per_point) == 3
+    for meter in Meter.objects.all():
+        months = Reading.objects.filter(meter=meter).count()
+        assert months >= 9  # 15 months of history, about one in five left undeclared
+    assert Reading.objects.count() < 15 * Meter.objects.count()  # some months are missing

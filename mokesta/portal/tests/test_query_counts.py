@@ -1,0 +1,42 @@
+"""Every customer page runs as many SQL queries with 24 months of history as with one."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mokesta.portal.tests.history import make_history
+
+PAGES = [
+    ("portal:dashboard", None),
+    ("customers:contract", "contract"),
+    ("metering:declare", "contract"),
+    ("metering:meter", "meter"),
+    ("metering:reading", "reading"),
+    ("metering:consumption", "contract"),
+    ("metering:consumption_csv", "contract"),
+    ("billing:list", None),
+    ("billing:detail", "invoice"),
+    ("billing:pdf", "invoice"),
+    ("payments:list", "contract"),
+    ("accounts:profile", None),
+    ("accounts:profile_export", None),
+]
+
+
+def count_queries(client, user, months, name, key):
+    history = make_history(user, months)
+    client.force_login(user)
+    url = reverse(name, args=[history[key].pk]) if key else reverse(name)
+    client.get(url)  # warm up: the PDF is stored on first download, caches fill
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("name", "key"), PAGES)
+def test_queries_do_not_grow_with_history(client, alice, bob, name, key):
+    one = count_queries(client, alice, 1, name, key)
+    many = count_queries(client, bob, 24, name, key)
+    assert one == many
