@@ -1,6 +1,8 @@
 """Settings for MOKESTA savitarna, read from the environment (see README: "Settings")."""
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -90,6 +92,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests on a file, not Django's shared-cache in-memory database: there a second thread's
+    # write fails at once ("table is locked") instead of waiting, so concurrency tests (two
+    # billing runs at once) could not run. One file per test process; Django deletes it after.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"mokesta-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (allauth rate limits need one shared by every app process) -------
