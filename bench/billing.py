@@ -17,7 +17,6 @@ import time
 from decimal import Decimal
 
 from _setup import drop_database, fresh_database
-
 from django.db import connection, transaction
 
 from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine, Tariff
@@ -41,7 +40,10 @@ def populate(n: int, month: dt.date) -> None:
         )
     start = add_months(month, -HISTORY)
     Customer.objects.bulk_create(
-        (Customer(name=f"Mokėtojas {i}", payer_code=f"B{i:09d}", address=f"Gatvė {i}") for i in range(n)),
+        (
+            Customer(name=f"Mokėtojas {i}", payer_code=f"B{i:09d}", address=f"Gatvė {i}")
+            for i in range(n)
+        ),
         batch_size=BATCH,
     )
     customers = list(Customer.objects.order_by("pk").values_list("pk", flat=True))
@@ -120,7 +122,9 @@ def raw_insert(period: BillingPeriod, month: dt.date) -> float:
         # the same batch sizes and chunking as the run, without its reads and computing
         for i in range(0, len(invoices), CHUNK_SIZE):
             chunk = invoices[i : i + CHUNK_SIZE]
-            Reading.objects.bulk_create(estimates[i // 10 : (i + CHUNK_SIZE) // 10], batch_size=1000)
+            Reading.objects.bulk_create(
+                estimates[i // 10 : (i + CHUNK_SIZE) // 10], batch_size=1000
+            )
             Invoice.objects.bulk_create(chunk, batch_size=1000)
             chunk_lines = []
             for old_id, invoice in zip(old_ids[i : i + CHUNK_SIZE], chunk, strict=True):
@@ -142,8 +146,10 @@ def main() -> None:
         month = add_months(month_start(local_today()), -1)
         t = time.perf_counter()
         populate(args.n, month)
-        print(f"{connection.vendor}: {args.n} contracts, {HISTORY} months of history "
-              f"created in {time.perf_counter() - t:.1f} s")
+        print(
+            f"{connection.vendor}: {args.n} contracts, {HISTORY} months of history "
+            f"created in {time.perf_counter() - t:.1f} s"
+        )
         started = time.perf_counter()
         issued = bill_period(month=month)
         run_time = time.perf_counter() - started
@@ -151,8 +157,10 @@ def main() -> None:
         lines = InvoiceLine.objects.filter(invoice__period=period).count()
         estimates = Reading.objects.filter(period=month, source="estimate").count()
         raw = raw_insert(period, month)
-        print(f"billing run: {issued} invoices ({lines} lines, {estimates} estimates) "
-              f"in {run_time:.2f} s = {issued / run_time:.0f} invoices/s")
+        print(
+            f"billing run: {issued} invoices ({lines} lines, {estimates} estimates) "
+            f"in {run_time:.2f} s = {issued / run_time:.0f} invoices/s"
+        )
         print(f"raw bulk_create of the same rows: {raw:.2f} s = {issued / raw:.0f} invoices/s")
         verdict = "OK" if run_time <= 2 * raw else "SLOWER THAN TARGET"
         print(f"run / raw = {run_time / raw:.2f} (target ≤ 2.00): {verdict}")

@@ -141,7 +141,9 @@ class InvoiceLineInline(admin.TabularInline):
 
 class CreditNoteForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for the credit note"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for the credit note"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

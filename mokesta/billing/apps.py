@@ -13,4 +13,6 @@ class BillingConfig(AppConfig):
         from mokesta.metering.models import Reading
 
         pre_save.connect(signals.guard_reading_save, sender=Reading, dispatch_uid="billing-lock")
-        pre_delete.connect(signals.guard_reading_delete, sender=Reading, dispatch_uid="billing-lock")
+        pre_delete.connect(
+            signals.guard_reading_delete, sender=Reading, dispatch_uid="billing-lock"
+        )

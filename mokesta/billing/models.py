@@ -217,14 +217,6 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def month(self) -> dt.date:
-        return self.period.month
-
-    @property
-    def is_credit_note(self) -> bool:
-        return self.kind == self.Kind.CREDIT_NOTE
-
     def save(self, *args: object, **kwargs: object) -> None:
         # Only the PDF, rendered after issue, may be stored later; nothing else ever changes.
         update_fields = kwargs.get("update_fields")
@@ -234,6 +226,14 @@ class Invoice(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise IssuedDocumentError("issued invoices are never deleted; issue a credit note")
+
+    @property
+    def month(self) -> dt.date:
+        return self.period.month
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
 
 
 class InvoiceLine(models.Model):
@@ -251,6 +251,8 @@ class InvoiceLine(models.Model):
     total = models.DecimalField(_("total"), **MONEY)
     estimated = models.BooleanField(_("estimated"), default=False)
 
+    objects = ImmutableQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
@@ -260,8 +262,6 @@ class InvoiceLine(models.Model):
                 condition=adds_up("total", "net", "vat"), name="line_total_adds_up"
             ),
         ]
-
-    objects = ImmutableQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.description

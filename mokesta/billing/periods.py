@@ -44,10 +44,7 @@ def ensure_month_open(month: dt.date) -> None:
     periods = BillingPeriod.objects.all()
     if connection.in_atomic_block:
         periods = periods.select_for_update()
-    closed = (
-        periods.filter(month=month_start(month), state=BillingPeriod.State.CLOSED)
-        .exists()
-    )
+    closed = periods.filter(month=month_start(month), state=BillingPeriod.State.CLOSED).exists()
     if closed:
         raise ValidationError(
             _("The billing period %(month)s is closed: its readings can no longer be changed."),

@@ -223,9 +223,7 @@ def bill_chunk(
             usage = Usage()
             for meter in meters_of[contract_id]:
                 meter_usage(meter, readings.get(meter[0], []), month, usage, estimates)
-            meters_at_end = sum(
-                1 for m in meters_of[contract_id] if m[4] is None or m[4] >= last
-            )
+            meters_at_end = sum(1 for m in meters_of[contract_id] if m[4] is None or m[4] >= last)
             lines = make_lines(usage, category, max(1, meters_at_end), tariffs)
             interest = late_interest(
                 history[contract_id], paid[contract_id], first=first, last=last, rate=rate

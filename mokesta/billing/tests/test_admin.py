@@ -48,7 +48,10 @@ def test_it_bills_a_period_from_the_button_and_shows_progress(
 
     run = BillingRun.objects.get()
     assert (run.state, run.contracts_total, run.contracts_done, run.invoices_issued) == (
-        "done", 1, 1, 1
+        "done",
+        1,
+        1,
+        1,
     )
     assert Invoice.objects.filter(contract=contract, period=period).exists()
     assert 'value="100"' in page
@@ -118,11 +121,17 @@ def test_it_issues_a_credit_note_with_a_reason(staff_client: Client, invoice: In
     response = staff_client.post(url, {"reason": "Klaidingi rodmenys"})
     note = Invoice.objects.get(kind="credit_note")
     assert response.headers["Location"] == f"/admin/billing/invoice/{note.pk}/change/"
-    assert (note.corrects, note.reason, note.total) == (invoice, "Klaidingi rodmenys", -invoice.total)
+    assert (note.corrects, note.reason, note.total) == (
+        invoice,
+        "Klaidingi rodmenys",
+        -invoice.total,
+    )
 
 
 def test_it_asks_for_the_reason_of_a_credit_note(staff_client: Client, invoice: Invoice) -> None:
-    response = staff_client.post(f"/admin/billing/invoice/{invoice.pk}/credit-note/", {"reason": ""})
+    response = staff_client.post(
+        f"/admin/billing/invoice/{invoice.pk}/credit-note/", {"reason": ""}
+    )
     assert "Šis laukas yra privalomas." in response.content.decode()
     assert not Invoice.objects.filter(kind="credit_note").exists()
 

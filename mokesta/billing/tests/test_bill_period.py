@@ -88,13 +88,25 @@ class TestWorkedExamples:
 
         october, november = invoice_of(contract, "2026-10"), invoice_of(contract, "2026-11")
         # October, 10 m³ at the old price: water 10.20 + 2.142→2.14; ww 13.40 + 2.814→2.81
-        assert lines(october)[0] == ("water", D("10.000"), D("1.0200"), D("10.20"), D("2.14"), False)
+        assert lines(october)[0] == (
+            "water",
+            D("10.000"),
+            D("1.0200"),
+            D("10.20"),
+            D("2.14"),
+            False,
+        )
         assert amounts(october) == (D("24.38"), D("5.11"), D("0"), D("29.49"), D("0"), D("29.49"))
         # November, 6 m³ at the new price: water 6.60 + 1.386→1.39
         assert lines(november)[0] == ("water", D("6.000"), D("1.1000"), D("6.60"), D("1.39"), False)
         # previous balance: October unpaid (due 30 Nov, so no interest yet)
         assert amounts(november) == (
-            D("15.42"), D("3.24"), D("0"), D("18.66"), D("29.49"), D("48.15")
+            D("15.42"),
+            D("3.24"),
+            D("0"),
+            D("18.66"),
+            D("29.49"),
+            D("48.15"),
         )
         assert_previous_balance_is_the_portal_figure(november)
 
@@ -104,7 +116,10 @@ class TestWorkedExamples:
         values = [105, 110, 116, 121, 127, 132, 138, 143, 149, 154, 160, 166]
         months = [f"{2025 + (9 + i) // 12}-{(9 + i) % 12 + 1:02d}" for i in range(12)]
         meter = add_meter(
-            contract, installed="2025-10-01", initial=100, readings=dict(zip(months, values))
+            contract,
+            installed="2025-10-01",
+            initial=100,
+            readings=dict(zip(months, values, strict=True)),
         )
 
         bill("2026-10", on="2026-11-04")
@@ -132,7 +147,12 @@ class TestWorkedExamples:
             ("fee", D("1.000"), D("0.7800"), D("0.78"), D("0.16"), False),
         ]
         assert amounts(november) == (
-            D("-3.94"), D("-0.83"), D("0"), D("-4.77"), D("18.08"), D("13.31")
+            D("-3.94"),
+            D("-0.83"),
+            D("0"),
+            D("-4.77"),
+            D("18.08"),
+            D("13.31"),
         )
 
     def test_it_counts_both_meters_of_a_replacement(self) -> None:
@@ -175,14 +195,21 @@ class TestWorkedExamples:
         contract = make_contract()
         add_meter(contract, readings={"2026-09": 104, "2026-10": 110, "2026-11": 116})
         bill("2026-10", on="2026-11-03")
-        Payment.objects.create(contract=contract, amount=D("30.00"), paid_on="2026-11-20", source="bank")
+        Payment.objects.create(
+            contract=contract, amount=D("30.00"), paid_on="2026-11-20", source="bank"
+        )
 
         bill("2026-11", on="2026-12-03")
 
         november = invoice_of(contract, "2026-11")
         # 18.08 billed − 30.00 paid = −11.92 advance; 18.08 this month → 6.16 to pay
         assert amounts(november) == (
-            D("14.94"), D("3.14"), D("0"), D("18.08"), D("-11.92"), D("6.16")
+            D("14.94"),
+            D("3.14"),
+            D("0"),
+            D("18.08"),
+            D("-11.92"),
+            D("6.16"),
         )
         assert_previous_balance_is_the_portal_figure(november)
 
@@ -198,7 +225,9 @@ class TestWorkedExamples:
         assert october.total == D("115.17")
         bill("2026-11", on="2026-12-03")
         assert invoice_of(contract, "2026-11").interest == D("0")  # October is due 30 Nov
-        Payment.objects.create(contract=contract, amount=D("50.00"), paid_on="2026-12-11", source="bank")
+        Payment.objects.create(
+            contract=contract, amount=D("50.00"), paid_on="2026-12-11", source="bank"
+        )
 
         bill("2026-12", on="2027-01-04")
 
@@ -209,7 +238,12 @@ class TestWorkedExamples:
         assert lines(december)[-1] == ("", D("1.000"), D("0.5000"), D("0.50"), D("0.00"), False)
         # previous 115.17 + 18.08 − 50.00 = 83.25; total 18.08 + 0.50 = 18.58
         assert amounts(december) == (
-            D("14.94"), D("3.14"), D("0.50"), D("18.58"), D("83.25"), D("101.83")
+            D("14.94"),
+            D("3.14"),
+            D("0.50"),
+            D("18.58"),
+            D("83.25"),
+            D("101.83"),
         )
         assert_previous_balance_is_the_portal_figure(december)
 

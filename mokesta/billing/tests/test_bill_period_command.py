@@ -28,7 +28,9 @@ def test_it_rejects_a_wrong_month_with_a_clear_error(wrong: str) -> None:
 
 @pytest.mark.usefixtures("tariffs")
 def test_it_refuses_a_month_that_has_not_ended() -> None:
-    with time_machine.travel(at("2026-11-20"), tick=False):
-        with pytest.raises(CommandError, match="2026-11"):
-            call_command("bill_period", "2026-11")
+    with (
+        time_machine.travel(at("2026-11-20"), tick=False),
+        pytest.raises(CommandError, match="2026-11"),
+    ):
+        call_command("bill_period", "2026-11")
     assert not Invoice.objects.exists()

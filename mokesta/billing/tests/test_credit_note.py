@@ -24,9 +24,15 @@ def test_it_reverses_the_invoice_with_the_next_number(invoice: Invoice) -> None:
         note = issue_credit_note(invoice=invoice, reason="Klaidingi rodmenys")
 
     assert (note.kind, note.corrects, note.number) == ("credit_note", invoice, "VKU000002")
-    assert (note.net, note.vat, note.total) == (Decimal("-14.94"), Decimal("-3.14"), Decimal("-18.08"))
+    assert (note.net, note.vat, note.total) == (
+        Decimal("-14.94"),
+        Decimal("-3.14"),
+        Decimal("-18.08"),
+    )
     assert [line.total for line in note.lines.all()] == [
-        Decimal("-7.41"), Decimal("-9.73"), Decimal("-0.94")
+        Decimal("-7.41"),
+        Decimal("-9.73"),
+        Decimal("-0.94"),
     ]
     assert (note.previous_balance, note.amount_due) == (Decimal("18.08"), Decimal("0.00"))
     assert note.issue_date == dt.date(2026, 12, 5)

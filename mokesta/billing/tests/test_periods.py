@@ -26,7 +26,9 @@ def close(month: str) -> BillingPeriod:
 def test_it_refuses_a_new_reading_in_a_closed_period(meter: object) -> None:
     close("2026-11")
     with pytest.raises(ValidationError):
-        Reading.objects.create(meter=meter, period=dt.date(2026, 11, 1), value=120, source="customer")
+        Reading.objects.create(
+            meter=meter, period=dt.date(2026, 11, 1), value=120, source="customer"
+        )
     assert not Reading.objects.filter(period="2026-11-01").exists()
 
 
@@ -57,9 +59,8 @@ def test_it_still_accepts_readings_of_an_open_period(meter: object) -> None:
 
 
 def test_it_refuses_to_close_a_month_that_has_not_ended(db: None) -> None:
-    with time_machine.travel(at("2026-11-30"), tick=False):
-        with pytest.raises(PeriodNotEnded):
-            close_period(month=dt.date(2026, 11, 1))
+    with time_machine.travel(at("2026-11-30"), tick=False), pytest.raises(PeriodNotEnded):
+        close_period(month=dt.date(2026, 11, 1))
     assert not BillingPeriod.objects.filter(state="closed").exists()
 
 
