@@ -1,6 +1,8 @@
 """Billing back office: tariffs, periods (close, bill, progress), invoices (read-only) and
 credit notes."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
 from mokesta.billing.models import BillingPeriod, BillingRun, Invoice, InvoiceLine, Tariff
 from mokesta.billing.periods import close_period
 from mokesta.billing.tasks import run_billing
+from mokesta.lib.dates import month_start
 
 
 @admin.register(Tariff)
@@ -42,8 +45,19 @@ def close_periods(
             )
 
 
+class BillingPeriodForm(forms.ModelForm):
+    class Meta:
+        model = BillingPeriod
+        fields = ["month"]
+
+    def clean_month(self) -> dt.date:
+        # Any day of the month names it; the period is stored as its first day.
+        return month_start(self.cleaned_data["month"])
+
+
 @admin.register(BillingPeriod)
 class BillingPeriodAdmin(admin.ModelAdmin):
+    form = BillingPeriodForm
     list_display = ["__str__", "state", "closed_at", "invoice_count", "billing_link"]
     list_filter = ["state"]
     actions = [close_periods]

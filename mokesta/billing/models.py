@@ -42,10 +42,15 @@ class Tariff(models.Model):
             models.UniqueConstraint(
                 fields=["service", "category", "valid_from"], name="tariff_one_start_per_service"
             ),
-            models.CheckConstraint(condition=Q(price__gte=0), name="tariff_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="tariff_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="tariff_ends_after_start",
+                violation_error_message=_("The tariff cannot end before it starts."),
             ),
         ]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -76,24 +76,24 @@ def due_date_for(month: dt.date) -> dt.date:
     return month_end(add_months(month, 1))
 
 
+def valid_in(period: BillingPeriod) -> QuerySet[Contract]:
+    """Contracts valid on at least one day of the period."""
+    return Contract.objects.filter(start_date__lte=month_end(period.month)).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=period.month)
+    )
+
+
 def contracts_to_bill(period: BillingPeriod) -> list[int]:
-    """Ids of contracts valid at some day of the period and not yet billed for it."""
+    """Ids of contracts valid in the period and not yet billed for it."""
     billed = Invoice.objects.filter(
         contract=OuterRef("pk"), period=period, kind=Invoice.Kind.INVOICE
     )
-    rows = (
-        Contract.objects.filter(start_date__lte=month_end(period.month))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.month))
-        .filter(~Exists(billed))
-        .order_by("pk")
-    )
+    rows = valid_in(period).filter(~Exists(billed)).order_by("pk")
     return list(rows.values_list("pk", flat=True))
 
 
-def check_tariffs(tariffs: dict[tuple[str, str], Tariff], contract_ids: list[int]) -> None:
-    categories = set(
-        Contract.objects.filter(pk__in=contract_ids).values_list("category", flat=True).distinct()
-    )
+def check_tariffs(tariffs: dict[tuple[str, str], Tariff], period: BillingPeriod) -> None:
+    categories = set(valid_in(period).values_list("category", flat=True).distinct())
     missing = sorted(
         f"{service}/{category}"
         for category in categories
@@ -118,7 +118,7 @@ def bill_period(
         period = close_period(month=month)
         tariffs = tariffs_on(month_end(month))
         ids = contracts_to_bill(period)
-        check_tariffs(tariffs, ids)
+        check_tariffs(tariffs, period)
         if run is not None:
             BillingRun.objects.filter(pk=run.pk).update(
                 state=BillingRun.State.RUNNING, contracts_total=len(ids)

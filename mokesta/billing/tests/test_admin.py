@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from mokesta.accounts.models import User
-from mokesta.billing.models import BillingPeriod, BillingRun, Invoice
+from mokesta.billing.models import BillingPeriod, BillingRun, Invoice, Tariff
 from mokesta.billing.run import bill_period
 from mokesta.billing.tests.conftest import add_meter, at, make_contract
 from mokesta.conftest import make_user
@@ -152,3 +153,48 @@ def test_the_credit_note_action_opens_the_form(staff_client: Client, invoice: In
         {"action": "credit_note_action", "_selected_action": [invoice.pk]},
     )
     assert response.headers["Location"] == f"/admin/billing/invoice/{invoice.pk}/credit-note/"
+
+
+TARIFF = {
+    "service": "water",
+    "category": "apartment",
+    "price": "1.0200",
+    "vat_rate": "21",
+    "valid_from": "2027-01-01",
+    "valid_to": "",
+}
+
+
+def test_it_adds_a_tariff(staff_client: Client) -> None:
+    staff_client.post("/admin/billing/tariff/add/", TARIFF)
+    assert Tariff.objects.get().price == Decimal("1.0200")
+
+
+@pytest.mark.parametrize(
+    ("field", "wrong", "message"),
+    [
+        ("price", "-1", "Kaina negali būti neigiama."),
+        ("price", "pigiai", "Įveskite skaičių."),
+        ("vat_rate", "", "Šis laukas yra privalomas."),
+        ("valid_from", "2027-13-01", "Įveskite tinkamą datą."),
+        ("valid_to", "2026-12-31", "Kaina negali baigti galioti anksčiau, nei pradeda."),
+        ("service", "gas", "Nurodykite tinkamą reikšmę. gas nėra galimas pasirinkimas."),
+    ],
+)
+def test_it_rejects_a_wrong_tariff_field(
+    staff_client: Client, field: str, wrong: str, message: str
+) -> None:
+    response = staff_client.post("/admin/billing/tariff/add/", {**TARIFF, field: wrong})
+    assert message in response.content.decode()
+    assert not Tariff.objects.exists()
+
+
+def test_it_stores_a_new_period_as_the_first_day_of_its_month(staff_client: Client) -> None:
+    staff_client.post("/admin/billing/billingperiod/add/", {"month": "2026-11-15"})
+    assert BillingPeriod.objects.get().month == dt.date(2026, 11, 1)
+
+
+def test_it_rejects_a_wrong_period_month(staff_client: Client) -> None:
+    response = staff_client.post("/admin/billing/billingperiod/add/", {"month": "lapkritis"})
+    assert "Įveskite tinkamą datą." in response.content.decode()
+    assert not BillingPeriod.objects.exists()
