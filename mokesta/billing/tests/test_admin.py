@@ -198,3 +198,29 @@ def test_it_rejects_a_wrong_period_month(staff_client: Client) -> None:
     response = staff_client.post("/admin/billing/billingperiod/add/", {"month": "lapkritis"})
     assert "Įveskite tinkamą datą." in response.content.decode()
     assert not BillingPeriod.objects.exists()
+
+
+def test_the_progress_page_shows_why_a_run_failed(
+    staff_client: Client, db: None, django_capture_on_commit_callbacks: Callable
+) -> None:
+    add_meter(make_contract("VKU-2020-0002"), readings={"2026-11": 110})  # no tariffs at all
+    period = BillingPeriod.objects.create(month=dt.date(2026, 11, 1))
+    url = f"/admin/billing/billingperiod/{period.pk}/bill/"
+    with time_machine.travel(at("2026-12-03"), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_client.post(url)
+        page = staff_client.get(url).content.decode()
+
+    assert BillingRun.objects.get().state == "failed"
+    assert "Nėra galiojančios kainos: fee/apartment" in page
+    assert not Invoice.objects.exists()
+
+
+def test_it_filters_invoices_by_kind(staff_client: Client, invoice: Invoice) -> None:
+    staff_client.post(
+        f"/admin/billing/invoice/{invoice.pk}/credit-note/", {"reason": "Klaidingi rodmenys"}
+    )
+    note = Invoice.objects.get(kind="credit_note")
+    page = staff_client.get("/admin/billing/invoice/", {"kind__exact": "credit_note"})
+    assert note.number in page.content.decode()
+    assert f">{invoice.number}<" not in page.content.decode()
