@@ -111,7 +111,7 @@ def bill_period_view(
         except ValidationError as error:
             modeladmin.message_user(request, error.messages[0], messages.ERROR)
         else:
-            run = BillingRun.objects.create(period=period, started_by=request.user)
+            run = BillingRun.objects.create(period=period, started_by_id=request.user.pk)
             transaction.on_commit(lambda: run_billing.enqueue(run.pk))
             modeladmin.message_user(request, _("Billing started."), messages.SUCCESS)
         return HttpResponseRedirect(request.path)
@@ -129,22 +129,25 @@ def bill_period_view(
     return TemplateResponse(request, "admin/billing/billingperiod/bill.html", context)
 
 
+LINE_FIELDS = (
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "net",
+    "vat_rate",
+    "vat",
+    "total",
+    "estimated",
+)
+
+
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
-    fields = [
-        "description",
-        "quantity",
-        "unit",
-        "unit_price",
-        "net",
-        "vat_rate",
-        "vat",
-        "total",
-        "estimated",
-    ]
-    readonly_fields = fields
+    fields = LINE_FIELDS
+    readonly_fields = LINE_FIELDS
 
     def has_add_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
         return False

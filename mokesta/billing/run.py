@@ -48,7 +48,7 @@ class BillingError(Exception):
     """The run cannot start (e.g. a missing tariff); nothing was billed."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PastReading:
     period: dt.date
     value: int
