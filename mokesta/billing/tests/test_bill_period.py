@@ -294,3 +294,31 @@ class TestRunRules:
         add_meter(make_contract(), readings={"2026-11": 110})
         bill("2026-11", on="2027-02-01")
         assert Invoice.objects.get().issue_date == dt.date(2026, 12, 10)
+
+    def test_it_bills_the_positive_difference_when_the_actual_reading_is_above_the_estimate(
+        self,
+    ) -> None:
+        contract = make_contract()
+        meter = add_meter(contract, readings={"2026-09": 110})
+        bill("2026-10", on="2026-11-04")  # average since installation: 10 m³ in 21 months → 0
+        assert Reading.objects.get(meter=meter, period="2026-10-01").value == 110
+
+        Reading.objects.create(meter=meter, period="2026-11-01", value=113, source="customer")
+        bill("2026-11", on="2026-12-03")
+
+        november = invoice_of(contract, "2026-11")
+        assert [line[:2] for line in lines(november)] == [
+            ("water", D("3.000")),
+            ("wastewater", D("3.000")),
+            ("fee", D("1.000")),
+        ]
+        assert "patikslinimu" in november.lines.first().description
+
+    def test_it_bills_the_fee_alone_to_a_contract_without_meters(self) -> None:
+        contract = make_contract()
+
+        bill("2026-11", on="2026-12-03")
+
+        assert lines(invoice_of(contract, "2026-11")) == [
+            ("fee", D("1.000"), D("0.7800"), D("0.78"), D("0.16"), False)
+        ]
