@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -7,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from mokesta.customers.models import Contract
 
 MONEY = {"max_digits": 13, "decimal_places": 2}
+
+
+def adds_up(field: str, *parts: str) -> Q:
+    """`field` = sum of `parts`, within half a cent: SQLite compares decimals as floats."""
+    total = sum((models.F(part) for part in parts[1:]), models.F(parts[0]))
+    half_cent = models.Value(Decimal("0.005"))
+    return Q(**{f"{field}__gt": total - half_cent, f"{field}__lt": total + half_cent})
 
 
 class Tariff(models.Model):
@@ -34,7 +42,16 @@ class Tariff(models.Model):
             models.UniqueConstraint(
                 fields=["service", "category", "valid_from"], name="tariff_one_start_per_service"
             ),
-            models.CheckConstraint(condition=Q(price__gte=0), name="tariff_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="tariff_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="tariff_ends_after_start",
+                violation_error_message=_("The tariff cannot end before it starts."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +109,29 @@ class InvoiceSequence(models.Model):
         return f"{self.series} {self.last_number}"
 
 
+class IssuedDocumentError(Exception):
+    """An issued invoice or its lines were about to change or be deleted."""
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Bulk deletes and updates would bypass the model guards; only the lazily stored PDF may
+    be written after issue."""
+
+    updatable: frozenset[str] = frozenset()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise IssuedDocumentError("issued invoices are never deleted; issue a credit note")
+
+    def update(self, **kwargs: object) -> int:
+        if not set(kwargs) <= self.updatable:
+            raise IssuedDocumentError("issued invoices never change; issue a credit note")
+        return super().update(**kwargs)
+
+
+class InvoiceQuerySet(ImmutableQuerySet):
+    updatable = frozenset({"pdf"})
+
+
 class Invoice(models.Model):
     """A payment notice [sąskaita / mokėjimo pranešimas]. Never changed once issued."""
 
@@ -132,7 +172,10 @@ class Invoice(models.Model):
     amount_due = models.DecimalField(_("amount due"), **MONEY)
     payment_code = models.CharField(_("payment code"), max_length=30, unique=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    reason = models.CharField(_("reason for the credit note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invoice")
@@ -146,6 +189,30 @@ class Invoice(models.Model):
                 condition=Q(kind="invoice"),
                 name="invoice_one_per_contract_period",
             ),
+            # A credit note reverses one invoice in full, once.
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=Q(kind="credit_note"),
+                name="invoice_one_credit_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="invoice", corrects__isnull=True)
+                | Q(kind="credit_note", corrects__isnull=False),
+                name="invoice_credit_note_corrects",
+            ),
+            # Interest is a line without VAT, so the total is what balance() adds up.
+            models.CheckConstraint(
+                condition=adds_up("total", "net", "vat", "interest"),
+                name="invoice_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=adds_up("amount_due", "previous_balance", "total"),
+                name="invoice_amount_due_adds_up",
+            ),
+        ]
+        permissions = [
+            ("run_billing", "Can close periods and run billing"),
+            ("issue_credit_note", "Can issue credit notes"),
         ]
         indexes = [
             # The self-service lists a contract's invoices newest first.
@@ -155,12 +222,28 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Only the PDF, rendered after issue, may be stored later; nothing else ever changes.
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and not (update_fields and set(update_fields) <= {"pdf"}):  # type: ignore[call-overload]
+            raise IssuedDocumentError("issued invoices never change; issue a credit note")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise IssuedDocumentError("issued invoices are never deleted; issue a credit note")
+
     @property
     def month(self) -> dt.date:
         return self.period.month
 
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
 
 class InvoiceLine(models.Model):
+    """A line of an issued invoice: prices are copied, so a later tariff changes nothing here."""
+
     invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="lines")
     service = models.CharField(max_length=20, choices=Tariff.Service.choices, blank=True)
     description = models.CharField(_("description"), max_length=250)
@@ -173,10 +256,68 @@ class InvoiceLine(models.Model):
     total = models.DecimalField(_("total"), **MONEY)
     estimated = models.BooleanField(_("estimated"), default=False)
 
+    objects = ImmutableQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=adds_up("total", "net", "vat"), name="line_total_adds_up"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise IssuedDocumentError("issued invoice lines never change")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise IssuedDocumentError("issued invoice lines are never deleted")
+
+
+class BillingRun(models.Model):
+    """One start of the billing run for a period; the back office shows its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    period = models.ForeignKey(
+        BillingPeriod, models.CASCADE, related_name="runs", verbose_name=_("period")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    contracts_total = models.PositiveIntegerField(_("contracts to bill"), default=0)
+    contracts_done = models.PositiveIntegerField(_("contracts processed"), default=0)
+    invoices_issued = models.PositiveIntegerField(_("invoices issued"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("billing run")
+        verbose_name_plural = _("billing runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_state_display()}"
+
+    @property
+    def percent(self) -> int:
+        if not self.contracts_total:
+            return 100 if self.state == self.State.DONE else 0
+        return self.contracts_done * 100 // self.contracts_total

@@ -116,6 +116,8 @@ def make_invoice(
         net=net,
         vat=total_d - net,
         total=total_d,
+        # amount due = previous balance + total (a database constraint checks it)
+        previous_balance=Decimal(amount_due if amount_due is not None else total) - total_d,
         amount_due=Decimal(amount_due if amount_due is not None else total),
         payment_code=f"99{n:08d}",
     )

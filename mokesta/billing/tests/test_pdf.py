@@ -60,13 +60,15 @@ def test_the_qr_code_is_an_epc_payment_with_the_payment_code(invoice, utility):
     assert lines[10].split() == [invoice.payment_code, invoice.payer_code, invoice.number]
 
 
-def test_the_first_rendering_is_stored_and_served_every_time(invoice):
+def test_the_first_rendering_is_stored_and_served_every_time(invoice, utility):
     first = invoice_pdf_bytes(invoice)
     assert first.startswith(b"%PDF")
     stored = Invoice.objects.get(pk=invoice.pk)
     assert bytes(stored.pdf) == first
-    # The customer's name changes later: the issued document does not.
-    Invoice.objects.filter(pk=invoice.pk).update(customer_name="Kitas Vardas")
+    # The utility's details change later (a new rendering would differ): the stored PDF does not.
+    utility.iban = "LT121000011101001000"
+    utility.save()
+    assert render_invoice_pdf(stored) != first
     again = invoice_pdf_bytes(Invoice.objects.get(pk=invoice.pk))
     assert again == first
 

@@ -1,0 +1,260 @@
+"""Billing back office: tariffs, periods (close, bill, progress), invoices (read-only) and
+credit notes."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
+from mokesta.billing.models import BillingPeriod, BillingRun, Invoice, InvoiceLine, Tariff
+from mokesta.billing.periods import close_period
+from mokesta.billing.tasks import run_billing
+from mokesta.lib.dates import month_start
+
+
+@admin.register(Tariff)
+class TariffAdmin(admin.ModelAdmin):
+    list_display = ["service", "category", "price", "vat_rate", "valid_from", "valid_to"]
+    list_filter = ["service", "category"]
+    date_hierarchy = "valid_from"
+
+
+@admin.action(description=_("Close the selected periods"), permissions=["run_billing"])
+def close_periods(
+    modeladmin: "BillingPeriodAdmin", request: HttpRequest, queryset: QuerySet[BillingPeriod]
+) -> None:
+    for period in queryset:
+        try:
+            close_period(month=period.month)
+        except ValidationError as error:
+            modeladmin.message_user(request, error.messages[0], messages.ERROR)
+        else:
+            modeladmin.message_user(
+                request, _("Period %(period)s closed.") % {"period": period}, messages.SUCCESS
+            )
+
+
+class BillingPeriodForm(forms.ModelForm):
+    class Meta:
+        model = BillingPeriod
+        fields = ["month"]
+
+    def clean_month(self) -> dt.date:
+        # Any day of the month names it; the period is stored as its first day.
+        return month_start(self.cleaned_data["month"])
+
+
+@admin.register(BillingPeriod)
+class BillingPeriodAdmin(admin.ModelAdmin):
+    form = BillingPeriodForm
+    list_display = ["__str__", "state", "closed_at", "invoice_count", "billing_link"]
+    list_filter = ["state"]
+    actions = [close_periods]
+    readonly_fields = ["state", "closed_at"]
+
+    def has_run_billing_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("billing.run_billing")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: BillingPeriod | None = None) -> list:
+        # The month of an existing period never changes: its invoices and readings point to it.
+        return ["month", *self.readonly_fields] if obj else list(self.readonly_fields)
+
+    def has_delete_permission(self, request: HttpRequest, obj: BillingPeriod | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("invoices"))
+    def invoice_count(self, period: BillingPeriod) -> int:
+        return period.invoices.count()
+
+    @admin.display(description=_("billing"))
+    def billing_link(self, period: BillingPeriod) -> str:
+        url = reverse("admin:billing_billingperiod_bill", args=[period.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Bill and see progress"))
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/bill/",
+                self.admin_site.admin_view(self.bill_view),
+                name="billing_billingperiod_bill",
+            ),
+            *super().get_urls(),
+        ]
+
+    def bill_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return bill_period_view(request, pk, modeladmin=self)
+
+
+@require_http_methods(["GET", "POST"])
+def bill_period_view(
+    request: HttpRequest, pk: int, *, modeladmin: BillingPeriodAdmin
+) -> HttpResponse:
+    """Start the billing run of a period as a background task and show its progress. Without
+    JavaScript the page refreshes itself while a run is going on."""
+    if not modeladmin.has_run_billing_permission(request):
+        raise PermissionDenied
+    period = get_object_or_404(BillingPeriod, pk=pk)
+    if request.method == "POST":
+        try:
+            close_period(month=period.month)
+        except ValidationError as error:
+            modeladmin.message_user(request, error.messages[0], messages.ERROR)
+        else:
+            run = BillingRun.objects.create(period=period, started_by_id=request.user.pk)
+            transaction.on_commit(lambda: run_billing.enqueue(run.pk))
+            modeladmin.message_user(request, _("Billing started."), messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
+    runs = list(period.runs.all()[:10])
+    active = any(run.state in (BillingRun.State.QUEUED, BillingRun.State.RUNNING) for run in runs)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": BillingPeriod._meta,
+        "title": _("Billing of %(period)s") % {"period": period},
+        "period": period,
+        "runs": runs,
+        "active": active,
+        "invoice_count": period.invoices.count(),
+    }
+    return TemplateResponse(request, "admin/billing/billingperiod/bill.html", context)
+
+
+LINE_FIELDS = (
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "net",
+    "vat_rate",
+    "vat",
+    "total",
+    "estimated",
+)
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    can_delete = False
+    fields = LINE_FIELDS
+    readonly_fields = LINE_FIELDS
+
+    def has_add_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False
+
+
+class CreditNoteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the credit note"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.action(description=_("Issue a credit note"), permissions=["issue_credit_note"])
+def credit_note_action(
+    modeladmin: "InvoiceAdmin", request: HttpRequest, queryset: QuerySet[Invoice]
+) -> HttpResponse | None:
+    if queryset.count() != 1:
+        modeladmin.message_user(request, _("Choose exactly one invoice."), messages.ERROR)
+        return None
+    invoice = queryset.get()
+    return HttpResponseRedirect(reverse("admin:billing_invoice_credit_note", args=[invoice.pk]))
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "contract",
+        "period",
+        "customer_name",
+        "issue_date",
+        "total",
+        "amount_due",
+    ]
+    list_filter = ["period", "kind"]
+    search_fields = ["number", "contract__number", "payer_code", "payment_code", "customer_name"]
+    list_select_related = ["contract", "period"]
+    inlines = [InvoiceLineInline]
+    actions = [credit_note_action]
+    exclude = ["pdf"]
+    readonly_fields = ["credit_note_link"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        return False
+
+    def has_issue_credit_note_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("billing.issue_credit_note")
+
+    @admin.display(description=_("credit note"))
+    def credit_note_link(self, invoice: Invoice) -> str:
+        note = invoice.corrections.first()
+        if note is not None:
+            url = reverse("admin:billing_invoice_change", args=[note.pk])
+            return format_html('<a href="{}">{}</a>', url, note.number)
+        if invoice.kind == Invoice.Kind.INVOICE:
+            url = reverse("admin:billing_invoice_credit_note", args=[invoice.pk])
+            return format_html('<a href="{}">{}</a>', url, _("Issue a credit note"))
+        return "—"
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/credit-note/",
+                self.admin_site.admin_view(self.credit_note_view),
+                name="billing_invoice_credit_note",
+            ),
+            *super().get_urls(),
+        ]
+
+    def credit_note_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return credit_note_view(request, pk, modeladmin=self)
+
+
+@require_http_methods(["GET", "POST"])
+def credit_note_view(request: HttpRequest, pk: int, *, modeladmin: InvoiceAdmin) -> HttpResponse:
+    if not modeladmin.has_issue_credit_note_permission(request):
+        raise PermissionDenied
+    invoice = get_object_or_404(Invoice, pk=pk)
+    form = CreditNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = issue_credit_note(invoice=invoice, reason=form.cleaned_data["reason"])
+        except CreditNoteError as error:
+            form.add_error("reason", str(error))
+        else:
+            modeladmin.message_user(
+                request,
+                _("Credit note %(number)s issued.") % {"number": note.number},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:billing_invoice_change", args=[note.pk]))
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": Invoice._meta,
+        "title": _("Credit note for %(number)s") % {"number": invoice.number},
+        "invoice": invoice,
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/billing/invoice/credit_note.html", context)

@@ -1,0 +1,80 @@
+"""Credit notes [kreditinė sąskaita]: the only correction of an issued invoice."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from mokesta.billing.models import Invoice, InvoiceLine
+from mokesta.billing.numbering import current_series, format_number, lock_sequence
+from mokesta.lib.dates import local_today
+from mokesta.lib.money import ZERO
+from mokesta.payments.balance import balance
+
+
+class CreditNoteError(Exception):
+    pass
+
+
+def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
+    """Reverse `invoice` in full with a new document that refers to it."""
+    reason = reason.strip()
+    if not reason:
+        raise CreditNoteError(_("Give the reason for the credit note."))
+    if invoice.kind != Invoice.Kind.INVOICE:
+        raise CreditNoteError(_("A credit note cannot be corrected by another credit note."))
+    with transaction.atomic():
+        series = current_series()
+        sequence = lock_sequence(series)
+        if Invoice.objects.filter(corrects=invoice).exists():
+            raise CreditNoteError(_("This invoice has already been credited."))
+        number = sequence.last_number + 1
+        today = local_today()
+        total = -invoice.total
+        previous = balance(invoice.contract)
+        note = Invoice(
+            series=series,
+            sequence=number,
+            number=format_number(series, number),
+            kind=Invoice.Kind.CREDIT_NOTE,
+            corrects=invoice,
+            contract=invoice.contract,
+            period=invoice.period,
+            issue_date=today,
+            due_date=today,
+            customer_name=invoice.customer_name,
+            customer_address=invoice.customer_address,
+            payer_code=invoice.payer_code,
+            service_address=invoice.service_address,
+            net=-invoice.net,
+            vat=-invoice.vat,
+            interest=-invoice.interest,
+            total=total,
+            previous_balance=previous,
+            amount_due=previous + total,
+            # Not paid by transfer, so its (unique) number serves as its code.
+            payment_code=format_number(series, number),
+            reason=reason[:500],
+        )
+        try:
+            with transaction.atomic():
+                note.save()
+        except IntegrityError as error:  # a concurrent credit note of the same invoice
+            raise CreditNoteError(_("This invoice has already been credited.")) from error
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=note,
+                service=line.service,
+                description=line.description,
+                quantity=-line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+                net=-line.net,
+                vat_rate=line.vat_rate,
+                vat=-line.vat if line.vat else ZERO,
+                total=-line.total,
+                estimated=line.estimated,
+            )
+            for line in invoice.lines.all()
+        )
+        sequence.last_number = number
+        sequence.save(update_fields=["last_number"])
+    return note

@@ -1,0 +1,58 @@
+"""Invoice numbers and payment codes.
+
+Numbers: the utility's series followed by a gapless sequence (VKU000123). The sequence row is
+locked with select_for_update inside the issuing transaction, so a rolled-back run leaves no gap
+and two runs never take the same number; a unique constraint backs this up.
+
+Payment codes [įmokos kodas]: YYMM of the billed month, the contract id padded to 6 digits and a
+Luhn check digit (2611 000042 ?), so a mistyped digit in a bank transfer is detected. One invoice
+per contract and month makes the code unique; credit notes are not paid and use their number.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from mokesta.billing.models import InvoiceSequence
+from mokesta.portal.models import Utility
+
+
+def current_series() -> str:
+    return Utility.current().invoice_series
+
+
+def lock_sequence(series: str) -> InvoiceSequence:
+    """The series' sequence row, locked until the caller's transaction ends."""
+    try:
+        # Created in a savepoint: two first runs racing to create it must not both fail.
+        with transaction.atomic():
+            InvoiceSequence.objects.get_or_create(series=series)
+    except IntegrityError:
+        pass
+    return InvoiceSequence.objects.select_for_update().get(series=series)
+
+
+def format_number(series: str, sequence: int) -> str:
+    return f"{series}{sequence:06d}"
+
+
+def luhn_digit(digits: str) -> str:
+    """The Luhn check digit for a string of digits."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = int(char)
+        if i % 2 == 0:  # every second digit from the right, starting next to the check digit
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return str((10 - total % 10) % 10)
+
+
+def payment_code(month: dt.date, contract_id: int) -> str:
+    body = f"{month:%y%m}{contract_id:06d}"
+    return body + luhn_digit(body)
+
+
+def is_valid_payment_code(code: str) -> bool:
+    return code.isdigit() and len(code) >= 11 and luhn_digit(code[:-1]) == code[-1]
