@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mokesta.customers.models import Contract
 
-MONEY = {"max_digits": 13, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 13, "decimal_places": 2}
 
 
 def adds_up(field: str, *parts: str) -> Q:
