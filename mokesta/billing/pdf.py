@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -105,6 +106,42 @@ def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> 
     pdf.drawPath(path, stroke=0, fill=1)
 
 
+def _draw_payment(
+    pdf: canvas.Canvas,
+    invoice: Invoice,
+    utility: Utility,
+    labels: dict[str, str],
+    *,
+    left: float,
+    top: float,
+) -> None:
+    """The payment QR code and the payment details beside it."""
+    qr_size = 38 * mm
+    _draw_qr(pdf, payment_qr_text(invoice, utility), left, top - qr_size, qr_size)
+    text_x = left + qr_size + 8 * mm
+    pdf.setFont(BOLD, 10)
+    pdf.drawString(text_x, top - 12, _("Payment details"))
+    pdf.setFont(REGULAR, 9.5)
+    payment_lines = [
+        f"{labels['Payee']}: {utility.name}",
+        f"{labels['Account']}: {utility.iban} {utility.bank_name}".rstrip(),
+        f"{labels['Payee code']}: {utility.payee_code}" if utility.payee_code else "",
+        f"{labels['Payment code']}: {invoice.payment_code}",
+        f"{labels['Payer code']}: {invoice.payer_code}",
+        f"{labels['Amount']}: {_eur(invoice.amount_due)}",
+    ]
+    line_y = top - 12
+    for line in filter(None, payment_lines):
+        line_y -= 13
+        pdf.drawString(text_x, line_y, line)
+    pdf.setFont(REGULAR, 8)
+    pdf.drawString(
+        left,
+        15 * mm,
+        _("Please state the payment code in the payment details so your payment is matched."),
+    )
+
+
 def render_invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice as PDF bytes (one A4 page), in Lithuanian."""
     _register_fonts()
@@ -142,16 +179,41 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
 
         y -= 26
         pdf.setFont(BOLD, 15)
-        title = _("Payment notice") if invoice.kind == Invoice.Kind.INVOICE else _("Credit note")
+        credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
+        title = _("Credit note") if credit_note else _("Payment notice")
         pdf.drawString(left, y, f"{title} {invoice.number}")
         pdf.setFont(REGULAR, 9.5)
         y -= 15
-        pdf.drawString(
-            left,
-            y,
-            f"{L['Period']}: {invoice.period.month:%Y-%m} · {L['Issue date']}: "
-            f"{invoice.issue_date:%Y-%m-%d} · {L['Due date']}: {invoice.due_date:%Y-%m-%d}",
-        )
+        if credit_note:
+            pdf.drawString(
+                left,
+                y,
+                f"{L['Period']}: {invoice.period.month:%Y-%m} · {L['Issue date']}: "
+                f"{invoice.issue_date:%Y-%m-%d}",
+            )
+            corrected = invoice.corrects
+            assert corrected is not None  # a database constraint: a credit note corrects one
+            y -= 13
+            pdf.drawString(
+                left,
+                y,
+                _("Corrects invoice %(number)s of %(date)s")
+                % {
+                    "number": corrected.number,
+                    "date": f"{corrected.issue_date:%Y-%m-%d}",
+                },
+            )
+            reason = f"{_('Reason')}: {invoice.reason}"
+            for line in simpleSplit(reason, REGULAR, 9.5, right - left):
+                y -= 13
+                pdf.drawString(left, y, line)
+        else:
+            pdf.drawString(
+                left,
+                y,
+                f"{L['Period']}: {invoice.period.month:%Y-%m} · {L['Issue date']}: "
+                f"{invoice.issue_date:%Y-%m-%d} · {L['Due date']}: {invoice.due_date:%Y-%m-%d}",
+            )
 
         y -= 24
         pdf.setFont(BOLD, 10)
@@ -204,10 +266,11 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             (_("Amount without VAT"), invoice.net),
             (_("VAT"), invoice.vat),
             (_("Total for the period"), invoice.total),
-            (_("Previous balance"), invoice.previous_balance),
         ]
         if invoice.interest:
-            totals.append((_("Late payment interest"), invoice.interest))
+            # The interest is a line of the invoice, without VAT, and part of its total.
+            totals.append((_("of which late payment interest (no VAT)"), invoice.interest))
+        totals.append((_("Previous balance"), invoice.previous_balance))
         for label, amount in totals:
             y -= 14
             pdf.drawRightString(right - 35 * mm, y, label)
@@ -218,33 +281,14 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         pdf.drawRightString(right, y, _eur(invoice.amount_due))
         y -= 15
         pdf.setFont(REGULAR, 10)
-        pdf.drawRightString(right, y, f"{L['Pay by']} {invoice.due_date:%Y-%m-%d}")
-
-        qr_size = 38 * mm
-        qr_top = y - 18
-        _draw_qr(pdf, payment_qr_text(invoice, utility), left, qr_top - qr_size, qr_size)
-        text_x = left + qr_size + 8 * mm
-        pdf.setFont(BOLD, 10)
-        pdf.drawString(text_x, qr_top - 12, _("Payment details"))
-        pdf.setFont(REGULAR, 9.5)
-        payment_lines = [
-            f"{L['Payee']}: {utility.name}",
-            f"{L['Account']}: {utility.iban} {utility.bank_name}".rstrip(),
-            f"{L['Payee code']}: {utility.payee_code}" if utility.payee_code else "",
-            f"{L['Payment code']}: {invoice.payment_code}",
-            f"{L['Payer code']}: {invoice.payer_code}",
-            f"{L['Amount']}: {_eur(invoice.amount_due)}",
-        ]
-        line_y = qr_top - 12
-        for line in filter(None, payment_lines):
-            line_y -= 13
-            pdf.drawString(text_x, line_y, line)
-        pdf.setFont(REGULAR, 8)
-        pdf.drawString(
-            left,
-            15 * mm,
-            _("Please state the payment code in the payment details so your payment is matched."),
-        )
+        if credit_note:
+            # Not paid by itself: the amount settles through the contract's balance.
+            pdf.drawRightString(
+                right, y, _("The credit note is taken into account in your next payment notice.")
+            )
+        else:
+            pdf.drawRightString(right, y, f"{L['Pay by']} {invoice.due_date:%Y-%m-%d}")
+            _draw_payment(pdf, invoice, utility, L, left=left, top=y - 18)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -2,10 +2,13 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
+from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes, payment_qr_text, render_invoice_pdf
+from mokesta.billing.tests.conftest import at, invoice_with_interest
 from mokesta.customers.testing import make_contract, make_invoice, run_in_threads
 from mokesta.portal.models import Utility
 
@@ -91,3 +94,33 @@ def test_concurrent_first_downloads_serve_the_same_bytes(utility):
     assert run_in_threads(download, 4) == []
     assert len(results) == 4
     assert len(set(results)) == 1
+
+
+@pytest.mark.usefixtures("tariffs")
+def test_late_payment_interest_is_a_line_without_vat_inside_the_total(utility):
+    december = invoice_with_interest()
+    # whitespace collapsed: a label and its amount come out on separate lines
+    text = " ".join(text_of(render_invoice_pdf(december)).split())
+    assert "Delspinigiai" in text
+    assert "0,00 € (0 %)" in text  # the interest line carries no VAT
+    assert "iš jų delspinigiai (be PVM) 0,50 €" in text
+    assert "Iš viso už laikotarpį 18,58 €" in text
+    assert "Mokėtina suma 101,83 €" in text
+
+
+@pytest.mark.usefixtures("tariffs")
+def test_a_credit_note_renders_with_the_corrected_invoice_and_no_payment_details(utility):
+    december = invoice_with_interest()
+    with time_machine.travel(at("2027-01-10"), tick=False):
+        note = issue_credit_note(invoice=december, reason="Klaidingi rodmenys – perskaičiuota")
+    text = " ".join(text_of(render_invoice_pdf(note)).split())
+    assert f"Kreditinė sąskaita {note.number}" in text
+    assert "Mokėjimo pranešimas" not in text
+    assert f"Taisoma sąskaita {december.number}, išrašyta 2027-01-04" in text
+    assert "Priežastis: Klaidingi rodmenys – perskaičiuota" in text
+    assert "Iš viso už laikotarpį -18,58 €" in text
+    assert "iš jų delspinigiai (be PVM) -0,50 €" in text
+    # Not paid by transfer: no payment code or QR details to pay it with.
+    assert "Įmokos kodas" not in text
+    assert "Mokėjimo rekvizitai" not in text
+    assert "kitame mokėjimo pranešime" in text
