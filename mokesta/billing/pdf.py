@@ -94,7 +94,7 @@ def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> 
     # A fixed mask: choosing the "best" of the eight (segno scores each) was most of the time of
     # a whole invoice, and any mask is valid QR that every reader decodes.
     qr = segno.make(text, error="m", micro=False, mask=QR_MASK)
-    rows = list(qr.matrix_iter(border=2))
+    rows = [list(row) for row in qr.matrix_iter(border=2)]
     cell = size / len(rows)
     # In a coordinate system of one unit per module every rectangle is whole numbers, written
     # straight into the page as one path: one rectangle per horizontal run of dark modules.
