@@ -14,6 +14,19 @@ PASSWORD = "Slaptas1žodis"
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _forget_cached_utility() -> Iterator[None]:
+    """Utility.current() is cached; each test's database rollback must not leave another
+    test's utility details behind."""
+    from django.core.cache import cache
+
+    from mokesta.portal.models import Utility
+
+    cache.delete(Utility.CACHE_KEY)
+    yield
+    cache.delete(Utility.CACHE_KEY)
+
+
 def make_user(email: str, first_name: str, last_name: str, **extra: object) -> User:
     user = User.objects.create_user(
         email, PASSWORD, first_name=first_name, last_name=last_name, **extra

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from mokesta.accounts.models import User
 from mokesta.customers.models import ContractAccess
+from mokesta.messaging.models import OutgoingMessage
 from mokesta.metering.models import Reading
 
 
@@ -101,7 +103,38 @@ def personal_data(user: User) -> dict:
             .order_by("period", "meter__serial_number")
             .values_list("meter__serial_number", "period", "value", "updated_at")
         ],
+        "messages": list(
+            user_messages(user)
+            .order_by("created_at", "pk")
+            .values("channel", "recipient", "template", "state", "created_at", "sent_at")
+        ),
     }
+
+
+def user_messages(user: User):  # -> QuerySet[OutgoingMessage]
+    """The user's e-mails and SMS: by the user link, or (for messages written without one) sent
+    to one of the user's addresses or phone."""
+    addresses = [
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    ]
+    if user.phone:
+        addresses.append(str(user.phone))
+    return OutgoingMessage.objects.filter(
+        Q(user=user) | Q(user__isnull=True, recipient__in=[a for a in addresses if a])
+    )
+
+
+def forget_messages(user: User) -> None:
+    """Unsent messages are dropped (nobody to send them to any more). Sent ones stay, as the
+    utility's record that e.g. an invoice was delivered (channel, template, invoice, dates), but
+    without the address, the personal details in the context and errors that may quote the
+    address; the user link is cleared by the foreign key (SET_NULL) when the user row goes."""
+    messages = user_messages(user)
+    messages.exclude(state=OutgoingMessage.State.SENT).delete()
+    messages.filter(state=OutgoingMessage.State.SENT).update(
+        recipient="", context={}, last_error=""
+    )
 
 
 @login_required
@@ -117,11 +150,12 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     """Delete the login and the personal data; invoices, payments and readings stay with the
-    contract (readings only lose who declared them)."""
+    contract (readings only lose who declared them), sent messages only as a bare record."""
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
         with transaction.atomic():
+            forget_messages(user)
             logout(request)
             user.delete()
         messages.success(request, _("Your account has been deleted."))

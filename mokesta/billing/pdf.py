@@ -11,9 +11,12 @@ from pathlib import Path
 import segno
 from django.utils import translation
 from django.utils.translation import gettext as _
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
@@ -21,6 +24,10 @@ from mokesta.billing.models import Invoice
 from mokesta.portal.models import Utility
 
 FONTS = Path(__file__).parent / "fonts"
+QR_MASK = 2
+# Streams compressed but not also ASCII85-encoded: a quarter smaller and faster to write (the
+# text encoding only mattered for 7-bit mail transports of PDFs).
+rl_config.useA85 = 0
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 _fonts_registered = False
 
@@ -84,25 +91,66 @@ def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
 
 
 def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
-    qr = segno.make(text, error="m", micro=False)
-    rows = list(qr.matrix_iter(border=2))
+    # A fixed mask: choosing the "best" of the eight (segno scores each) was most of the time of
+    # a whole invoice, and any mask is valid QR that every reader decodes.
+    qr = segno.make(text, error="m", micro=False, mask=QR_MASK)
+    rows = [list(row) for row in qr.matrix_iter(border=2)]
     cell = size / len(rows)
-    # One rectangle per horizontal run of dark modules, all in one path: a third of the drawing
-    # operations of one rectangle per module.
-    path = pdf.beginPath()
+    # In a coordinate system of one unit per module every rectangle is whole numbers, written
+    # straight into the page as one path: one rectangle per horizontal run of dark modules.
+    ops = []
     for r, row in enumerate(rows):
-        top = y + size - (r + 1) * cell
+        bottom = len(rows) - 1 - r
         c = 0
         while c < len(row):
             if row[c]:
                 start = c
                 while c < len(row) and row[c]:
                     c += 1
-                path.rect(x + start * cell, top, (c - start) * cell, cell)
+                ops.append(f"{start} {bottom} {c - start} 1 re")
             else:
                 c += 1
+    pdf.saveState()
     pdf.setFillColorRGB(0, 0, 0)
-    pdf.drawPath(path, stroke=0, fill=1)
+    pdf.transform(cell, 0, 0, cell, x, y)
+    pdf.addLiteral("\n".join(ops) + "\nf")
+    pdf.restoreState()
+
+
+def _draw_payment(
+    pdf: canvas.Canvas,
+    invoice: Invoice,
+    utility: Utility,
+    labels: dict[str, str],
+    *,
+    left: float,
+    top: float,
+) -> None:
+    """The payment QR code and the payment details beside it."""
+    qr_size = 38 * mm
+    _draw_qr(pdf, payment_qr_text(invoice, utility), left, top - qr_size, qr_size)
+    text_x = left + qr_size + 8 * mm
+    pdf.setFont(BOLD, 10)
+    pdf.drawString(text_x, top - 12, _("Payment details"))
+    pdf.setFont(REGULAR, 9.5)
+    payment_lines = [
+        f"{labels['Payee']}: {utility.name}",
+        f"{labels['Account']}: {utility.iban} {utility.bank_name}".rstrip(),
+        f"{labels['Payee code']}: {utility.payee_code}" if utility.payee_code else "",
+        f"{labels['Payment code']}: {invoice.payment_code}",
+        f"{labels['Payer code']}: {invoice.payer_code}",
+        f"{labels['Amount']}: {_eur(invoice.amount_due)}",
+    ]
+    line_y = top - 12
+    for line in filter(None, payment_lines):
+        line_y -= 13
+        pdf.drawString(text_x, line_y, line)
+    pdf.setFont(REGULAR, 8)
+    pdf.drawString(
+        left,
+        15 * mm,
+        _("Please state the payment code in the payment details so your payment is matched."),
+    )
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:
@@ -142,16 +190,41 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
 
         y -= 26
         pdf.setFont(BOLD, 15)
-        title = _("Payment notice") if invoice.kind == Invoice.Kind.INVOICE else _("Credit note")
+        credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
+        title = _("Credit note") if credit_note else _("Payment notice")
         pdf.drawString(left, y, f"{title} {invoice.number}")
         pdf.setFont(REGULAR, 9.5)
         y -= 15
-        pdf.drawString(
-            left,
-            y,
-            f"{L['Period']}: {invoice.period.month:%Y-%m} · {L['Issue date']}: "
-            f"{invoice.issue_date:%Y-%m-%d} · {L['Due date']}: {invoice.due_date:%Y-%m-%d}",
-        )
+        if credit_note:
+            pdf.drawString(
+                left,
+                y,
+                f"{L['Period']}: {invoice.period.month:%Y-%m} · {L['Issue date']}: "
+                f"{invoice.issue_date:%Y-%m-%d}",
+            )
+            corrected = invoice.corrects
+            assert corrected is not None  # a database constraint: a credit note corrects one
+            y -= 13
+            pdf.drawString(
+                left,
+                y,
+                _("Corrects invoice %(number)s of %(date)s")
+                % {
+                    "number": corrected.number,
+                    "date": f"{corrected.issue_date:%Y-%m-%d}",
+                },
+            )
+            reason = f"{_('Reason')}: {invoice.reason}"
+            for line in simpleSplit(reason, REGULAR, 9.5, right - left):
+                y -= 13
+                pdf.drawString(left, y, line)
+        else:
+            pdf.drawString(
+                left,
+                y,
+                f"{L['Period']}: {invoice.period.month:%Y-%m} · {L['Issue date']}: "
+                f"{invoice.issue_date:%Y-%m-%d} · {L['Due date']}: {invoice.due_date:%Y-%m-%d}",
+            )
 
         y -= 24
         pdf.setFont(BOLD, 10)
@@ -170,33 +243,43 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             pdf.drawString(left, y, line)
 
         y -= 26
+        # Right edges of the number columns, wide enough for the longest amounts
+        # (e.g. "-115,17 €") not to run into each other.
         columns = [
             (left, _("Service"), "l"),
-            (left + 85 * mm, _("Quantity"), "r"),
-            (left + 108 * mm, _("Price"), "r"),
-            (left + 130 * mm, _("Net"), "r"),
-            (left + 148 * mm, _("VAT"), "r"),
+            (left + 80 * mm, _("Quantity"), "r"),
+            (left + 97 * mm, _("Price"), "r"),
+            (left + 117 * mm, _("Net"), "r"),
+            (left + 134 * mm, _("VAT %"), "r"),
+            (left + 152 * mm, _("VAT"), "r"),
             (right, _("Total"), "r"),
         ]
+        description_width = 62 * mm
         pdf.setFont(BOLD, 9)
         for x, label, align in columns:
             (pdf.drawString if align == "l" else pdf.drawRightString)(x, y, label)
         y -= 4
         pdf.line(left, y, right, y)
-        pdf.setFont(REGULAR, 9)
         for item in invoice.lines.all():
             y -= 13
             description = item.description + (f" ({L['estimated']})" if item.estimated else "")
+            # A long description is set smaller rather than cut.
+            size = 9.0
+            while size > 6.5 and stringWidth(description, REGULAR, size) > description_width:
+                size -= 0.5
+            pdf.setFont(REGULAR, size)
+            pdf.drawString(left, y, description)
+            pdf.setFont(REGULAR, 9)
             values = [
-                description[:45],
-                f"{item.quantity.normalize():f} {item.unit}",
+                f"{item.quantity.normalize():f} {item.unit}".rstrip(),
                 f"{item.unit_price:.4f}".replace(".", ","),
                 _eur(item.net),
-                f"{_eur(item.vat)} ({item.vat_rate.normalize():f} %)",
+                f"{item.vat_rate.normalize():f} %",
+                _eur(item.vat),
                 _eur(item.total),
             ]
-            for (x, _label, align), value in zip(columns, values, strict=True):
-                (pdf.drawString if align == "l" else pdf.drawRightString)(x, y, value)
+            for (x, _label, _align), value in zip(columns[1:], values, strict=True):
+                pdf.drawRightString(x, y, value)
         y -= 6
         pdf.line(left, y, right, y)
 
@@ -204,10 +287,11 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             (_("Amount without VAT"), invoice.net),
             (_("VAT"), invoice.vat),
             (_("Total for the period"), invoice.total),
-            (_("Previous balance"), invoice.previous_balance),
         ]
         if invoice.interest:
-            totals.append((_("Late payment interest"), invoice.interest))
+            # The interest is a line of the invoice, without VAT, and part of its total.
+            totals.append((_("of which late payment interest (no VAT)"), invoice.interest))
+        totals.append((_("Previous balance"), invoice.previous_balance))
         for label, amount in totals:
             y -= 14
             pdf.drawRightString(right - 35 * mm, y, label)
@@ -218,33 +302,14 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         pdf.drawRightString(right, y, _eur(invoice.amount_due))
         y -= 15
         pdf.setFont(REGULAR, 10)
-        pdf.drawRightString(right, y, f"{L['Pay by']} {invoice.due_date:%Y-%m-%d}")
-
-        qr_size = 38 * mm
-        qr_top = y - 18
-        _draw_qr(pdf, payment_qr_text(invoice, utility), left, qr_top - qr_size, qr_size)
-        text_x = left + qr_size + 8 * mm
-        pdf.setFont(BOLD, 10)
-        pdf.drawString(text_x, qr_top - 12, _("Payment details"))
-        pdf.setFont(REGULAR, 9.5)
-        payment_lines = [
-            f"{L['Payee']}: {utility.name}",
-            f"{L['Account']}: {utility.iban} {utility.bank_name}".rstrip(),
-            f"{L['Payee code']}: {utility.payee_code}" if utility.payee_code else "",
-            f"{L['Payment code']}: {invoice.payment_code}",
-            f"{L['Payer code']}: {invoice.payer_code}",
-            f"{L['Amount']}: {_eur(invoice.amount_due)}",
-        ]
-        line_y = qr_top - 12
-        for line in filter(None, payment_lines):
-            line_y -= 13
-            pdf.drawString(text_x, line_y, line)
-        pdf.setFont(REGULAR, 8)
-        pdf.drawString(
-            left,
-            15 * mm,
-            _("Please state the payment code in the payment details so your payment is matched."),
-        )
+        if credit_note:
+            # Not paid by itself: the amount settles through the contract's balance.
+            pdf.drawRightString(
+                right, y, _("The credit note is taken into account in your next payment notice.")
+            )
+        else:
+            pdf.drawRightString(right, y, f"{L['Pay by']} {invoice.due_date:%Y-%m-%d}")
+            _draw_payment(pdf, invoice, utility, L, left=left, top=y - 18)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -16,8 +16,8 @@ from mokesta.payments.models import Payment
 def user_invoices(user):  # -> QuerySet[Invoice]
     return (
         Invoice.objects.filter(contract__accesses__user=user)
-        .select_related("period", "contract")
-        .defer("pdf")  # the list never needs the stored PDFs
+        .select_related("period", "contract", "corrects")
+        .defer("pdf", "corrects__pdf")  # the list never needs the stored PDFs
     )
 
 
@@ -53,7 +53,12 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(user_invoices(request.user), pk=pk)
     lines = list(invoice.lines.all())
-    return render(request, "billing/detail.html", {"invoice": invoice, "lines": lines})
+    corrections = invoice.corrections.defer("pdf")
+    return render(
+        request,
+        "billing/detail.html",
+        {"invoice": invoice, "lines": lines, "corrections": corrections},
+    )
 
 
 @login_required

@@ -13,11 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.models import User
-from mokesta.billing.models import BillingPeriod, Tariff, tariffs_on
+from mokesta.billing.models import Tariff, tariffs_on
+from mokesta.billing.periods import ensure_month_open
 from mokesta.customers.models import Contract
-from mokesta.lib.dates import local_today, month_end, month_start
+from mokesta.lib.dates import add_months, local_today, month_end, month_start
 from mokesta.lib.money import ZERO, round_money
-from mokesta.metering.consumption import average_monthly
+from mokesta.metering.consumption import average_monthly, months_between
 from mokesta.metering.models import Meter, Reading
 
 # More than this many times the meter's own 12-month average asks the customer to confirm.
@@ -35,9 +36,15 @@ class MeterState:
     """What the declaration rules need to know about one meter, for one month."""
 
     meter: Meter
-    previous: int  # the last reading before the month, or the initial reading
+    previous: int  # the last reading before the month (maybe an estimate), or the initial one
     current: Reading | None  # this month's reading already declared, if any
-    average: Decimal | None  # m³ per month over the 12 months before
+    average: Decimal | None  # m³ per month over the 12 months before, from actual readings
+    # The lowest value accepted: the last actual (non-estimate) reading, or the initial reading.
+    # An actual reading may be lower than an estimate: that is how the estimate gets corrected.
+    floor: int = 0
+    # Months of use since `floor` was read.
+    floor_months: int = 1
+    previous_estimated: bool = False  # the previous reading is the billing run's estimate
     readings: list[Reading] = field(default_factory=list)
 
 
@@ -47,11 +54,6 @@ def current_month() -> dt.date:
 
 def deadline(month: dt.date) -> dt.date:
     return month_end(month)
-
-
-def period_is_closed(month: dt.date) -> bool:
-    # No BillingPeriod row yet means the month is still open.
-    return BillingPeriod.objects.filter(month=month, state=BillingPeriod.State.CLOSED).exists()
 
 
 def active_meters(contract: Contract, month: dt.date):  # -> QuerySet[Meter]
@@ -73,13 +75,25 @@ def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
     for meter in meters:
         readings = by_meter[meter.pk]
         before = [r for r in readings if r.period < month]
+        # Estimates are guesses made from the average: the rules and the average rest on what
+        # was actually read.
+        actual = [r for r in before if r.source != Reading.Source.ESTIMATE]
+        if actual:
+            floor, floor_month = actual[-1].value, actual[-1].period
+        else:
+            # The initial reading is the value at installation, i.e. before that month's use.
+            floor = meter.initial_reading
+            floor_month = add_months(month_start(meter.installed_on), -1)
         states.append(
             MeterState(
                 meter=meter,
                 previous=before[-1].value if before else meter.initial_reading,
                 current=next((r for r in readings if r.period == month), None),
+                floor=floor,
+                floor_months=max(1, months_between(floor_month, month)),
+                previous_estimated=bool(before) and before[-1].source == Reading.Source.ESTIMATE,
                 average=average_monthly(
-                    before,
+                    actual,
                     initial_value=meter.initial_reading,
                     installed_on=meter.installed_on,
                     month=month,
@@ -91,8 +105,12 @@ def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
 
 
 def warnings_for(state: MeterState, value: int, category: str) -> list[str]:
-    """Reasons to ask the customer to confirm an unusually high consumption (never a refusal)."""
-    used = value - state.previous
+    """Reasons to ask the customer to confirm an unusually high consumption (never a refusal).
+    After estimated months, the use per month since the last actual reading is what counts."""
+    used: Decimal | int = value - state.previous
+    if state.previous_estimated:
+        rate = Decimal(value - state.floor) / state.floor_months
+        used = int(rate) if rate == int(rate) else round_money(rate)
     found = []
     if state.average is not None and state.average > 0 and used > WARN_FACTOR * state.average:
         found.append(
@@ -171,8 +189,9 @@ def declare_readings(
     if not contract.is_valid_on(local_today()):
         raise DeclarationRefused(_("This contract has ended."))
     with transaction.atomic():
-        if period_is_closed(month):
-            raise DeclarationRefused(_("This billing period is closed."))
+        # Locks the period row: a close cannot slip in before the readings are written.
+        # Raises ValidationError (the period's own message) when the month is closed.
+        ensure_month_open(month)
         meters = {m.pk: m for m in active_meters(contract, month)}
         unknown = set(values) - set(meters)
         if unknown:

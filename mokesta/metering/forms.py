@@ -1,13 +1,15 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mokesta.billing.periods import ensure_month_open
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today
-from mokesta.metering.declare import MeterState, deadline, period_is_closed, warnings_for
+from mokesta.metering.declare import MeterState, deadline, warnings_for
 
 FIELD_PREFIX = "meter_"
 WHOLE_NUMBER = re.compile(r"[+-]?\d+")
@@ -43,10 +45,25 @@ class DeclarationForm(forms.Form):
                 label=_("Meter %(serial)s, reading in m³") % {"serial": meter.serial_number},
                 required=False,
                 max_length=20,
-                help_text=_("Previous reading: %(previous)s m³") % {"previous": state.previous},
+                help_text=self._help_text(state),
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                 initial=state.current.value if state.current else None,
             )
+
+    @staticmethod
+    def _help_text(state: MeterState) -> str:
+        if state.previous_estimated:
+            return _(
+                "Previous reading: %(previous)s m³, estimated; your actual reading may be lower, "
+                "but not lower than %(floor)s m³"
+            ) % {"previous": state.previous, "floor": state.floor}
+        return _("Previous reading: %(previous)s m³") % {"previous": state.previous}
+
+    def add_period_error(self, error: ValidationError) -> None:
+        """A closed period refuses every meter's reading: say so next to each field."""
+        for name in self.fields:
+            if name.startswith(FIELD_PREFIX):
+                self.add_error(name, error)
 
     def meter_fields(self) -> list[tuple[forms.BoundField, MeterState]]:
         return [(self[f"{FIELD_PREFIX}{pk}"], state) for pk, state in self.states.items()]
@@ -80,11 +97,11 @@ class DeclarationForm(forms.Form):
                 _("This contract has ended; readings can no longer be declared."),
                 code="ended",
             )
-        if period_is_closed(self.current_month):
-            raise forms.ValidationError(
-                _("This billing period is closed; readings can no longer be declared."),
-                code="closed",
-            )
+        try:
+            ensure_month_open(self.current_month)
+        except ValidationError as error:
+            self.add_period_error(error)
+            return cleaned
         values = {}
         for pk, state in self.states.items():
             name = f"{FIELD_PREFIX}{pk}"
@@ -121,11 +138,12 @@ class DeclarationForm(forms.Form):
                 % {"digits": state.meter.digits},
             )
             return None
-        if value < state.previous:
+        # Below an estimate is fine (it corrects the estimate), below an actual reading is not.
+        if value < state.floor:
             self.add_error(
                 name,
                 _("The reading cannot be lower than the previous reading, %(previous)s m³.")
-                % {"previous": state.previous},
+                % {"previous": state.floor},
             )
             return None
         return value

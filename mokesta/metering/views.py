@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -59,6 +60,9 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
                 declare_readings(user=request.user, contract=contract, month=month, values=values)
             except DeclarationRefused as refusal:
                 form.add_error(None, str(refusal))
+                return render(request, "metering/declare.html", context)
+            except ValidationError as closed:  # the period was closed meanwhile
+                form.add_period_error(closed)
                 return render(request, "metering/declare.html", context)
             messages.success(request, _("Thank you, your readings have been saved."))
             return redirect("customers:contract", contract.pk)

@@ -5,11 +5,13 @@ import re
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from mokesta.accounts.models import User
 from mokesta.conftest import PASSWORD
 from mokesta.customers.models import ContractAccess
 from mokesta.customers.testing import add_readings, make_contract, make_invoice, make_meter
+from mokesta.messaging.models import OutgoingMessage
 from mokesta.metering.models import Reading
 
 
@@ -169,3 +171,54 @@ def test_deleting_the_account_keeps_the_billing_records(client, alice):
     assert invoice.contract == contract
     # logged out
     assert client.get(reverse("portal:dashboard")).status_code == 302
+
+
+def make_message(user, *, state="pending", channel="email", recipient=None, invoice=None, key=""):
+    sent = state == "sent"
+    return OutgoingMessage.objects.create(
+        channel=channel,
+        recipient=recipient or (user.email if user else "nobody@example.lt"),
+        template="invoice",
+        context={"first_name": "Alė", "payer_code": "39002150001"},
+        dedup_key=key or f"test:{state}:{channel}:{recipient}:{user.pk if user else 0}",
+        state=state,
+        last_error="550 <alice@example.lt>: mailbox full" if state == "failed" else "",
+        sent_at=timezone.now() if sent else None,
+        user=user,
+        invoice=invoice,
+    )
+
+
+def test_deleting_the_account_drops_unsent_messages_and_strips_sent_ones(client, alice, bob):
+    contract = make_contract(user=alice)
+    invoice = make_invoice(contract, month=dt.date(2026, 3, 1))
+    pending = make_message(alice)
+    failed = make_message(alice, state="failed", channel="sms", recipient="+37061234567")
+    sent = make_message(alice, state="sent", invoice=invoice)
+    # written without the user link, to her address (e.g. before a link existed)
+    unlinked = make_message(None, state="sent", recipient="alice@example.lt", key="unlinked")
+    bobs = make_message(bob, state="sent")
+    client.force_login(alice)
+    client.post(reverse("accounts:profile_delete"), {"password": PASSWORD})
+
+    assert not OutgoingMessage.objects.filter(pk__in=[pending.pk, failed.pk]).exists()
+    for message in (sent, unlinked):
+        message.refresh_from_db()
+        assert (message.recipient, message.context, message.user) == ("", {}, None)
+        assert (message.state, message.template) == ("sent", "invoice")
+    # the record that the invoice was delivered, and when, stays
+    assert sent.invoice == invoice and sent.sent_at is not None
+    bobs.refresh_from_db()
+    assert bobs.recipient == "bob@example.lt" and bobs.context["first_name"] == "Alė"
+
+
+def test_my_data_includes_my_messages(client, alice, bob):
+    make_message(alice, state="sent")
+    make_message(bob, state="sent")
+    client.force_login(alice)
+    data = json.loads(client.get(reverse("accounts:profile_export")).content)
+    assert [
+        (m["channel"], m["recipient"], m["template"], m["state"], m["sent_at"] is not None)
+        for m in data["messages"]
+    ] == [("email", "alice@example.lt", "invoice", "sent", True)]
+    assert data["messages"][0]["created_at"]

@@ -6,8 +6,9 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 
-from mokesta.billing.models import Tariff
+from mokesta.billing.models import Invoice, Tariff
 from mokesta.customers.models import Contract, Customer, ServicePoint
 from mokesta.metering.models import Meter, Reading
 
@@ -76,3 +77,22 @@ def add_meter(
             meter=meter, period=dt.date.fromisoformat(f"{month}-01"), value=value, source=source
         )
     return meter
+
+
+def invoice_with_interest() -> Invoice:
+    """December 2026 invoice of a contract that paid October late: 18.08 + 0.50 interest
+    (the billing run's own figures, see test_bill_period)."""
+    from mokesta.billing.run import bill_period
+    from mokesta.payments.models import Payment
+
+    contract = make_contract("S-INT")
+    add_meter(contract, readings={"2026-09": 100, "2026-10": 140, "2026-11": 146, "2026-12": 152})
+    for month, day in [("2026-10", "2026-11-03"), ("2026-11", "2026-12-03")]:
+        with time_machine.travel(at(day), tick=False):
+            bill_period(month=dt.date.fromisoformat(f"{month}-01"))
+    Payment.objects.create(
+        contract=contract, amount=Decimal("50.00"), paid_on="2026-12-11", source="bank"
+    )
+    with time_machine.travel(at("2027-01-04"), tick=False):
+        bill_period(month=dt.date(2026, 12, 1))
+    return Invoice.objects.get(contract=contract, period__month=dt.date(2026, 12, 1))

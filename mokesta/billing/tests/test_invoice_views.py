@@ -1,7 +1,12 @@
 import datetime as dt
 
+import pytest
+import time_machine
 from django.urls import reverse
 
+from mokesta.billing.credit_notes import issue_credit_note
+from mokesta.billing.tests.conftest import at, invoice_with_interest
+from mokesta.customers.models import ContractAccess
 from mokesta.customers.testing import make_contract, make_invoice, make_payment
 
 
@@ -44,3 +49,35 @@ def test_the_pdf_is_an_attachment_that_is_not_cached(client, alice, db):
     )
     assert response["Cache-Control"] == "no-store"
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.fixture
+def december(alice, tariffs):
+    invoice = invoice_with_interest()
+    ContractAccess.objects.create(user=alice, contract=invoice.contract, via="code")
+    return invoice
+
+
+def test_the_detail_shows_the_interest_as_part_of_the_total(client, alice, december):
+    client.force_login(alice)
+    content = client.get(reverse("billing:detail", args=[december.pk])).content.decode()
+    assert 'iš jų delspinigiai (be PVM)</th><td class="num">0.50' in content.replace(",", ".")
+
+
+def test_a_credit_note_is_titled_and_refers_to_the_corrected_invoice(client, alice, december):
+    with time_machine.travel(at("2027-01-10"), tick=False):
+        note = issue_credit_note(invoice=december, reason="Klaidingi rodmenys")
+    client.force_login(alice)
+    content = client.get(reverse("billing:detail", args=[note.pk])).content.decode()
+    assert f"<h1>Kreditinė sąskaita {note.number}</h1>" in content
+    assert reverse("billing:detail", args=[december.pk]) in content
+    assert "Klaidingi rodmenys" in content
+    assert "-18" in content  # negative amounts
+    corrected = client.get(reverse("billing:detail", args=[december.pk])).content.decode()
+    assert f"<h1>Sąskaita {december.number}</h1>" in corrected
+    assert reverse("billing:detail", args=[note.pk]) in corrected
+
+    listing = client.get(reverse("billing:list")).content.decode()
+    assert f"kreditinė sąskaita sąskaitai {december.number}" in listing
+    pdf = client.get(reverse("billing:pdf", args=[note.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -1,11 +1,21 @@
 import datetime as dt
 import io
+import re
 
 import pytest
+import segno
+import time_machine
 from pypdf import PdfReader
 
+from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.models import Invoice
-from mokesta.billing.pdf import invoice_pdf_bytes, payment_qr_text, render_invoice_pdf
+from mokesta.billing.pdf import (
+    QR_MASK,
+    invoice_pdf_bytes,
+    payment_qr_text,
+    render_invoice_pdf,
+)
+from mokesta.billing.tests.conftest import at, invoice_with_interest
 from mokesta.customers.testing import make_contract, make_invoice, run_in_threads
 from mokesta.portal.models import Utility
 
@@ -91,3 +101,51 @@ def test_concurrent_first_downloads_serve_the_same_bytes(utility):
     assert run_in_threads(download, 4) == []
     assert len(results) == 4
     assert len(set(results)) == 1
+
+
+@pytest.mark.usefixtures("tariffs")
+def test_late_payment_interest_is_a_line_without_vat_inside_the_total(utility):
+    december = invoice_with_interest()
+    # whitespace collapsed: a label and its amount come out on separate lines
+    text = " ".join(text_of(render_invoice_pdf(december)).split())
+    assert "Delspinigiai" in text
+    assert "Delspinigiai 1 0,5000 0,50 € 0 % 0,00 € 0,50 €" in text  # a line without VAT
+    assert "iš jų delspinigiai (be PVM) 0,50 €" in text
+    assert "Iš viso už laikotarpį 18,58 €" in text
+    assert "Mokėtina suma 101,83 €" in text
+
+
+@pytest.mark.usefixtures("tariffs")
+def test_a_credit_note_renders_with_the_corrected_invoice_and_no_payment_details(utility):
+    december = invoice_with_interest()
+    with time_machine.travel(at("2027-01-10"), tick=False):
+        note = issue_credit_note(invoice=december, reason="Klaidingi rodmenys – perskaičiuota")
+    text = " ".join(text_of(render_invoice_pdf(note)).split())
+    assert f"Kreditinė sąskaita {note.number}" in text
+    assert "Mokėjimo pranešimas" not in text
+    assert f"Taisoma sąskaita {december.number}, išrašyta 2027-01-04" in text
+    assert "Priežastis: Klaidingi rodmenys – perskaičiuota" in text
+    assert "Iš viso už laikotarpį -18,58 €" in text
+    assert "iš jų delspinigiai (be PVM) -0,50 €" in text
+    # Not paid by transfer: no payment code or QR details to pay it with.
+    assert "Įmokos kodas" not in text
+    assert "Mokėjimo rekvizitai" not in text
+    assert "kitame mokėjimo pranešime" in text
+
+
+def qr_modules_on_page(pdf: bytes) -> set[tuple[int, int]]:
+    """The dark modules the page draws: (column, row from the bottom), one per module unit."""
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
+    dark = set()
+    for column, row, width in re.findall(r"(?m)^(\d+) (\d+) (\d+) 1 re$", content):
+        dark |= {(int(column) + i, int(row)) for i in range(int(width))}
+    return dark
+
+
+def test_the_page_draws_exactly_the_payment_qr_code(invoice, utility):
+    expected = segno.make(payment_qr_text(invoice, utility), error="m", micro=False, mask=QR_MASK)
+    rows = list(expected.matrix_iter(border=2))
+    wanted = {
+        (c, len(rows) - 1 - r) for r, row in enumerate(rows) for c, dark in enumerate(row) if dark
+    }
+    assert qr_modules_on_page(render_invoice_pdf(invoice)) == wanted

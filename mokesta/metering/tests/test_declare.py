@@ -3,10 +3,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mokesta.billing.models import BillingPeriod
+from mokesta.billing.periods import close_period
 from mokesta.customers.testing import add_readings, make_contract, make_meter, make_tariffs
+from mokesta.metering.declare import declare_readings
 from mokesta.metering.models import Reading
 
 VILNIUS = ZoneInfo("Europe/Vilnius")
@@ -256,4 +259,75 @@ def test_correct_goes_back_to_the_form_with_the_values(client, alice, contract, 
     response = post(client, contract, {f"meter_{meter.pk}": "170"}, edit="1")
     assert response.templates[0].name == "metering/declare.html"
     assert 'value="170"' in response.content.decode()
+    assert not Reading.objects.filter(meter=meter, period=MAY).exists()
+
+
+FEBRUARY = dt.date(2026, 2, 1)
+
+
+@pytest.fixture
+def estimated_meter(contract):
+    """Actual readings up to February (150, 5 m³ a month), then two estimates that were too
+    high: March 160, April 170."""
+    meter = make_meter(contract, initial=100, digits=5, installed=dt.date(2025, 5, 1))
+    add_readings(meter, last_month=FEBRUARY, count=10, per_month=5)
+    for period, value in [(dt.date(2026, 3, 1), 160), (APRIL, 170)]:
+        Reading.objects.create(meter=meter, period=period, value=value, source="estimate")
+    return meter
+
+
+def test_it_accepts_a_reading_below_an_estimate(client, alice, contract, estimated_meter):
+    client.force_login(alice)
+    page = client.get(url(contract)).content.decode()
+    assert "170 m³, apskaičiuoti" in page and "150 m³" in page
+    response = post(client, contract, {f"meter_{estimated_meter.pk}": "155"}, confirm="1")
+    assert response.status_code == 302
+    assert Reading.objects.get(meter=estimated_meter, period=MAY).value == 155
+
+
+def test_it_rejects_a_reading_below_the_last_actual_reading(
+    client, alice, contract, estimated_meter
+):
+    client.force_login(alice)
+    response = post(client, contract, {f"meter_{estimated_meter.pk}": "149"}, confirm="1")
+    assert response.status_code == 200
+    assert "mažesni" in field_errors(response, estimated_meter)[0]
+    assert "150 m³" in field_errors(response, estimated_meter)[0]
+    assert not Reading.objects.filter(meter=estimated_meter, period=MAY).exists()
+
+
+def test_after_estimates_it_warns_by_the_use_per_month_since_the_last_actual_reading(
+    client, alice, contract, estimated_meter
+):
+    client.force_login(alice)
+    name = f"meter_{estimated_meter.pk}"
+    # 45 m³ over March to May is 15 a month: 3× the average of 5, not more (no warning,
+    # although it is 25 m³ above the April estimate).
+    response = post(client, contract, {name: "195"})
+    assert response.context["form"].warnings == {}
+    response = post(client, contract, {name: "196"})
+    assert "vidurkį" in " ".join(response.context["form"].warnings[name])
+
+
+def test_it_refuses_a_period_closed_by_close_period_next_to_the_field(
+    client, alice, contract, meter
+):
+    with time_machine.travel(dt.datetime(2026, 6, 2, 9, 0, tzinfo=VILNIUS), tick=False):
+        close_period(month=MAY)
+    client.force_login(alice)
+    response = post(client, contract, {f"meter_{meter.pk}": "165"}, confirm="1")
+    assert response.status_code == 200
+    assert field_errors(response, meter) == [
+        "Atsiskaitymo laikotarpis 2026-05 uždarytas: jo rodmenų keisti nebegalima."
+    ]
+    assert f'id="id_meter_{meter.pk}_errors"' in response.content.decode()
+    assert not Reading.objects.filter(meter=meter, period=MAY).exists()
+
+
+def test_saving_in_a_closed_period_raises_the_period_message(alice, contract, meter):
+    with time_machine.travel(dt.datetime(2026, 6, 2, 9, 0, tzinfo=VILNIUS), tick=False):
+        close_period(month=MAY)
+    with pytest.raises(ValidationError) as refused:
+        declare_readings(user=alice, contract=contract, month=MAY, values={meter.pk: 165})
+    assert refused.value.code == "period_closed"
     assert not Reading.objects.filter(meter=meter, period=MAY).exists()
