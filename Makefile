@@ -42,3 +42,17 @@ migrations-check: install
 messages: install
 	for app in mokesta/*/locale; do (cd $$app/.. && ../../$(PY) ../../manage.py makemessages -l lt --no-obsolete >/dev/null); done
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+
+# The CI script: ruff, migrations check, the suite on SQLite and PostgreSQL, browser tests.
+ci:
+	bash .ci/run
+
+# Every benchmark with a small N (a quick smoke run; README gives the full-size figures).
+# Billing, PDF and statements use a throw-away database; the outbox one uses var/'s database.
+bench: install
+	$(PY) bench/billing.py 2000
+	$(PY) bench/pdf.py 100
+	$(PY) bench/statements.py 2000
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) bench/outbox.py 500 2

@@ -13,10 +13,11 @@ from mokesta.metering.models import Meter
 
 
 def queue_reading_reminders(*, today: dt.date) -> list[int]:
-    """From READING_REMINDER_DAY of the month on, remind every user linked to a valid contract
-    that has a meter without a reading for this month: by e-mail, and by SMS too when the user
-    accepts SMS and gave a phone number. Once per user and month (the dedup key), so running it
-    every day from that day on (cron) is safe. Returns the ids of the queued messages."""
+    """From READING_REMINDER_DAY of the month on, remind the opted-in users linked to a valid
+    contract that has a meter without a reading for this month: by e-mail when the user chose
+    e-mail („Gauti sąskaitas el. paštu"), by SMS when the user accepts SMS and gave a phone
+    number. Once per user and month (the dedup key), so running it every day from that day on
+    (cron) is safe. Returns the ids of the queued messages."""
     if today.day < settings.READING_REMINDER_DAY:
         return []
     month = month_start(today)
@@ -30,6 +31,7 @@ def queue_reading_reminders(*, today: dt.date) -> list[int]:
         ContractAccess.objects.filter(
             contract__in=undeclared.values("service_point__contract"), user__is_active=True
         )
+        .filter(Q(user__invoices_by_email=True) | Q(user__sms_opt_in=True))
         .select_related("user", "contract")
         .order_by("user_id", "contract__number")
     )
@@ -44,7 +46,8 @@ def queue_reading_reminders(*, today: dt.date) -> list[int]:
         user = users[user_id]
         messages += messages_for(
             user,
-            email=True,  # service information every customer with an e-mail login gets
+            # Only to users who opted in to e-mail; messages_for checks the SMS opt-in.
+            email=user.invoices_by_email,
             key=f"reminder:{month:%Y-%m}",
             template="reading-reminder",
             context={

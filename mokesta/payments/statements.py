@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -160,9 +161,10 @@ def parse_camt053(data: bytes) -> list[Entry]:
     ):
         raise StatementError(_("The XML file is not an ISO 20022 camt.053 bank statement."))
     entries: list[Entry] = []
+    seen: Counter[str] = Counter()
     for number, ntry in enumerate(root.iter(q(namespace, "Ntry")), start=1):
         try:
-            entries.extend(camt_entry(ntry, namespace))
+            entries.extend(camt_entry(ntry, namespace, seen))
         except ValueError as exc:
             raise StatementError(
                 _("Entry %(number)s: %(problem)s") % {"number": number, "problem": exc}
@@ -182,7 +184,7 @@ def text(element: Element | None, namespace: str, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def camt_entry(ntry: Element, ns: str) -> list[Entry]:
+def camt_entry(ntry: Element, ns: str, seen: Counter[str]) -> list[Entry]:
     indicator = text(ntry, ns, "CdtDbtInd")
     if indicator not in ("CRDT", "DBIT"):
         raise ValueError(_("the credit/debit indicator is missing"))
@@ -218,7 +220,9 @@ def camt_entry(ntry: Element, ns: str) -> list[Entry]:
         ]
         remittance = " ".join(part for part in parts if part)
         if not reference:
-            reference = "camt:" + digest(booked_on.isoformat(), str(amount), payer, remittance)
+            reference = "camt:" + occurrence_digest(
+                seen, booked_on.isoformat(), str(amount), payer, remittance
+            )
         entries.append(
             Entry(
                 reference=reference[:100],
@@ -251,6 +255,7 @@ def parse_swedbank_csv(data: bytes) -> list[Entry]:
     first_line = content.lstrip().splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     entries = []
+    seen: Counter[str] = Counter()
     rows = csv.reader(io.StringIO(content), delimiter=delimiter)
     for number, row in enumerate(rows, start=1):
         if not any(cell.strip() for cell in row):
@@ -270,7 +275,7 @@ def parse_swedbank_csv(data: bytes) -> list[Entry]:
         if line_type != SWEDBANK_TRANSACTION:
             continue
         try:
-            entries.append(swedbank_entry(row, delimiter))
+            entries.append(swedbank_entry(row, delimiter, seen))
         except ValueError as exc:
             raise StatementError(
                 _("Row %(number)s: %(problem)s") % {"number": number, "problem": exc}
@@ -278,7 +283,7 @@ def parse_swedbank_csv(data: bytes) -> list[Entry]:
     return entries
 
 
-def swedbank_entry(row: list[str], delimiter: str) -> Entry:
+def swedbank_entry(row: list[str], delimiter: str, seen: Counter[str]) -> Entry:
     cells = [cell.strip() for cell in row]
     debit_credit = cells[7].upper()
     if debit_credit not in ("D", "K"):
@@ -295,7 +300,7 @@ def swedbank_entry(row: list[str], delimiter: str) -> Entry:
     payment_code = cells[10]
     remittance = " ".join(part for part in (details, payment_code) if part)
     # The entry number is not unique (it repeats across a day's entries): hash the whole row.
-    reference = "swed:" + digest(*cells)
+    reference = "swed:" + occurrence_digest(seen, *cells)
     return Entry(
         reference=reference,
         amount=amount,
@@ -332,6 +337,22 @@ def parse_date(value: str) -> dt.date:
 
 def digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+
+
+def occurrence_digest(seen: Counter[str], *parts: str) -> str:
+    """The reference of an entry the bank gave none: a hash of the entry and of how many
+    identical entries came before it in the same file.
+
+    A customer may pay the same amount twice on one day with the same text: two genuine payments
+    that look alike, so the hash must tell them apart; yet importing the same file again must give
+    the same references. The first occurrence keeps the plain hash, so files imported before
+    occurrences were counted are still recognised.
+    """
+    plain = digest(*parts)
+    seen[plain] += 1
+    if seen[plain] == 1:
+        return plain
+    return digest(*parts, f"occurrence {seen[plain]}")
 
 
 # --- booking ------------------------------------------------------------------------------------

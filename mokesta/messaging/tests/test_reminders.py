@@ -54,10 +54,10 @@ def rows() -> list[tuple[str, str]]:
 
 @pytest.fixture
 def undeclared(alice) -> Contract:
-    """Alice's contract, its meter without a November reading."""
+    """Alice's contract, its meter without a November reading; Alice chose e-mail."""
     contract = make_contract("VKU-A")
     add_meter(contract, "A-1")
-    link(alice, contract)
+    opt_in(alice, contract, invoices_by_email=True)
     return contract
 
 
@@ -69,6 +69,19 @@ def test_it_reminds_a_user_whose_meter_has_no_reading_this_month(undeclared) -> 
     assert message.context["contracts"] == ["VKU-A"]
     assert message.context["deadline_date"] == "2026-11-30"
     assert message.dedup_key == f"reminder:2026-11:email:{message.user_id}"
+
+
+def test_it_reminds_no_user_who_opted_in_to_neither_email_nor_sms(bob, undeclared) -> None:
+    # Bob has an e-mail login and even a phone, but chose neither e-mail nor SMS.
+    opt_in(bob, undeclared, phone="+37061234567")
+    queue_reading_reminders(today=DAY_25)
+    assert rows() == [("alice@example.lt", "email")]
+
+
+def test_a_user_who_chose_only_sms_gets_only_an_sms(bob, undeclared) -> None:
+    opt_in(bob, undeclared, sms_opt_in=True, phone="+37069876543")
+    queue_reading_reminders(today=DAY_25)
+    assert rows() == [("+37069876543", "sms"), ("alice@example.lt", "email")]
 
 
 def test_it_reminds_no_one_before_the_reminder_day(undeclared) -> None:
@@ -113,9 +126,7 @@ def test_it_sends_an_sms_too_to_users_who_accept_sms_and_gave_a_phone(alice, und
 def test_it_sends_no_sms_without_opt_in_or_without_a_phone(alice, bob, undeclared) -> None:
     alice.phone = "+37061234567"  # a phone, but no SMS consent
     alice.save()
-    bob.sms_opt_in = True  # consent, but no phone
-    bob.save()
-    link(bob, undeclared)
+    opt_in(bob, undeclared, invoices_by_email=True, sms_opt_in=True)  # SMS consent, but no phone
     queue_reading_reminders(today=DAY_25)
     assert rows() == [("alice@example.lt", "email"), ("bob@example.lt", "email")]
 
@@ -148,7 +159,9 @@ def test_it_reminds_each_user_once_a_month(alice, undeclared) -> None:
 
 
 def test_the_command_sends_the_reminder_email_in_lithuanian(undeclared, smtp_sink) -> None:
-    carol = make_user("carol@example.lt", "Karolina", "Kairė", sms_opt_in=True)
+    carol = make_user(
+        "carol@example.lt", "Karolina", "Kairė", invoices_by_email=True, sms_opt_in=True
+    )
     link(carol, undeclared)
     out = StringIO()
     with time_machine.travel(dt.datetime(2026, 11, 25, 8, 0, tzinfo=VILNIUS), tick=False):

@@ -104,6 +104,26 @@ class TestCamt053:
         assert payment_of("20.00").contract == ledger.by_payer_code
         assert set(Payment.objects.values_list("bank_reference", flat=True)) == {"T1", "T2"}
 
+    def test_two_identical_entries_without_a_bank_reference_are_two_payments(
+        self, ledger: Ledger
+    ) -> None:
+        entry = """<Ntry><Amt Ccy="EUR">15.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+        <BookgDt><Dt>2026-11-02</Dt></BookgDt><NtryDtls><TxDtls>
+          <RltdPties><Dbtr><Nm>Petras Jankauskas</Nm></Dbtr></RltdPties>
+          <RmtInf><Ustrd>VKU-2018-0007</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
+        data = f"""<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+        <BkToCstmrStmt><Stmt>{entry}{entry}</Stmt></BkToCstmrStmt></Document>""".encode()
+
+        first = import_statement(data=data, filename="twice.xml")
+        again = import_statement(data=data, filename="twice.xml")
+
+        payments = Payment.objects.filter(amount=Decimal("15.00"))
+        assert payments.count() == 2
+        assert {p.contract for p in payments} == {ledger.by_contract_number}
+        assert len({p.bank_reference for p in payments}) == 2
+        assert (first.statement.matched, first.statement.duplicates) == (2, 0)
+        assert (again.statement.matched, again.statement.duplicates) == (0, 2)
+
 
 class TestSwedbankCsv:
     def test_it_books_a_semicolon_utf8_bom_statement(self, ledger: Ledger) -> None:
@@ -140,6 +160,29 @@ class TestSwedbankCsv:
 
         assert Payment.objects.count() == 4
         assert again.statement.duplicates == 5
+
+    def test_two_identical_rows_are_two_payments(self, ledger: Ledger) -> None:
+        # The same customer pays the same amount twice on one day with the same text.
+        lines = sample("swedbank.csv").splitlines(keepends=True)
+        repeated = next(line for line in lines if b'"12,50"' in line)
+        data = b"".join(lines[:6] + [repeated] + lines[6:])
+
+        first = import_statement(data=data, filename="twice.csv")
+        again = import_statement(data=data, filename="twice.csv")
+
+        assert Payment.objects.filter(amount=Decimal("12.50")).count() == 2
+        assert Payment.objects.count() == 5
+        assert (first.statement.entries, first.statement.duplicates) == (6, 0)
+        assert (again.statement.entries, again.statement.duplicates) == (6, 6)
+
+    def test_a_row_keeps_the_reference_imports_stored_before_repeats_were_counted(
+        self, ledger: Ledger
+    ) -> None:
+        # Statements imported before then must still be recognised as already imported.
+        import_statement(data=sample("swedbank.csv"), filename="a.csv")
+
+        unmatched = Payment.objects.get(amount=Decimal("12.50"))
+        assert unmatched.bank_reference == "swed:78dba5e62216957f72570e50d2ff5f557b92edd8"
 
 
 class TestRefusedFiles:
