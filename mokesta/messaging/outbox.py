@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from mokesta.accounts.models import User
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import ContractAccess
+from mokesta.lib.money import round_money
 from mokesta.messaging.models import OutgoingMessage
 from mokesta.messaging.tasks import send_messages
 
@@ -40,11 +41,16 @@ def invoice_context(invoice: Invoice, *, contract_number: str) -> dict[str, str]
         "kind": invoice.kind,
         "month": invoice.period.month.isoformat(),
         "contract": contract_number,
-        "amount_due": str(invoice.amount_due),
+        "amount_due": str(round_money(invoice.amount_due)),
         "due_date": invoice.due_date.isoformat(),
         "payment_code": invoice.payment_code,
         "payer_code": invoice.payer_code,
     }
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        # What the note takes off (its total is negative) and the invoice it corrects; the
+        # amount due is the balance after it, negative when the customer has paid too much.
+        context["amount_credited"] = str(round_money(-invoice.total))
+        context["corrects"] = invoice.corrects.number if invoice.corrects else ""
     return context
 
 
