@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group, Permission
 CLERK = "clerk"
 ACCOUNTANT = "accountant"
 
-# {group: {"app_label.model": [actions]}}
+# {group: {"app_label.model": [actions]}}: an action is "view", "add", "change", "delete" or a
+# model's own permission codename (billing.invoice's run_billing, issue_credit_note).
 GROUPS: dict[str, dict[str, list[str]]] = {
     CLERK: {
         "customers.customer": ["view", "add", "change"],
@@ -23,15 +24,22 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "news.article": ["view", "add", "change", "delete"],
         "payments.unmatchedpayment": ["view", "change"],
         "payments.payment": ["view"],
+        # "Did you send me the invoice?": clerks look it up; resending is the accountant's.
+        "messaging.outgoingmessage": ["view"],
     },
     ACCOUNTANT: {
         "payments.payment": ["view", "add", "change"],
         "payments.unmatchedpayment": ["view", "change"],
         "payments.statementimport": ["view", "add"],
         "payments.banktransaction": ["view"],
-        "billing.tariff": ["view"],
-        "billing.billingperiod": ["view"],
-        "billing.invoice": ["view"],
+        "billing.tariff": ["view", "add", "change"],
+        # add: a new month to bill; an existing period changes only by closing and billing it.
+        "billing.billingperiod": ["view", "add"],
+        "billing.invoice": ["view", "run_billing", "issue_credit_note"],
+        "billing.invoiceline": ["view"],
+        "billing.billingrun": ["view"],
+        # change = the retry action (the admin edits no field of a message)
+        "messaging.outgoingmessage": ["view", "change"],
         "customers.customer": ["view"],
         "customers.contract": ["view"],
         "metering.meter": ["view"],
@@ -50,9 +58,12 @@ def setup_groups() -> None:
         for model, actions in models.items():
             app_label, model_name = model.split(".")
             for action in actions:
+                codename = action if "_" in action else f"{action}_{model_name}"
                 permissions.append(
                     Permission.objects.get(
-                        content_type__app_label=app_label, codename=f"{action}_{model_name}"
+                        content_type__app_label=app_label,
+                        content_type__model=model_name,
+                        codename=codename,
                     )
                 )
         group.permissions.set(permissions)

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from mokesta.billing.models import Invoice, InvoiceLine
 from mokesta.billing.numbering import current_series, format_number, lock_sequence
 from mokesta.lib.dates import local_today
-from mokesta.lib.money import ZERO
+from mokesta.lib.money import ZERO, round_money
+from mokesta.messaging.outbox import queue_invoice_delivery
 from mokesta.payments.balance import balance
 
 
@@ -29,7 +30,8 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
         number = sequence.last_number + 1
         today = local_today()
         total = -invoice.total
-        previous = balance(invoice.contract)
+        # SQLite sums decimals with float digits (24.6800000000000): back to cents.
+        previous = round_money(balance(invoice.contract))
         note = Invoice(
             series=series,
             sequence=number,
@@ -77,4 +79,6 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
         )
         sequence.last_number = number
         sequence.save(update_fields=["last_number"])
+        # Delivered like the invoice it corrects, and only if this transaction commits.
+        queue_invoice_delivery(note)
     return note

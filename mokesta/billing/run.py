@@ -31,7 +31,7 @@ from mokesta.billing.periods import close_period
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
 from mokesta.lib.money import ZERO, round_m3, round_money
-from mokesta.messaging.outbox import queue_invoice_delivery
+from mokesta.messaging.outbox import queue_invoice_deliveries
 from mokesta.metering.consumption import average_monthly
 from mokesta.metering.models import Meter, Reading
 from mokesta.payments.models import Payment
@@ -283,8 +283,7 @@ def bill_chunk(
         InvoiceLine.objects.bulk_create(all_lines, batch_size=2000)
         sequence.last_number = number
         sequence.save(update_fields=["last_number"])
-        for invoice in invoices:
-            queue_invoice_delivery(invoice)
+        queue_invoice_deliveries(invoices)
     return len(invoices)
 
 

@@ -1,11 +1,58 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from mokesta.billing.periods import ensure_month_open
 from mokesta.metering.models import Meter, Reading
+
+
+class ReadingForm(forms.ModelForm):
+    """Refuses a reading of a closed billing period with the message next to the month, where
+    the save signal would otherwise refuse it with a server error."""
+
+    class Meta:
+        model = Reading
+        fields = ["meter", "period", "value", "source"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        months = []
+        if cleaned.get("period"):
+            months.append(cleaned["period"])
+        if self.instance.pk and "period" in self.changed_data:
+            months.append(self.initial["period"])  # moving a reading out of a closed month
+        try:
+            for month in months:
+                ensure_month_open(month)
+        except ValidationError as error:
+            self.add_error("period", error)
+        return cleaned
+
+
+class ReadingFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                ensure_month_open(form.instance.period)
+
+
+def is_locked(reading: Reading | None) -> bool:
+    """A saved reading of a closed period: it can be looked at, not deleted."""
+    if reading is None or reading.pk is None:
+        return False
+    try:
+        ensure_month_open(reading.period)
+    except ValidationError:
+        return True
+    return False
 
 
 class ReadingInline(admin.TabularInline):
     model = Reading
+    form = ReadingForm
+    formset = ReadingFormSet
     fields = ["period", "value", "source", "created_by", "updated_at"]
     readonly_fields = ["created_by", "updated_at"]
     ordering = ["-period"]
@@ -61,6 +108,10 @@ class ReadingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["meter"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     list_select_related = ["meter", "created_by"]
+    form = ReadingForm
+
+    def has_delete_permission(self, request: HttpRequest, obj: Reading | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not is_locked(obj)
 
     def save_model(self, request: HttpRequest, obj: Reading, form: object, change: bool) -> None:
         if obj.pk is None:

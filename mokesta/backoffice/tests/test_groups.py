@@ -1,13 +1,19 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 
 from mokesta.accounts.models import User
 from mokesta.backoffice.groups import ACCOUNTANT, CLERK
 from mokesta.backoffice.tests.conftest import admin_client
+from mokesta.billing.models import BillingPeriod, BillingRun, Invoice
+from mokesta.billing.run import bill_period
+from mokesta.billing.tests.conftest import add_meter, at, make_contract, make_tariffs
 from mokesta.customers.models import Contract, Customer, ServicePoint
+from mokesta.messaging.models import OutgoingMessage
 from mokesta.metering.models import Meter
 from mokesta.payments.models import Payment
 
@@ -123,5 +129,98 @@ def test_setup_groups_is_idempotent_and_restores_permissions() -> None:
     accountant = set(
         Group.objects.get(name=ACCOUNTANT).permissions.values_list("codename", flat=True)
     )
-    assert {"add_statementimport", "change_payment", "view_invoice"} <= accountant
+    assert {
+        "add_statementimport",
+        "change_payment",
+        "view_invoice",
+        "run_billing",
+        "issue_credit_note",
+    } <= accountant
     assert "change_meter" not in accountant
+
+
+@pytest.fixture
+def invoice(db: None) -> Invoice:
+    make_tariffs()
+    contract = make_contract("VKU-2020-0007")
+    add_meter(contract, readings={"2026-10": 110, "2026-11": 116})
+    with time_machine.travel(at("2026-12-03"), tick=False):
+        bill_period(month=dt.date(2026, 11, 1))
+    return Invoice.objects.get()
+
+
+def test_a_clerk_cannot_run_billing_or_issue_credit_notes(clerk: User, invoice: Invoice) -> None:
+    client = admin_client(clerk)
+    period = BillingPeriod.objects.create(month=dt.date(2026, 12, 1))
+
+    assert client.post(f"/admin/billing/billingperiod/{period.pk}/bill/").status_code == 403
+    response = client.post(
+        f"/admin/billing/invoice/{invoice.pk}/credit-note/", {"reason": "Klaida"}
+    )
+
+    assert response.status_code == 403
+    assert not clerk.has_perm("billing.run_billing")
+    assert not clerk.has_perm("billing.change_tariff")
+    assert not BillingRun.objects.exists()
+    assert not Invoice.objects.filter(kind=Invoice.Kind.CREDIT_NOTE).exists()
+
+
+def test_an_accountant_runs_billing_and_issues_credit_notes(
+    accountant: User, invoice: Invoice
+) -> None:
+    with time_machine.travel(at("2027-01-03"), tick=False):
+        client = admin_client(accountant)
+        added = client.post("/admin/billing/billingperiod/add/", {"month": "2026-12-01"})
+        period = BillingPeriod.objects.get(month=dt.date(2026, 12, 1))
+        billed = client.post(f"/admin/billing/billingperiod/{period.pk}/bill/")
+        credited = client.post(
+            f"/admin/billing/invoice/{invoice.pk}/credit-note/", {"reason": "Klaidingi rodmenys"}
+        )
+
+    assert (added.status_code, billed.status_code, credited.status_code) == (302, 302, 302)
+    assert BillingRun.objects.get().period == period
+    assert Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE).corrects == invoice
+    assert accountant.has_perm("billing.change_tariff")
+    assert not accountant.has_perm("billing.delete_tariff")
+
+
+@pytest.fixture
+def failed_message(db: None) -> OutgoingMessage:
+    return OutgoingMessage.objects.create(
+        channel=OutgoingMessage.Channel.SMS,
+        recipient="+37061234567",
+        template="invoice",
+        dedup_key="invoice:1:sms:1",
+        state=OutgoingMessage.State.FAILED,
+        attempts=5,
+    )
+
+
+def retry(client: Client, message: OutgoingMessage) -> int:
+    return client.post(
+        "/admin/messaging/outgoingmessage/",
+        {"action": "retry", "_selected_action": [message.pk]},
+    ).status_code
+
+
+def test_a_clerk_sees_the_outbox_but_cannot_send_again(
+    clerk: User, failed_message: OutgoingMessage
+) -> None:
+    client = admin_client(clerk)
+
+    assert client.get("/admin/messaging/outgoingmessage/").status_code == 200
+    retry(client, failed_message)
+
+    failed_message.refresh_from_db()
+    assert (failed_message.state, failed_message.attempts) == ("failed", 5)
+
+
+def test_an_accountant_sends_a_failed_message_again(
+    accountant: User, failed_message: OutgoingMessage
+) -> None:
+    client = admin_client(accountant)
+
+    assert retry(client, failed_message) == 302
+
+    failed_message.refresh_from_db()
+    assert (failed_message.state, failed_message.attempts) == ("pending", 0)

@@ -1,8 +1,16 @@
-import pytest
-from django.db import transaction
+import datetime as dt
 
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from mokesta.billing.models import Invoice
+from mokesta.billing.run import bill_period
+from mokesta.billing.tests.conftest import add_meter, at, make_tariffs
+from mokesta.customers.testing import make_contract
 from mokesta.messaging.models import OutgoingMessage
-from mokesta.messaging.outbox import queue_invoice_delivery
+from mokesta.messaging.outbox import queue_invoice_deliveries, queue_invoice_delivery
 
 from .conftest import link, make_invoice, opt_in
 
@@ -90,3 +98,50 @@ def test_an_invoice_nobody_opted_into_costs_the_billing_run_one_query(
     invoice = make_invoice(contract)
     with django_assert_num_queries(1):
         queue_invoice_delivery(invoice)
+
+
+def test_a_chunk_of_invoices_costs_the_same_queries_as_one_invoice(alice, bob, contract) -> None:
+    other = make_contract()
+    opt_in(alice, contract, invoices_by_email=True, sms_opt_in=True, phone="+37061234567")
+    opt_in(bob, other, invoices_by_email=True)
+    first, second = make_invoice(contract, sequence=1), make_invoice(other, sequence=2)
+    third = make_invoice(contract, sequence=3, month=dt.date(2026, 9, 1))
+
+    with CaptureQueriesContext(connection) as one:
+        queue_invoice_deliveries([first])
+    with CaptureQueriesContext(connection) as chunk:
+        queue_invoice_deliveries([second, third])
+
+    assert len(chunk) == len(one)
+    keys = set(OutgoingMessage.objects.values_list("dedup_key", "recipient"))
+    assert keys == {
+        (f"invoice:{first.pk}:email:{alice.pk}", "alice@example.lt"),
+        (f"invoice:{first.pk}:sms:{alice.pk}", "+37061234567"),
+        (f"invoice:{second.pk}:email:{bob.pk}", "bob@example.lt"),
+        (f"invoice:{third.pk}:email:{alice.pk}", "alice@example.lt"),
+        (f"invoice:{third.pk}:sms:{alice.pk}", "+37061234567"),
+    }
+    assert (
+        OutgoingMessage.objects.get(dedup_key__startswith=f"invoice:{second.pk}:").context[
+            "contract"
+        ]
+        == other.number
+    )
+
+
+def test_the_billing_run_queues_every_invoice_for_the_users_who_opted_in(alice, bob) -> None:
+    make_tariffs("house")
+    contracts = [make_contract(), make_contract(), make_contract()]
+    for contract in contracts:
+        add_meter(contract, readings={"2026-10": 110, "2026-11": 116})
+    opt_in(alice, contracts[0], invoices_by_email=True)
+    opt_in(bob, contracts[2], sms_opt_in=True, phone="+37061234567")
+
+    with time_machine.travel(at("2026-12-03"), tick=False):
+        bill_period(month=dt.date(2026, 11, 1), chunk_size=2)
+
+    invoices = {invoice.contract_id: invoice for invoice in Invoice.objects.all()}
+    assert set(OutgoingMessage.objects.values_list("invoice_id", "channel", "recipient")) == {
+        (invoices[contracts[0].pk].pk, "email", "alice@example.lt"),
+        (invoices[contracts[2].pk].pk, "sms", "+37061234567"),
+    }
