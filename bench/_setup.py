@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -17,10 +18,13 @@ from django.db import connection  # noqa: E402
 
 def fresh_database() -> str:
     """Create and migrate an empty database beside the configured one; returns its old name.
-    SQLite: a temporary file; PostgreSQL: <name>_bench."""
+    SQLite: a temporary file of its own (not the test suite's); PostgreSQL: <name>_bench."""
     settings_dict = connection.settings_dict
     old_name = settings_dict["NAME"]
-    if connection.vendor != "sqlite":
+    if connection.vendor == "sqlite":
+        bench_file = Path(tempfile.gettempdir()) / f"mokesta-bench-{os.getpid()}.sqlite3"
+        settings_dict.setdefault("TEST", {})["NAME"] = str(bench_file)
+    else:
         settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     return old_name
