@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from mokesta.accounts.forms import name_field, phone_field, require_phone_for_sms
 from mokesta.accounts.models import User
 from mokesta.customers.models import ContractAccess
 from mokesta.messaging.models import OutgoingMessage
@@ -26,21 +27,22 @@ from mokesta.metering.models import Reading
 
 
 class ProfileForm(forms.ModelForm):
+    # The same rules as at registration: a name is letters, the phone is normalised.
+    first_name = name_field("first_name", gettext_lazy("First name"), "given-name")
+    last_name = name_field("last_name", gettext_lazy("Last name"), "family-name")
+    phone = phone_field()
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "phone", "invoices_by_email", "sms_opt_in"]
         labels = {
-            "first_name": gettext_lazy("First name"),
-            "last_name": gettext_lazy("Last name"),
-            "phone": gettext_lazy("Phone number"),
             "invoices_by_email": gettext_lazy("Receive invoices by e-mail"),
             "sms_opt_in": gettext_lazy("Accept SMS messages"),
         }
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("sms_opt_in") and not cleaned.get("phone"):
-            self.add_error("phone", _("Enter a phone number to receive SMS messages."))
+        require_phone_for_sms(self)
         return cleaned
 
 

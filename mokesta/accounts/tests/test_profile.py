@@ -222,3 +222,54 @@ def test_my_data_includes_my_messages(client, alice, bob):
         for m in data["messages"]
     ] == [("email", "alice@example.lt", "invoice", "sent", True)]
     assert data["messages"][0]["created_at"]
+
+
+NAME_ERROR = "Naudokite tik raides; jas gali skirti tarpai, brūkšneliai ir apostrofai."
+
+
+def test_it_rejects_markup_and_digits_in_names_next_to_the_fields(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"), {"first_name": "<b>1234</b>", "last_name": "Petr0vas"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["first_name"] == [NAME_ERROR]
+    assert errors["last_name"] == [NAME_ERROR]
+    content = response.content.decode()
+    # The message sits between the field's label and its input.
+    label = content.index('<label for="id_first_name">')
+    assert label < content.index(NAME_ERROR) < content.index('id="id_first_name"', label + 30)
+    alice.refresh_from_db()
+    assert alice.first_name != "<b>1234</b>"
+
+
+def test_it_rejects_names_longer_than_the_database_keeps(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"), {"first_name": "A" * 61, "last_name": "B" * 81}
+    )
+    errors = response.context["form"].errors
+    assert "first_name" in errors and "last_name" in errors
+
+
+def test_it_accepts_lithuanian_and_joined_names(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"first_name": "Ūla Ąžuolė", "last_name": "Čiurlionytė-O'Brien", "phone": "+370 612 34567"},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.last_name) == ("Ūla Ąžuolė", "Čiurlionytė-O'Brien")
+
+
+def test_a_wrong_phone_with_sms_shows_only_the_phone_message(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"first_name": "Alė", "last_name": "Žemaitė", "phone": "12ab", "sms_opt_in": "on"},
+    )
+    assert response.context["form"].errors["phone"] == [
+        "Įveskite teisingą telefono numerį, pvz., +370 612 34567 arba 8 612 34567."
+    ]
