@@ -5,6 +5,7 @@ one is told; the password change asks for the current password)."""
 import json
 
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -52,12 +53,19 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: object, request: HttpRequest, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.user = user
+        self.request = request
+        self.user = request.user
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
+        # Someone at an unlocked session must not be able to guess the password here: allauth's
+        # limit for asking a logged-in user for the password again (ACCOUNT_RATE_LIMITS).
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
+            raise forms.ValidationError(
+                _("Too many attempts. Wait a minute and try again."), code="rate_limited"
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
@@ -153,7 +161,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     """Delete the login and the personal data; invoices, payments and readings stay with the
     contract (readings only lose who declared them), sent messages only as a bare record."""
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         with transaction.atomic():

@@ -2,6 +2,7 @@ import datetime as dt
 import json
 import re
 
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
@@ -273,3 +274,37 @@ def test_a_wrong_phone_with_sms_shows_only_the_phone_message(client, alice):
     assert response.context["form"].errors["phone"] == [
         "Įveskite teisingą telefono numerį, pvz., +370 612 34567 arba 8 612 34567."
     ]
+
+
+TOO_MANY = "Per daug bandymų. Palaukite minutę ir bandykite dar kartą."
+
+
+def test_deleting_the_account_stops_guessing_the_password(client, alice, bob):
+    client.force_login(alice)
+    delete = reverse("accounts:profile_delete")
+    with time_machine.travel(dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC), tick=False):
+        for _attempt in range(10):
+            response = client.post(delete, {"password": "neteisingas"})
+            assert response.context["form"].errors["password"] == ["Slaptažodis neteisingas."]
+        # The right password no longer helps within the minute.
+        response = client.post(delete, {"password": PASSWORD})
+        assert response.status_code == 200
+        assert response.context["form"].errors["password"] == [TOO_MANY]
+        assert TOO_MANY in response.content.decode()
+        assert User.objects.filter(pk=alice.pk).exists()
+        # The limit is per user: bob is not held up by alice's attempts.
+        client.force_login(bob)
+        assert client.post(delete, {"password": "neteisingas"}).context["form"].errors[
+            "password"
+        ] == ["Slaptažodis neteisingas."]
+    client.force_login(alice)
+    with time_machine.travel(dt.datetime(2026, 5, 4, 10, 1, 1, tzinfo=dt.UTC), tick=False):
+        response = client.post(delete, {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=alice.pk).exists()
+
+
+def test_the_delete_page_says_what_is_kept_of_sent_messages(client, alice):
+    client.force_login(alice)
+    content = client.get(reverse("accounts:profile_delete")).content.decode()
+    assert "be jūsų adreso ir asmens duomenų" in content
