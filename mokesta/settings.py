@@ -188,6 +188,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",  # the password asked again, e.g. to delete the account
 }
 # Profile: an e-mail change takes effect once the new address is confirmed; the old one is told.
 ACCOUNT_CHANGE_EMAIL = True

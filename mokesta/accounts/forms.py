@@ -23,6 +23,35 @@ name_validator = RegexValidator(
 )
 
 
+def name_field(name: str, label: StrOrPromise, autocomplete: str) -> forms.CharField:
+    """A first or last name, as the registration and the profile ask for it."""
+    return forms.CharField(
+        label=label,
+        max_length=User._meta.get_field(name).max_length,
+        validators=[name_validator],
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+def phone_field() -> PhoneNumberField:
+    """An optional phone number, Lithuanian unless written with a country code."""
+    return PhoneNumberField(
+        label=_("Phone number"),
+        required=False,
+        region="LT",
+        error_messages={
+            "invalid": _("Enter a valid phone number, e.g. +370 612 34567 or 8 612 34567.")
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+
+def require_phone_for_sms(form: forms.Form) -> None:
+    data = form.cleaned_data
+    if data.get("sms_opt_in") and not data.get("phone") and "phone" not in form.errors:
+        form.add_error("phone", _("Enter a phone number to receive SMS messages."))
+
+
 def label_new_password_fields(form: forms.Form, password_label: StrOrPromise) -> None:
     """The guide's labels, and the policy in one line instead of each validator's help text."""
     form.fields["password1"].label = password_label
@@ -47,27 +76,9 @@ class LoginForm(allauth_forms.LoginForm):
 class SignupForm(allauth_forms.SignupForm):
     """„Naujo vartotojo registracija", field for field as in the user guide."""
 
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=User._meta.get_field("first_name").max_length,
-        validators=[name_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=User._meta.get_field("last_name").max_length,
-        validators=[name_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    phone = PhoneNumberField(
-        label=_("Phone number"),
-        required=False,
-        region="LT",
-        error_messages={
-            "invalid": _("Enter a valid phone number, e.g. +370 612 34567 or 8 612 34567.")
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    first_name = name_field("first_name", _("First name"), "given-name")
+    last_name = name_field("last_name", _("Last name"), "family-name")
+    phone = phone_field()
     invoices_by_email = forms.BooleanField(label=_("Receive invoices by e-mail"), required=False)
     sms_opt_in = forms.BooleanField(label=_("Accept SMS messages"), required=False)
     accept_rules = forms.BooleanField(
@@ -108,8 +119,7 @@ class SignupForm(allauth_forms.SignupForm):
                 password_validation.validate_password(password, dummy)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
-        if data.get("sms_opt_in") and not data.get("phone") and "phone" not in self.errors:
-            self.add_error("phone", _("Enter a phone number to receive SMS messages."))
+        require_phone_for_sms(self)
         return data
 
     def try_save(self, request: HttpRequest) -> tuple[User | None, object]:

@@ -5,6 +5,7 @@ one is told; the password change asks for the current password)."""
 import json
 
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from mokesta.accounts.forms import name_field, phone_field, require_phone_for_sms
 from mokesta.accounts.models import User
 from mokesta.customers.models import ContractAccess
 from mokesta.messaging.models import OutgoingMessage
@@ -26,21 +28,22 @@ from mokesta.metering.models import Reading
 
 
 class ProfileForm(forms.ModelForm):
+    # The same rules as at registration: a name is letters, the phone is normalised.
+    first_name = name_field("first_name", gettext_lazy("First name"), "given-name")
+    last_name = name_field("last_name", gettext_lazy("Last name"), "family-name")
+    phone = phone_field()
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "phone", "invoices_by_email", "sms_opt_in"]
         labels = {
-            "first_name": gettext_lazy("First name"),
-            "last_name": gettext_lazy("Last name"),
-            "phone": gettext_lazy("Phone number"),
             "invoices_by_email": gettext_lazy("Receive invoices by e-mail"),
             "sms_opt_in": gettext_lazy("Accept SMS messages"),
         }
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("sms_opt_in") and not cleaned.get("phone"):
-            self.add_error("phone", _("Enter a phone number to receive SMS messages."))
+        require_phone_for_sms(self)
         return cleaned
 
 
@@ -50,12 +53,19 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: object, request: HttpRequest, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.user = user
+        self.request = request
+        self.user = request.user
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
+        # Someone at an unlocked session must not be able to guess the password here: allauth's
+        # limit for asking a logged-in user for the password again (ACCOUNT_RATE_LIMITS).
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
+            raise forms.ValidationError(
+                _("Too many attempts. Wait a minute and try again."), code="rate_limited"
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
@@ -151,7 +161,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     """Delete the login and the personal data; invoices, payments and readings stay with the
     contract (readings only lose who declared them), sent messages only as a bare record."""
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         with transaction.atomic():

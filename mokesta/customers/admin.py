@@ -1,6 +1,14 @@
+from decimal import Decimal
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
+from mokesta.payments.balance import balance, with_balance
 
 
 class ContractInline(admin.TabularInline):
@@ -32,11 +40,21 @@ class ContractAccessInline(admin.TabularInline):
     extra = 0
 
 
+def describe_balance(amount: Decimal) -> str:
+    """The portal's words for a balance: debt, overpayment or nothing owed."""
+    if amount > 0:
+        return _("Debt: %(amount)s €") % {"amount": number_format(amount, 2)}
+    if amount < 0:
+        return _("Overpayment: %(amount)s €") % {"amount": number_format(-amount, 2)}
+    return _("Nothing owed.")
+
+
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
     ordering = ["number"]
-    list_display = ["number", "customer", "category", "start_date", "end_date"]
+    list_display = ["number", "customer", "category", "start_date", "end_date", "balance_column"]
     list_filter = ["category", "start_date", "end_date"]
+    readonly_fields = ["balance_field"]
     search_fields = [
         "number",
         "customer__name",
@@ -47,6 +65,20 @@ class ContractAdmin(admin.ModelAdmin):
     autocomplete_fields = ["customer"]
     list_select_related = ["customer"]
     inlines = [ServicePointInline, ContractAccessInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contract]:
+        return with_balance(super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("Balance"), ordering="balance")
+    def balance_column(self, contract: Contract) -> str:
+        return describe_balance(contract.balance)
+
+    @admin.display(description=gettext_lazy("Balance"))
+    def balance_field(self, contract: Contract) -> str:
+        # The change page reads the figure the portal and the invoice PDF read.
+        if contract.pk is None:
+            return "–"
+        return describe_balance(balance(contract))
 
 
 @admin.register(ServicePoint)

@@ -28,7 +28,23 @@ HOUSEHOLD_CAP_M3 = 30
 
 
 class DeclarationRefused(Exception):
-    pass
+    def __init__(self, message: str, *, meter_id: int | None = None) -> None:
+        super().__init__(message)
+        self.meter_id = meter_id  # the meter the refusal is about, to show it next to its field
+
+
+def entered_by_utility(reading: Reading | None) -> bool:
+    """This month's reading was entered by the utility (staff, a meter replacement act; an
+    estimate only exists for a closed month but counts the same): the customer cannot replace
+    it, only ask the utility to correct it."""
+    return reading is not None and reading.source != Reading.Source.CUSTOMER
+
+
+def entered_by_utility_message() -> str:
+    return _(
+        "This month's reading has already been entered by the utility; "
+        "if it is wrong, please contact us."
+    )
 
 
 @dataclass
@@ -182,8 +198,9 @@ def declare_readings(
     *, user: User, contract: Contract, month: dt.date, values: dict[int, int]
 ) -> list[Reading]:
     """Save the customer's readings {meter id: m³} for `month`, replacing an earlier declaration
-    of the same month. Concurrent identical submissions leave one row per meter (the unique
-    constraint; update_or_create retries the lookup when its insert loses the race)."""
+    of the same month, but never a reading the utility entered. Concurrent identical submissions
+    leave one row per meter (the unique constraint; get_or_create looks the row up again, locked,
+    when its insert loses the race)."""
     if month != current_month():
         raise DeclarationRefused(_("The declaration period for this month has ended."))
     if not contract.is_valid_on(local_today()):
@@ -198,10 +215,17 @@ def declare_readings(
             raise DeclarationRefused(_("A meter is not on this contract."))
         saved = []
         for meter_id, value in sorted(values.items()):
-            reading, _created = Reading.objects.update_or_create(
+            # The existing row is locked, so a staff entry cannot change its source between
+            # the check and the update.
+            reading, created = Reading.objects.select_for_update().get_or_create(
                 meter=meters[meter_id],
                 period=month,
                 defaults={"value": value, "source": Reading.Source.CUSTOMER, "created_by": user},
             )
+            if not created:
+                if entered_by_utility(reading):
+                    raise DeclarationRefused(entered_by_utility_message(), meter_id=meter_id)
+                reading.value, reading.created_by = value, user
+                reading.save(update_fields=["value", "created_by", "updated_at"])
             saved.append(reading)
     return saved

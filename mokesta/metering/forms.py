@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy
 from mokesta.billing.periods import ensure_month_open
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today
-from mokesta.metering.declare import MeterState, deadline, warnings_for
+from mokesta.metering.declare import (
+    MeterState,
+    deadline,
+    entered_by_utility,
+    entered_by_utility_message,
+    warnings_for,
+)
 
 FIELD_PREFIX = "meter_"
 WHOLE_NUMBER = re.compile(r"[+-]?\d+")
@@ -47,7 +53,10 @@ class DeclarationForm(forms.Form):
                 max_length=20,
                 help_text=self._help_text(state),
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-                initial=state.current.value if state.current else None,
+                # The utility's reading is shown beside the field, not offered for resubmission.
+                initial=state.current.value
+                if state.current and not entered_by_utility(state.current)
+                else None,
             )
 
     @staticmethod
@@ -122,6 +131,9 @@ class DeclarationForm(forms.Form):
         return cleaned
 
     def _check_value(self, name: str, raw: str, state: MeterState) -> int | None:
+        if entered_by_utility(state.current):
+            self.add_error(name, entered_by_utility_message())
+            return None
         if not WHOLE_NUMBER.fullmatch(raw):
             self.add_error(
                 name, _("Enter a whole number of cubic metres, without decimals or letters.")

@@ -59,7 +59,8 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 declare_readings(user=request.user, contract=contract, month=month, values=values)
             except DeclarationRefused as refusal:
-                form.add_error(None, str(refusal))
+                field = None if refusal.meter_id is None else f"meter_{refusal.meter_id}"
+                form.add_error(field, str(refusal))
                 return render(request, "metering/declare.html", context)
             except ValidationError as closed:  # the period was closed meanwhile
                 form.add_period_error(closed)

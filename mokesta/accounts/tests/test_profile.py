@@ -2,6 +2,8 @@ import datetime as dt
 import json
 import re
 
+import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
@@ -57,15 +59,21 @@ def test_it_requires_a_name(client, alice):
     assert errors["last_name"] == ["Šis laukas yra privalomas."]
 
 
-def test_sms_needs_a_phone_number(client, alice):
+@pytest.mark.parametrize(
+    ("phone", "message"),
+    [
+        ("", "Norėdami gauti SMS žinutes, įveskite telefono numerį."),
+        # A wrong number gets its own message only, not the SMS one as well.
+        ("12ab", "Įveskite teisingą telefono numerį, pvz., +370 612 34567 arba 8 612 34567."),
+    ],
+)
+def test_sms_needs_a_phone_number(client, alice, phone, message):
     client.force_login(alice)
     response = client.post(
         reverse("accounts:profile"),
-        {"first_name": "Alė", "last_name": "Žemaitė", "phone": "", "sms_opt_in": "on"},
+        {"first_name": "Alė", "last_name": "Žemaitė", "phone": phone, "sms_opt_in": "on"},
     )
-    assert response.context["form"].errors["phone"] == [
-        "Norėdami gauti SMS žinutes, įveskite telefono numerį."
-    ]
+    assert response.context["form"].errors["phone"] == [message]
     alice.refresh_from_db()
     assert not alice.sms_opt_in
 
@@ -222,3 +230,77 @@ def test_my_data_includes_my_messages(client, alice, bob):
         for m in data["messages"]
     ] == [("email", "alice@example.lt", "invoice", "sent", True)]
     assert data["messages"][0]["created_at"]
+
+
+NAME_ERROR = "Naudokite tik raides; jas gali skirti tarpai, brūkšneliai ir apostrofai."
+
+
+def test_it_rejects_markup_and_digits_in_names_next_to_the_fields(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"), {"first_name": "<b>1234</b>", "last_name": "Petr0vas"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["first_name"] == [NAME_ERROR]
+    assert errors["last_name"] == [NAME_ERROR]
+    content = response.content.decode()
+    # The message sits between the field's label and its input.
+    label = content.index('<label for="id_first_name">')
+    assert label < content.index(NAME_ERROR) < content.index('id="id_first_name"', label + 30)
+    alice.refresh_from_db()
+    assert alice.first_name != "<b>1234</b>"
+
+
+def test_it_rejects_names_longer_than_the_database_keeps(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"), {"first_name": "A" * 61, "last_name": "B" * 81}
+    )
+    errors = response.context["form"].errors
+    assert "first_name" in errors and "last_name" in errors
+
+
+def test_it_accepts_lithuanian_and_joined_names(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"first_name": "Ūla Ąžuolė", "last_name": "Čiurlionytė-O'Brien", "phone": "+370 612 34567"},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.last_name) == ("Ūla Ąžuolė", "Čiurlionytė-O'Brien")
+
+
+TOO_MANY = "Per daug bandymų. Palaukite minutę ir bandykite dar kartą."
+
+
+def test_deleting_the_account_stops_guessing_the_password(client, alice, bob):
+    client.force_login(alice)
+    delete = reverse("accounts:profile_delete")
+    with time_machine.travel(dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC), tick=False):
+        for _attempt in range(10):
+            response = client.post(delete, {"password": "neteisingas"})
+            assert response.context["form"].errors["password"] == ["Slaptažodis neteisingas."]
+        # The right password no longer helps within the minute.
+        response = client.post(delete, {"password": PASSWORD})
+        assert response.status_code == 200
+        assert response.context["form"].errors["password"] == [TOO_MANY]
+        assert TOO_MANY in response.content.decode()
+        assert User.objects.filter(pk=alice.pk).exists()
+        # The limit is per user: bob is not held up by alice's attempts.
+        client.force_login(bob)
+        assert client.post(delete, {"password": "neteisingas"}).context["form"].errors[
+            "password"
+        ] == ["Slaptažodis neteisingas."]
+    client.force_login(alice)
+    with time_machine.travel(dt.datetime(2026, 5, 4, 10, 1, 1, tzinfo=dt.UTC), tick=False):
+        response = client.post(delete, {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=alice.pk).exists()
+
+
+def test_the_delete_page_says_what_is_kept_of_sent_messages(client, alice):
+    client.force_login(alice)
+    content = client.get(reverse("accounts:profile_delete")).content.decode()
+    assert "be jūsų adreso ir asmens duomenų" in content

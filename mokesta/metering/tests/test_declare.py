@@ -9,7 +9,7 @@ from django.urls import reverse
 from mokesta.billing.models import BillingPeriod
 from mokesta.billing.periods import close_period
 from mokesta.customers.testing import add_readings, make_contract, make_meter, make_tariffs
-from mokesta.metering.declare import declare_readings
+from mokesta.metering.declare import DeclarationRefused, declare_readings
 from mokesta.metering.models import Reading
 
 VILNIUS = ZoneInfo("Europe/Vilnius")
@@ -331,3 +331,76 @@ def test_saving_in_a_closed_period_raises_the_period_message(alice, contract, me
         declare_readings(user=alice, contract=contract, month=MAY, values={meter.pk: 165})
     assert refused.value.code == "period_closed"
     assert not Reading.objects.filter(meter=meter, period=MAY).exists()
+
+
+UTILITY_ENTERED = "Šio mėnesio rodmenis jau įvedė įmonė; jei jie neteisingi, susisiekite su mumis."
+
+
+@pytest.mark.parametrize("source", [Reading.Source.STAFF, Reading.Source.REPLACEMENT])
+def test_it_refuses_to_replace_a_reading_the_utility_entered(
+    client, alice, staff, contract, meter, source
+):
+    Reading.objects.create(meter=meter, period=MAY, value=163, source=source, created_by=staff)
+    client.force_login(alice)
+    response = post(client, contract, {f"meter_{meter.pk}": "170"}, confirm="1")
+    assert response.status_code == 200
+    assert field_errors(response, meter) == [UTILITY_ENTERED]
+    assert f'id="id_meter_{meter.pk}_errors"' in response.content.decode()
+    reading = Reading.objects.get(meter=meter, period=MAY)
+    assert (reading.value, reading.source, reading.created_by) == (163, source, staff)
+
+
+def test_the_form_shows_the_reading_the_utility_entered(client, alice, staff, contract, meter):
+    Reading.objects.create(
+        meter=meter, period=MAY, value=163, source=Reading.Source.STAFF, created_by=staff
+    )
+    client.force_login(alice)
+    content = client.get(url(contract)).content.decode()
+    assert "šį mėnesį įvedė įmonė: 163 m³" in content
+    assert "nauji rodmenys juos pakeis" not in content
+    assert f'name="meter_{meter.pk}" id="id_meter_{meter.pk}" value=""' in content
+
+
+def test_the_other_meters_can_be_declared_beside_a_reading_the_utility_entered(
+    client, alice, staff, contract, meter
+):
+    Reading.objects.create(
+        meter=meter, period=MAY, value=163, source=Reading.Source.STAFF, created_by=staff
+    )
+    garden = make_meter(contract, initial=10, installed=dt.date(2026, 1, 1))
+    client.force_login(alice)
+    response = post(client, contract, {f"meter_{meter.pk}": "", f"meter_{garden.pk}": "12"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {}
+    response = post(
+        client, contract, {f"meter_{meter.pk}": "", f"meter_{garden.pk}": "12"}, confirm="1"
+    )
+    assert response.status_code == 302
+    assert Reading.objects.get(meter=garden, period=MAY).value == 12
+    assert Reading.objects.get(meter=meter, period=MAY).value == 163
+
+
+@pytest.mark.parametrize(
+    "source", [Reading.Source.STAFF, Reading.Source.REPLACEMENT, Reading.Source.ESTIMATE]
+)
+def test_the_service_refuses_to_replace_a_reading_the_utility_entered(
+    alice, staff, contract, meter, source
+):
+    # As when staff enter the reading between the customer's form check and the save.
+    other = make_meter(contract, initial=10, installed=dt.date(2026, 1, 1))
+    Reading.objects.create(meter=meter, period=MAY, value=163, source=source, created_by=staff)
+    with pytest.raises(DeclarationRefused) as refused:
+        declare_readings(
+            user=alice, contract=contract, month=MAY, values={meter.pk: 170, other.pk: 12}
+        )
+    assert (str(refused.value), refused.value.meter_id) == (UTILITY_ENTERED, meter.pk)
+    assert Reading.objects.get(meter=meter, period=MAY).value == 163
+    # All or nothing: the other meter's reading is not saved either.
+    assert not Reading.objects.filter(meter=other, period=MAY).exists()
+
+
+def test_the_service_replaces_the_customers_own_reading(alice, contract, meter):
+    declare_readings(user=alice, contract=contract, month=MAY, values={meter.pk: 165})
+    declare_readings(user=alice, contract=contract, month=MAY, values={meter.pk: 166})
+    reading = Reading.objects.get(meter=meter, period=MAY)
+    assert (reading.value, reading.source, reading.created_by) == (166, "customer", alice)
