@@ -84,9 +84,10 @@ def valid_in(period: BillingPeriod) -> QuerySet[Contract]:
 
 
 def contracts_to_bill(period: BillingPeriod) -> list[int]:
-    """Ids of contracts valid in the period and not yet billed for it."""
+    """Ids of contracts valid in the period and not yet billed for it (an invoice reversed by a
+    credit note does not count: the month is billed again)."""
     billed = Invoice.objects.filter(
-        contract=OuterRef("pk"), period=period, kind=Invoice.Kind.INVOICE
+        contract=OuterRef("pk"), period=period, kind=Invoice.Kind.INVOICE, credited=False
     )
     rows = valid_in(period).filter(~Exists(billed)).order_by("pk")
     return list(rows.values_list("pk", flat=True))
@@ -163,7 +164,10 @@ def bill_chunk(
         # Read after taking the lock: a concurrent run's committed invoices are visible now.
         billed = set(
             Invoice.objects.filter(
-                period=period, kind=Invoice.Kind.INVOICE, contract_id__in=contract_ids
+                period=period,
+                kind=Invoice.Kind.INVOICE,
+                credited=False,
+                contract_id__in=contract_ids,
             ).values_list("contract_id", flat=True)
         )
         ids = [pk for pk in contract_ids if pk not in billed]

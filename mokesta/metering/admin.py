@@ -17,14 +17,14 @@ class ReadingForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        months = []
-        if cleaned.get("period"):
-            months.append(cleaned["period"])
-        if self.instance.pk and "period" in self.changed_data:
-            months.append(self.initial["period"])  # moving a reading out of a closed month
+        meter = cleaned.get("meter")
+        # A closed month's reading reopened by a credit note may be corrected, not moved away.
+        meter_id = meter.pk if meter else self.instance.meter_id
         try:
-            for month in months:
-                ensure_month_open(month)
+            if cleaned.get("period"):
+                ensure_month_open(cleaned["period"], meter_id=meter_id)
+            if self.instance.pk and "period" in self.changed_data:
+                ensure_month_open(self.initial["period"])  # moving a reading out of a closed month
         except ValidationError as error:
             self.add_error("period", error)
         return cleaned
@@ -35,7 +35,7 @@ class ReadingFormSet(forms.BaseInlineFormSet):
         super().clean()
         for form in self.deleted_forms:
             if form.instance.pk:
-                ensure_month_open(form.instance.period)
+                ensure_month_open(form.instance.period, meter_id=form.instance.meter_id)
 
 
 def is_locked(reading: Reading | None) -> bool:
@@ -43,7 +43,7 @@ def is_locked(reading: Reading | None) -> bool:
     if reading is None or reading.pk is None:
         return False
     try:
-        ensure_month_open(reading.period)
+        ensure_month_open(reading.period, meter_id=reading.meter_id)
     except ValidationError:
         return True
     return False
