@@ -139,3 +139,23 @@ def test_other_fields_of_a_credited_invoice_still_never_change(meter: Meter) -> 
     wrong.total = Decimal(0)
     with pytest.raises(IssuedDocumentError):
         wrong.save(update_fields=["credited", "total"])
+
+
+def test_a_month_billed_again_later_is_dated_the_day_it_is_billed(
+    staff: User, meter: Meter
+) -> None:
+    # Credited in January: a normal November invoice would be dated 10 December, before the
+    # credit note, and would then still count the wrong invoice in its previous balance.
+    with time_machine.travel(at("2027-01-15"), tick=False):
+        issue_credit_note(invoice=Invoice.objects.get(), reason="Klaidingi rodmenys")
+        correct_november(staff, meter)
+    with time_machine.travel(at("2027-01-16"), tick=False):
+        bill_period(month=NOVEMBER)
+
+    again = Invoice.objects.get(kind="invoice", credited=False)
+    assert (again.issue_date, again.due_date) == (dt.date(2027, 1, 16), dt.date(2027, 2, 28))
+    assert (again.previous_balance, again.interest, again.amount_due) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("18.08"),
+    )
