@@ -1,4 +1,9 @@
-"""Credit notes [kreditinė sąskaita]: the only correction of an issued invoice."""
+"""Credit notes [kreditinė sąskaita]: the only correction of an issued invoice.
+
+A credit note reverses an invoice in full and marks it credited. The month is then billed again
+for that contract: staff correct the meter's reading (a credited month's readings of that
+contract are open to staff, see periods.ensure_month_open) and run bill_period for the month,
+which issues a new invoice with the next number."""
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -61,6 +66,9 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
                 note.save()
         except IntegrityError as error:  # a concurrent credit note of the same invoice
             raise CreditNoteError(_("This invoice has already been credited.")) from error
+        # Frees the contract's month for a new invoice (the one-invoice constraint skips it).
+        Invoice.objects.filter(pk=invoice.pk).update(credited=True)
+        invoice.credited = True
         InvoiceLine.objects.bulk_create(
             InvoiceLine(
                 invoice=note,

@@ -114,6 +114,10 @@ class IssuedDocumentError(Exception):
     """An issued invoice or its lines were about to change or be deleted."""
 
 
+# Written after issue: the lazily stored PDF, and the mark a credit note sets on its invoice.
+WRITABLE_AFTER_ISSUE = frozenset({"pdf", "credited"})
+
+
 class ImmutableQuerySet(models.QuerySet):
     """Bulk deletes and updates would bypass the model guards; only the lazily stored PDF may
     be written after issue."""
@@ -130,7 +134,7 @@ class ImmutableQuerySet(models.QuerySet):
 
 
 class InvoiceQuerySet(ImmutableQuerySet):
-    updatable = frozenset({"pdf"})
+    updatable = WRITABLE_AFTER_ISSUE
 
 
 class Invoice(models.Model):
@@ -171,9 +175,11 @@ class Invoice(models.Model):
     previous_balance = models.DecimalField(_("previous balance"), **MONEY, default=0)
     interest = models.DecimalField(_("late payment interest"), **MONEY, default=0)
     amount_due = models.DecimalField(_("amount due"), **MONEY)
-    payment_code = models.CharField(_("payment code"), max_length=30, unique=True)
+    payment_code = models.CharField(_("payment code"), max_length=30)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
     reason = models.CharField(_("reason for the credit note"), max_length=500, blank=True)
+    # Set once, by the credit note that reverses this invoice: the month can be billed again.
+    credited = models.BooleanField(_("credited"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InvoiceQuerySet.as_manager()
@@ -184,11 +190,18 @@ class Invoice(models.Model):
         ordering = ["-period__month", "-sequence"]
         constraints = [
             models.UniqueConstraint(fields=["series", "sequence"], name="invoice_series_sequence"),
-            # A period is billed once per contract; corrections are credit notes.
+            # A period is billed once per contract; a correction is a credit note, after which
+            # the month is billed again with a new invoice.
             models.UniqueConstraint(
                 fields=["contract", "period"],
-                condition=Q(kind="invoice"),
+                condition=Q(kind="invoice", credited=False),
                 name="invoice_one_per_contract_period",
+            ),
+            # The re-billed invoice keeps the month's payment code: transfers with it still match.
+            models.UniqueConstraint(
+                fields=["payment_code"],
+                condition=Q(credited=False),
+                name="invoice_payment_code_unique",
             ),
             # A credit note reverses one invoice in full, once.
             models.UniqueConstraint(
@@ -224,9 +237,11 @@ class Invoice(models.Model):
         return self.number
 
     def save(self, *args: object, **kwargs: object) -> None:
-        # Only the PDF, rendered after issue, may be stored later; nothing else ever changes.
+        # Only the PDF, rendered after issue, and the credited mark may be stored later.
         update_fields = kwargs.get("update_fields")
-        if not self._state.adding and not (update_fields and set(update_fields) <= {"pdf"}):  # type: ignore[call-overload]
+        if not self._state.adding and not (
+            update_fields and set(update_fields) <= WRITABLE_AFTER_ISSUE  # type: ignore[call-overload]
+        ):
             raise IssuedDocumentError("issued invoices never change; issue a credit note")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 

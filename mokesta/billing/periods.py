@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mokesta.billing.models import BillingPeriod
+from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.lib.dates import local_today, month_end, month_start
 
 
@@ -38,14 +38,29 @@ def close_period(*, month: dt.date) -> BillingPeriod:
     return period
 
 
-def ensure_month_open(month: dt.date) -> None:
+def reopened_for_correction(meter_id: int, month: dt.date) -> bool:
+    """A closed month's reading of this meter may be corrected: its contract's invoice for the
+    month was credited and the month is not billed again yet, nor any later month (whose
+    consumption starts from this reading)."""
+    invoices = Invoice.objects.filter(
+        kind=Invoice.Kind.INVOICE, contract__service_points__meters=meter_id
+    )
+    return (
+        invoices.filter(period__month=month, credited=True).exists()
+        and not invoices.filter(period__month__gte=month, credited=False).exists()
+    )
+
+
+def ensure_month_open(month: dt.date, *, meter_id: int | None = None) -> None:
     """Refuse a change to readings of a closed month. Call it inside the transaction that
-    writes the reading: it then locks the period row, so a close cannot slip in between."""
+    writes the reading: it then locks the period row, so a close cannot slip in between.
+    With `meter_id` (staff entries, the save signal), a reading reopened by a credit note passes."""
+    month = month_start(month)
     periods = BillingPeriod.objects.all()
     if connection.in_atomic_block:
         periods = periods.select_for_update()
-    closed = periods.filter(month=month_start(month), state=BillingPeriod.State.CLOSED).exists()
-    if closed:
+    closed = periods.filter(month=month, state=BillingPeriod.State.CLOSED).exists()
+    if closed and not (meter_id is not None and reopened_for_correction(meter_id, month)):
         raise ValidationError(
             _("The billing period %(month)s is closed: its readings can no longer be changed."),
             code="period_closed",

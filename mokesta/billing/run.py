@@ -84,9 +84,10 @@ def valid_in(period: BillingPeriod) -> QuerySet[Contract]:
 
 
 def contracts_to_bill(period: BillingPeriod) -> list[int]:
-    """Ids of contracts valid in the period and not yet billed for it."""
+    """Ids of contracts valid in the period and not yet billed for it (an invoice reversed by a
+    credit note does not count: the month is billed again)."""
     billed = Invoice.objects.filter(
-        contract=OuterRef("pk"), period=period, kind=Invoice.Kind.INVOICE
+        contract=OuterRef("pk"), period=period, kind=Invoice.Kind.INVOICE, credited=False
     )
     rows = valid_in(period).filter(~Exists(billed)).order_by("pk")
     return list(rows.values_list("pk", flat=True))
@@ -163,7 +164,10 @@ def bill_chunk(
         # Read after taking the lock: a concurrent run's committed invoices are visible now.
         billed = set(
             Invoice.objects.filter(
-                period=period, kind=Invoice.Kind.INVOICE, contract_id__in=contract_ids
+                period=period,
+                kind=Invoice.Kind.INVOICE,
+                credited=False,
+                contract_id__in=contract_ids,
             ).values_list("contract_id", flat=True)
         )
         ids = [pk for pk in contract_ids if pk not in billed]
@@ -204,14 +208,25 @@ def bill_chunk(
         for meter in meters:
             meters_of[meter[1]].append(meter)
 
+        # A month billed again after a credit note is dated today, whatever the month: its
+        # previous balance must include the credit note and everything issued since.
+        rebilled = set(
+            Invoice.objects.filter(
+                period=period, kind=Invoice.Kind.INVOICE, credited=True, contract_id__in=ids
+            ).values_list("contract_id", flat=True)
+        )
+        today = local_today()
+        rebill_dates = (today, max(due_date, due_date_for(month_start(today))))
+        latest = today if rebilled else issue_date
+
         history: dict[int, list[tuple[dt.date, Decimal, Decimal, dt.date]]] = defaultdict(list)
         for contract_id, issued_on, due, total, interest in Invoice.objects.filter(
-            contract_id__in=ids, issue_date__lte=issue_date
+            contract_id__in=ids, issue_date__lte=latest
         ).values_list("contract_id", "issue_date", "due_date", "total", "interest"):
             history[contract_id].append((due, total, interest, issued_on))
         paid: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
         for contract_id, paid_on, amount in Payment.objects.filter(
-            contract_id__in=ids, paid_on__lte=issue_date
+            contract_id__in=ids, paid_on__lte=latest
         ).values_list("contract_id", "paid_on", "amount"):
             paid[contract_id].append((paid_on, amount))
 
@@ -220,14 +235,18 @@ def bill_chunk(
         lines_of: list[list[InvoiceLine]] = []
         number = sequence.last_number
         for contract_id, category, rate, name, address, payer_code in contract_rows:
+            issued_on, due_on = rebill_dates if contract_id in rebilled else (issue_date, due_date)
+            past = history[contract_id]
+            payments = paid[contract_id]
+            if rebilled:
+                past = [h for h in past if h[3] <= issued_on]
+                payments = [p for p in payments if p[0] <= issued_on]
             usage = Usage()
             for meter in meters_of[contract_id]:
                 meter_usage(meter, readings.get(meter[0], []), month, usage, estimates)
             meters_at_end = sum(1 for m in meters_of[contract_id] if m[4] is None or m[4] >= last)
             lines = make_lines(usage, category, max(1, meters_at_end), tariffs)
-            interest = late_interest(
-                history[contract_id], paid[contract_id], first=first, last=last, rate=rate
-            )
+            interest = late_interest(past, payments, first=first, last=last, rate=rate)
             if interest:
                 lines.append(
                     InvoiceLine(
@@ -244,9 +263,7 @@ def bill_chunk(
             net = sum((line.net for line in lines if line.service), ZERO)
             vat = sum((line.vat for line in lines), ZERO)
             total = net + vat + interest
-            previous = sum((h[1] for h in history[contract_id]), ZERO) - sum(
-                (p[1] for p in paid[contract_id]), ZERO
-            )
+            previous = sum((h[1] for h in past), ZERO) - sum((p[1] for p in payments), ZERO)
             number += 1
             invoices.append(
                 Invoice(
@@ -256,8 +273,8 @@ def bill_chunk(
                     kind=Invoice.Kind.INVOICE,
                     contract_id=contract_id,
                     period=period,
-                    issue_date=issue_date,
-                    due_date=due_date,
+                    issue_date=issued_on,
+                    due_date=due_on,
                     customer_name=name,
                     customer_address=address,
                     payer_code=payer_code,

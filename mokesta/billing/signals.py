@@ -14,7 +14,8 @@ def as_date(value: dt.date | str) -> dt.date:
 
 
 def guard_reading_save(sender: type[Reading], instance: Reading, **kwargs: Any) -> None:
-    ensure_month_open(as_date(instance.period))
+    # The meter too: a reading reopened by a credit note may be corrected (never moved).
+    ensure_month_open(as_date(instance.period), meter_id=instance.meter_id)
     if instance.pk and not kwargs.get("raw"):
         old = Reading.objects.filter(pk=instance.pk).values_list("period", flat=True).first()
         if old is not None and old != as_date(instance.period):
@@ -22,4 +23,4 @@ def guard_reading_save(sender: type[Reading], instance: Reading, **kwargs: Any) 
 
 
 def guard_reading_delete(sender: type[Reading], instance: Reading, **kwargs: Any) -> None:
-    ensure_month_open(as_date(instance.period))
+    ensure_month_open(as_date(instance.period), meter_id=instance.meter_id)

@@ -21,20 +21,37 @@ def user_invoices(user):  # -> QuerySet[Invoice]
     )
 
 
-def paid_flags(invoices: list[Invoice]) -> dict[int, bool]:
-    """Which invoices are paid: a contract's payments cover its invoices oldest first."""
+PAID, UNPAID, CREDITED, CREDIT_NOTE = "paid", "unpaid", "credited", "credit_note"
+
+
+def invoice_states(invoices: list[Invoice]) -> dict[int, str]:
+    """Paid, unpaid or credited, per invoice. Each credit note is first offset against the invoice
+    it corrects (a credited invoice is settled, not unpaid, and takes no payment); then a
+    contract's payments cover its remaining invoices oldest first."""
     contract_ids = {invoice.contract_id for invoice in invoices}
     paid = dict(
         Payment.objects.filter(contract_id__in=contract_ids)
         .values_list("contract_id")
         .annotate(s=Sum("amount"))
     )
+    credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for invoice in invoices:
+        if invoice.corrects_id is not None:
+            credits[invoice.corrects_id] += invoice.total  # negative
     covered: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    flags = {}
+    states = {}
     for invoice in sorted(invoices, key=lambda i: (i.issue_date, i.sequence)):
-        covered[invoice.contract_id] += invoice.total
-        flags[invoice.pk] = covered[invoice.contract_id] <= paid.get(invoice.contract_id, ZERO)
-    return flags
+        if invoice.corrects_id is not None:
+            states[invoice.pk] = CREDIT_NOTE
+            continue
+        remaining = invoice.total + credits[invoice.pk]
+        if invoice.pk in credits and remaining <= 0:
+            states[invoice.pk] = CREDITED
+            continue
+        covered[invoice.contract_id] += remaining
+        settled = covered[invoice.contract_id] <= paid.get(invoice.contract_id, ZERO)
+        states[invoice.pk] = PAID if settled else UNPAID
+    return states
 
 
 @login_required
@@ -44,8 +61,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         return redirect("portal:dashboard")
     # All of a contract's invoices are needed to tell which are paid (oldest are paid first).
     invoices = list(user_invoices(request.user).order_by("-issue_date", "-sequence"))
-    flags = paid_flags(invoices)
-    rows = [(invoice, flags[invoice.pk]) for invoice in invoices]
+    states = invoice_states(invoices)
+    rows = [(invoice, states[invoice.pk]) for invoice in invoices]
     return render(request, "billing/list.html", {"rows": rows, "contracts": contracts})
 
 

@@ -1,8 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from mokesta.billing.models import BillingPeriod
 from mokesta.billing.periods import ensure_month_open
 from mokesta.metering.models import Meter, Reading
 
@@ -17,14 +22,14 @@ class ReadingForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        months = []
-        if cleaned.get("period"):
-            months.append(cleaned["period"])
-        if self.instance.pk and "period" in self.changed_data:
-            months.append(self.initial["period"])  # moving a reading out of a closed month
+        meter = cleaned.get("meter")
+        # A closed month's reading reopened by a credit note may be corrected, not moved away.
+        meter_id = meter.pk if meter else self.instance.meter_id
         try:
-            for month in months:
-                ensure_month_open(month)
+            if cleaned.get("period"):
+                ensure_month_open(cleaned["period"], meter_id=meter_id)
+            if self.instance.pk and "period" in self.changed_data:
+                ensure_month_open(self.initial["period"])  # moving a reading out of a closed month
         except ValidationError as error:
             self.add_error("period", error)
         return cleaned
@@ -35,7 +40,7 @@ class ReadingFormSet(forms.BaseInlineFormSet):
         super().clean()
         for form in self.deleted_forms:
             if form.instance.pk:
-                ensure_month_open(form.instance.period)
+                ensure_month_open(form.instance.period, meter_id=form.instance.meter_id)
 
 
 def is_locked(reading: Reading | None) -> bool:
@@ -43,10 +48,33 @@ def is_locked(reading: Reading | None) -> bool:
     if reading is None or reading.pk is None:
         return False
     try:
-        ensure_month_open(reading.period)
+        ensure_month_open(reading.period, meter_id=reading.meter_id)
     except ValidationError:
         return True
     return False
+
+
+@admin.action(
+    description=gettext_lazy("Delete selected %(verbose_name_plural)s"), permissions=["delete"]
+)
+def delete_selected(
+    modeladmin: "ReadingAdmin", request: HttpRequest, queryset: QuerySet[Reading]
+) -> HttpResponse | None:
+    """Django's "delete selected", refused as a whole with a message when the selection holds a
+    closed month's reading (the delete signal would otherwise end in a server error). Named
+    like Django's action so that it replaces it."""
+    closed = BillingPeriod.objects.filter(state=BillingPeriod.State.CLOSED).values("month")
+    for reading in queryset.filter(period__in=closed):
+        try:
+            ensure_month_open(reading.period, meter_id=reading.meter_id)
+        except ValidationError as error:
+            modeladmin.message_user(
+                request,
+                _("Nothing was deleted: %(reason)s") % {"reason": error.messages[0]},
+                messages.ERROR,
+            )
+            return None
+    return admin_actions.delete_selected(modeladmin, request, queryset)
 
 
 class ReadingInline(admin.TabularInline):
@@ -109,6 +137,7 @@ class ReadingAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
     list_select_related = ["meter", "created_by"]
     form = ReadingForm
+    actions = [delete_selected]
 
     def has_delete_permission(self, request: HttpRequest, obj: Reading | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not is_locked(obj)

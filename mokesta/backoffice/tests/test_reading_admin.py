@@ -137,3 +137,31 @@ def test_the_meter_page_refuses_deleting_a_reading_of_a_closed_month(
     (formset,) = [inline.formset for inline in response.context["inline_admin_formsets"]]
     assert formset.non_form_errors() == [REFUSED]
     assert Reading.objects.filter(pk=reading.pk).exists()
+
+
+def delete_action(client: object, *readings: Reading, confirmed: bool = False) -> object:
+    data = {"action": "delete_selected", "_selected_action": [r.pk for r in readings]}
+    if confirmed:
+        data["post"] = "yes"
+    return client.post("/admin/metering/reading/", data, follow=True)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("confirmed", [False, True], ids=["asking", "confirming"])
+def test_delete_selected_refuses_a_selection_with_a_closed_months_reading(
+    staff: User, meter: Meter, confirmed: bool
+) -> None:
+    locked = closed_reading(meter)
+    free = Reading.objects.create(meter=meter, period=OPEN, value=130, source="staff")
+    response = delete_action(admin_client(staff), free, locked, confirmed=confirmed)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [f"Niekas neištrinta: {REFUSED}"]
+    assert set(Reading.objects.values_list("pk", flat=True)) == {locked.pk, free.pk}
+
+
+def test_delete_selected_deletes_readings_of_open_months(staff: User, meter: Meter) -> None:
+    free = Reading.objects.create(meter=meter, period=OPEN, value=130, source="staff")
+    client = admin_client(staff)
+    asked = delete_action(client, free)
+    assert asked.templates[0].name == "admin/delete_selected_confirmation.html"
+    delete_action(client, free, confirmed=True)
+    assert not Reading.objects.exists()

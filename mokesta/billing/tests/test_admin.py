@@ -129,6 +129,14 @@ def test_it_issues_a_credit_note_with_a_reason(staff_client: Client, invoice: In
     )
 
 
+def test_the_credit_note_page_explains_how_to_bill_the_month_again(
+    staff_client: Client, invoice: Invoice
+) -> None:
+    page = staff_client.get(f"/admin/billing/invoice/{invoice.pk}/credit-note/").content.decode()
+    assert "pataisykite šios sutarties 2026-11 skaitiklių rodmenis" in page
+    assert "iš naujo paleiskite 2026-11 sąskaitų išrašymą" in page
+
+
 def test_it_asks_for_the_reason_of_a_credit_note(staff_client: Client, invoice: Invoice) -> None:
     response = staff_client.post(
         f"/admin/billing/invoice/{invoice.pk}/credit-note/", {"reason": ""}

@@ -18,13 +18,39 @@ def test_the_list_shows_my_invoices_with_paid_and_unpaid(client, alice):
     client.force_login(alice)
     response = client.get(reverse("billing:list"))
     rows = response.context["rows"]
-    assert [(invoice.number, paid) for invoice, paid in rows] == [
-        (april.number, False),
-        (march.number, True),
+    assert [(invoice.number, state) for invoice, state in rows] == [
+        (april.number, "unpaid"),
+        (march.number, "paid"),
     ]
     content = response.content.decode()
     assert "neapmokėta" in content and "apmokėta" in content
     assert april.due_date.isoformat() in content
+
+
+def test_a_credited_invoice_is_shown_as_credited_and_takes_no_payment(client, alice):
+    contract = make_contract(user=alice)
+    march = make_invoice(contract, month=dt.date(2026, 3, 1), total="24.20")
+    april = make_invoice(contract, month=dt.date(2026, 4, 1), total="30.00")
+    with time_machine.travel(at("2026-05-12"), tick=False):  # after April's invoice
+        note = issue_credit_note(invoice=march, reason="Klaidingi rodmenys")
+    make_payment(contract, amount="30.00", day=dt.date(2026, 5, 20))  # pays April
+    client.force_login(alice)
+    response = client.get(reverse("billing:list"))
+    states = {invoice.pk: state for invoice, state in response.context["rows"]}
+    assert states == {note.pk: "credit_note", april.pk: "paid", march.pk: "credited"}
+    content = response.content.decode()
+    assert "kredituota" in content
+    assert "neapmokėta" not in content
+
+
+def test_a_credited_invoice_is_not_unpaid_without_any_payment(client, alice):
+    contract = make_contract(user=alice)
+    march = make_invoice(contract, month=dt.date(2026, 3, 1), total="24.20")
+    issue_credit_note(invoice=march, reason="Klaida")
+    client.force_login(alice)
+    response = client.get(reverse("billing:list"))
+    assert dict((i.pk, state) for i, state in response.context["rows"])[march.pk] == "credited"
+    assert "neapmokėta" not in response.content.decode()
 
 
 def test_the_detail_shows_the_lines_and_amount_due(client, alice):
