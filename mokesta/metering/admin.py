@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
@@ -20,8 +22,8 @@ class ReadingForm(forms.ModelForm):
         model = Reading
         fields = ["meter", "period", "value", "source"]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         meter = cleaned.get("meter")
         # A closed month's reading reopened by a credit note may be corrected, not moved away.
         meter_id = meter.pk if meter else self.instance.meter_id

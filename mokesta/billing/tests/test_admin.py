@@ -14,6 +14,7 @@ from mokesta.billing.models import BillingPeriod, BillingRun, Invoice, Tariff
 from mokesta.billing.run import bill_period
 from mokesta.billing.tests.conftest import add_meter, at, make_contract
 from mokesta.conftest import make_user
+from mokesta.customers.models import Contract
 
 
 @pytest.fixture
@@ -23,21 +24,21 @@ def staff_client(client: Client, staff: User) -> Client:
 
 
 @pytest.fixture
-def contract(tariffs: None) -> object:
+def contract(tariffs: None) -> Contract:
     contract = make_contract("VKU-2020-0001")
     add_meter(contract, readings={"2026-10": 110, "2026-11": 116})
     return contract
 
 
 @pytest.fixture
-def invoice(contract: object) -> Invoice:
+def invoice(contract: Contract) -> Invoice:
     with time_machine.travel(at("2026-12-03"), tick=False):
         bill_period(month=dt.date(2026, 11, 1))
     return Invoice.objects.get()
 
 
 def test_it_bills_a_period_from_the_button_and_shows_progress(
-    staff_client: Client, contract: object, django_capture_on_commit_callbacks: Callable
+    staff_client: Client, contract: Contract, django_capture_on_commit_callbacks: Callable
 ) -> None:
     period = BillingPeriod.objects.create(month=dt.date(2026, 11, 1))
     url = f"/admin/billing/billingperiod/{period.pk}/bill/"

@@ -135,7 +135,9 @@ def test_a_credit_note_renders_with_the_corrected_invoice_and_no_payment_details
 
 def qr_modules_on_page(pdf: bytes) -> set[tuple[int, int]]:
     """The dark modules the page draws: (column, row from the bottom), one per module unit."""
-    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
+    stream = PdfReader(io.BytesIO(pdf)).pages[0].get_contents()
+    assert stream is not None
+    content = stream.get_data().decode("latin-1")
     dark = set()
     for column, row, width in re.findall(r"(?m)^(\d+) (\d+) (\d+) 1 re$", content):
         dark |= {(int(column) + i, int(row)) for i in range(int(width))}

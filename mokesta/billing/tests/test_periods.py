@@ -10,11 +10,11 @@ from django.db import transaction
 from mokesta.billing.models import BillingPeriod
 from mokesta.billing.periods import PeriodNotEnded, close_period, ensure_month_open
 from mokesta.billing.tests.conftest import add_meter, at, make_contract
-from mokesta.metering.models import Reading
+from mokesta.metering.models import Meter, Reading
 
 
 @pytest.fixture
-def meter(db: None) -> object:
+def meter(db: None) -> Meter:
     return add_meter(make_contract(), readings={"2026-10": 110})
 
 
@@ -23,7 +23,7 @@ def close(month: str) -> BillingPeriod:
         return close_period(month=dt.date.fromisoformat(f"{month}-01"))
 
 
-def test_it_refuses_a_new_reading_in_a_closed_period(meter: object) -> None:
+def test_it_refuses_a_new_reading_in_a_closed_period(meter: Meter) -> None:
     close("2026-11")
     with pytest.raises(ValidationError):
         Reading.objects.create(
@@ -32,7 +32,7 @@ def test_it_refuses_a_new_reading_in_a_closed_period(meter: object) -> None:
     assert not Reading.objects.filter(period="2026-11-01").exists()
 
 
-def test_it_refuses_to_edit_or_delete_a_reading_of_a_closed_period(meter: object) -> None:
+def test_it_refuses_to_edit_or_delete_a_reading_of_a_closed_period(meter: Meter) -> None:
     close("2026-10")
     reading = Reading.objects.get(period="2026-10-01")
     reading.value = 111
@@ -44,7 +44,7 @@ def test_it_refuses_to_edit_or_delete_a_reading_of_a_closed_period(meter: object
     assert Reading.objects.get(pk=reading.pk).value == 110
 
 
-def test_it_refuses_to_move_a_reading_out_of_a_closed_period(meter: object) -> None:
+def test_it_refuses_to_move_a_reading_out_of_a_closed_period(meter: Meter) -> None:
     close("2026-10")
     reading = Reading.objects.get(period="2026-10-01")
     reading.period = dt.date(2026, 12, 1)
@@ -52,7 +52,7 @@ def test_it_refuses_to_move_a_reading_out_of_a_closed_period(meter: object) -> N
         reading.save()
 
 
-def test_it_still_accepts_readings_of_an_open_period(meter: object) -> None:
+def test_it_still_accepts_readings_of_an_open_period(meter: Meter) -> None:
     close("2026-10")
     Reading.objects.create(meter=meter, period=dt.date(2026, 11, 1), value=120, source="customer")
     ensure_month_open(dt.date(2026, 11, 1))

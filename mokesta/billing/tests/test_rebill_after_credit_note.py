@@ -2,11 +2,15 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 from mokesta.accounts.models import User
 from mokesta.backoffice.tests.conftest import admin_client
@@ -36,7 +40,7 @@ def credit_november(meter: Meter) -> Invoice:
     return wrong
 
 
-def correct_november(staff: User, meter: Meter, value: int = 116) -> object:
+def correct_november(staff: User, meter: Meter, value: int = 116) -> "_MonkeyPatchedWSGIResponse":
     reading = Reading.objects.get(meter=meter, period=NOVEMBER)
     return admin_client(staff).post(
         f"/admin/metering/reading/{reading.pk}/change/",
@@ -48,7 +52,7 @@ def test_the_credited_month_is_billed_again_from_the_corrected_reading(
     staff: User, meter: Meter
 ) -> None:
     wrong = Invoice.objects.get()
-    assert (wrong.total, wrong.lines.first().quantity) == (Decimal("46.63"), 16)
+    assert (wrong.total, wrong.lines.all()[0].quantity) == (Decimal("46.63"), 16)
     credit_november(meter)
 
     assert correct_november(staff, meter).status_code == 302
