@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.validators import RegexValidator
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -25,9 +26,11 @@ name_validator = RegexValidator(
 
 def name_field(name: str, label: StrOrPromise, autocomplete: str) -> forms.CharField:
     """A first or last name, as the registration and the profile ask for it."""
+    field = User._meta.get_field(name)
+    assert isinstance(field, models.CharField), name
     return forms.CharField(
         label=label,
-        max_length=User._meta.get_field(name).max_length,
+        max_length=field.max_length,
         validators=[name_validator],
         widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
     )
@@ -46,7 +49,7 @@ def phone_field() -> PhoneNumberField:
     )
 
 
-def require_phone_for_sms(form: forms.Form) -> None:
+def require_phone_for_sms(form: forms.BaseForm) -> None:
     data = form.cleaned_data
     if data.get("sms_opt_in") and not data.get("phone") and "phone" not in form.errors:
         form.add_error("phone", _("Enter a phone number to receive SMS messages."))

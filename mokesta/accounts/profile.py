@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from mokesta.accounts.forms import name_field, phone_field, require_phone_for_sms
 from mokesta.accounts.models import User
 from mokesta.customers.models import ContractAccess
+from mokesta.lib.http import AuthenticatedHttpRequest
 from mokesta.messaging.models import OutgoingMessage
 from mokesta.metering.models import Reading
 
@@ -42,9 +43,9 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed as possibly None
         require_phone_for_sms(self)
-        return cleaned
+        return self.cleaned_data
 
 
 class DeleteAccountForm(forms.Form):
@@ -53,7 +54,7 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: object, request: HttpRequest, **kwargs: object) -> None:
+    def __init__(self, *args: object, request: AuthenticatedHttpRequest, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.request = request
         self.user = request.user
@@ -73,7 +74,7 @@ class DeleteAccountForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -148,7 +149,7 @@ def forget_messages(user: User) -> None:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = json.dumps(personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mano-duomenys.json"'
@@ -158,7 +159,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Delete the login and the personal data; invoices, payments and readings stay with the
     contract (readings only lose who declared them), sent messages only as a bare record."""
     form = DeleteAccountForm(request.POST or None, request=request)

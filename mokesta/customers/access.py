@@ -4,12 +4,13 @@ Every customer view fetches its objects through these, so another user's object 
 
 import re
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract
+from mokesta.lib.http import AuthenticatedHttpRequest
 
 
 def user_contracts(user: User):  # -> ContractQuerySet
@@ -22,7 +23,7 @@ def user_contract(user: User, pk: int) -> Contract:
     return get_object_or_404(user_contracts(user), pk=pk)
 
 
-def pick_contract(request: HttpRequest, url_name: str, title: str) -> HttpResponse:
+def pick_contract(request: AuthenticatedHttpRequest, url_name: str, title: str) -> HttpResponse:
     """Menu entries without a contract: straight to it when the user has one, else a choice."""
     contracts = list(user_contracts(request.user))
     if not contracts:

@@ -6,9 +6,10 @@ from django.http import HttpRequest
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import WithAnnotations
 
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
-from mokesta.payments.balance import balance, with_balance
+from mokesta.payments.balance import Balance, balance, with_balance
 
 
 class ContractInline(admin.TabularInline):
@@ -70,7 +71,7 @@ class ContractAdmin(admin.ModelAdmin):
         return with_balance(super().get_queryset(request))
 
     @admin.display(description=gettext_lazy("Balance"), ordering="balance")
-    def balance_column(self, contract: Contract) -> str:
+    def balance_column(self, contract: "WithAnnotations[Contract, Balance]") -> str:
         return describe_balance(contract.balance)
 
     @admin.display(description=gettext_lazy("Balance"))

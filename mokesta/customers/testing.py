@@ -55,8 +55,10 @@ def make_meter(
     garden: bool = False,
 ) -> Meter:
     n = next(_numbers)
+    point = contract.service_points.first()
+    assert point is not None, "the contract has no service point"
     return Meter.objects.create(
-        service_point=contract.service_points.first(),
+        service_point=point,
         serial_number=f"SKT{n:05d}",
         digits=digits,
         installed_on=installed,

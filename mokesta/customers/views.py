@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,11 +10,12 @@ from mokesta.customers import linking
 from mokesta.customers.access import user_contract
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import ServicePoint
+from mokesta.lib.http import AuthenticatedHttpRequest
 from mokesta.metering.models import Meter
 
 
 @login_required
-def link(request: HttpRequest) -> HttpResponse:
+def link(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = LinkContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -40,7 +41,7 @@ def link(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
     points = ServicePoint.objects.filter(contract=contract).prefetch_related(
         Prefetch("meters", queryset=Meter.objects.order_by("serial_number"))
@@ -50,7 +51,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unlink(request: HttpRequest, pk: int) -> HttpResponse:
+def unlink(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
     linking.unlink(user=request.user, contract=contract)
     messages.success(request, _("Contract %(number)s is unlinked.") % {"number": contract})

@@ -78,7 +78,8 @@ class DeclarationForm(forms.Form):
         return [(self[f"{FIELD_PREFIX}{pk}"], state) for pk, state in self.states.items()]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data, typed as possibly None
+        cleaned = self.cleaned_data
         # A field for a meter that is not on this contract (a forged or stale form).
         for key in self.data:
             if key.startswith(FIELD_PREFIX):

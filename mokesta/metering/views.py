@@ -3,12 +3,13 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from mokesta.customers.access import pick_contract, safe_filename, user_contract
 from mokesta.lib.dates import local_today
+from mokesta.lib.http import AuthenticatedHttpRequest
 from mokesta.metering import chart
 from mokesta.metering.declare import (
     DeclarationRefused,
@@ -23,17 +24,17 @@ from mokesta.metering.models import Meter, Reading
 
 
 @login_required
-def declare_pick(request: HttpRequest) -> HttpResponse:
+def declare_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
     return pick_contract(request, "metering:declare", _("Declare readings"))
 
 
 @login_required
-def consumption_pick(request: HttpRequest) -> HttpResponse:
+def consumption_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
     return pick_contract(request, "metering:consumption", _("Consumption"))
 
 
 @login_required
-def declare(request: HttpRequest, pk: int) -> HttpResponse:
+def declare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
     month = current_month()
     states = meter_states(contract, month)
@@ -70,7 +71,7 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "metering/declare_confirm.html", context)
 
 
-def _user_meter(request: HttpRequest, pk: int) -> Meter:
+def _user_meter(request: AuthenticatedHttpRequest, pk: int) -> Meter:
     return get_object_or_404(
         Meter.objects.select_related("service_point__contract"),
         pk=pk,
@@ -79,7 +80,7 @@ def _user_meter(request: HttpRequest, pk: int) -> Meter:
 
 
 @login_required
-def meter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meter = _user_meter(request, pk)
     readings = list(Reading.objects.filter(meter=meter).order_by("period"))
     rows = []
@@ -96,7 +97,7 @@ def meter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reading_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def reading_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reading = get_object_or_404(
         Reading.objects.select_related("meter__service_point__contract"),
         pk=pk,
@@ -125,14 +126,14 @@ def _consumption(contract) -> list[tuple[Meter, list[chart.Month]]]:
 
 
 @login_required
-def consumption(request: HttpRequest, pk: int) -> HttpResponse:
+def consumption(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
     meters = [(meter, months, chart.bars(months)) for meter, months in _consumption(contract)]
     return render(request, "metering/consumption.html", {"contract": contract, "meters": meters})
 
 
 @login_required
-def consumption_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def consumption_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

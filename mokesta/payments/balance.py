@@ -6,9 +6,11 @@ the back office all read this one figure.
 
 import datetime as dt
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django_stubs_ext import WithAnnotations
 
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
@@ -41,7 +43,15 @@ def _per_contract(queryset: QuerySet, field: str) -> Coalesce:
     return Coalesce(Subquery(total, output_field=money), Value(ZERO), output_field=money)
 
 
-def with_balance(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+class Balance(TypedDict):
+    """What with_balance() adds to each contract."""
+
+    balance: Decimal
+
+
+def with_balance(
+    contracts: QuerySet[Contract],
+) -> "QuerySet[WithAnnotations[Contract, Balance]]":  # quoted: not subscriptable at run time
     """`contracts` with `.balance`, by the rule of balance() (invoice totals, credit notes
     included, minus payments), in the one query that lists them: two correlated subqueries,
     not a join, which would multiply each invoice by the contract's payments."""

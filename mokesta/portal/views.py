@@ -7,6 +7,7 @@ from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contracts
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import ServicePoint
+from mokesta.lib.http import AuthenticatedHttpRequest
 from mokesta.lib.money import round_money
 from mokesta.metering.declare import current_month, deadline
 from mokesta.metering.models import Meter, Reading
@@ -24,7 +25,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Savitarna: each linked contract at a glance; only the linking step until there is one."""
     month = current_month()
     latest = Reading.objects.filter(meter=OuterRef("pk")).order_by("-period")

@@ -11,7 +11,9 @@ from mokesta.accounts.models import User
 
 def link_in(message, path: str) -> str:
     text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(rf"https?://\S+{re.escape(path)}\S+/", text).group(0)
+    match = re.search(rf"https?://\S+{re.escape(path)}\S+/", text)
+    assert match, text
+    return match.group(0)
 
 
 @pytest.mark.browser

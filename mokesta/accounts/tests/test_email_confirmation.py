@@ -33,7 +33,9 @@ def confirm_path(client, committed, db: None) -> str:
         )
     [message] = mail.outbox
     mail.outbox.clear()
-    return re.search(r"http://testserver(/paskyra/confirm-email/\S+/)", message.body).group(1)
+    match = re.search(r"http://testserver(/paskyra/confirm-email/\S+/)", str(message.body))
+    assert match, message.body
+    return match.group(1)
 
 
 def verified() -> bool:

@@ -3,6 +3,7 @@ language (mokesta.messaging.mail)."""
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -41,6 +42,7 @@ def test_it_sends_only_after_the_transaction_commits(committed) -> None:
         assert mail.outbox == []
     [sent] = mail.outbox
     assert sent.to == ["ona@example.lt"]
+    assert isinstance(sent, EmailMultiAlternatives)
     assert sent.alternatives[0][1] == "text/html"
 
 

@@ -29,7 +29,9 @@ def reset_path(client, alice: User, committed) -> str:
         client.post(URL, {"email": "alice@example.lt"})
     [message] = mail.outbox
     mail.outbox.clear()
-    return re.search(r"http://testserver(/paskyra/password/reset/key/\S+/)", message.body).group(1)
+    match = re.search(r"http://testserver(/paskyra/password/reset/key/\S+/)", str(message.body))
+    assert match, message.body
+    return match.group(1)
 
 
 def set_password(client, path: str, password: str = NEW, password2: str | None = None):
@@ -93,7 +95,10 @@ def test_the_reset_logs_out_other_sessions(client, alice: User, committed) -> No
     assert other.get(reverse("portal:dashboard")).status_code == 200
     with committed():
         client.post(URL, {"email": "alice@example.lt"})
-    path = re.search(r"http://testserver(/paskyra/password/reset/key/\S+/)", mail.outbox[0].body)
+    path = re.search(
+        r"http://testserver(/paskyra/password/reset/key/\S+/)", str(mail.outbox[0].body)
+    )
+    assert path, mail.outbox[0].body
     response = set_password(client, path.group(1))
     assert response["Location"] == reverse("account_reset_password_from_key_done")
     assert other.get(reverse("portal:dashboard")).status_code == 302

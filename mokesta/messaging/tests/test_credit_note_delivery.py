@@ -59,7 +59,9 @@ def test_a_credit_note_is_queued_with_what_it_credits_and_the_balance_after_it(
 
     rows = OutgoingMessage.objects.filter(invoice=note)
     assert sorted(rows.values_list("channel", flat=True)) == ["email", "sms"]
-    context = rows.first().context
+    first = rows.first()
+    assert first is not None
+    context = first.context
     assert context["kind"] == "credit_note"
     assert context["corrects"] == "VKU-000500"
     assert context["amount_credited"] == "24.68"

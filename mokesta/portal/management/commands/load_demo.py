@@ -4,6 +4,7 @@ once the demo utility exists."""
 
 import datetime as dt
 import random
+from typing import TextIO, cast
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
@@ -274,4 +275,5 @@ class Command(BaseCommand):
         """Bill the past months and record payments (the billing engine's own demo step)."""
         from mokesta.billing.demo import load_billing_demo
 
-        load_billing_demo(stdout=self.stdout)
+        # OutputWrapper forwards to a TextIO (only write() is used) but is not typed as one.
+        load_billing_demo(stdout=cast(TextIO, self.stdout))
