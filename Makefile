@@ -33,7 +33,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install
-	$(VENV)/bin/mypy mokesta
+	DEBUG=1 $(VENV)/bin/mypy mokesta
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -2,18 +2,20 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet, Sum
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from mokesta.accounts.models import User
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
+from mokesta.lib.http import AuthenticatedHttpRequest
 from mokesta.lib.money import ZERO
 from mokesta.payments.models import Payment
 
 
-def user_invoices(user):  # -> QuerySet[Invoice]
+def user_invoices(user: User) -> QuerySet[Invoice]:
     return (
         Invoice.objects.filter(contract__accesses__user=user)
         .select_related("period", "contract", "corrects")
@@ -55,7 +57,7 @@ def invoice_states(invoices: list[Invoice]) -> dict[int, str]:
 
 
 @login_required
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contracts = list(user_contracts(request.user))
     if not contracts:  # until a contract is linked, the linking step is the page to see
         return redirect("portal:dashboard")
@@ -67,7 +69,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(user_invoices(request.user), pk=pk)
     lines = list(invoice.lines.all())
     corrections = invoice.corrections.defer("pdf")
@@ -79,7 +81,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(
         Invoice.objects.filter(contract__accesses__user=request.user).select_related(
             "period", "contract"

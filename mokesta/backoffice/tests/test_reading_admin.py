@@ -1,8 +1,10 @@
 """Readings typed in the back office: a closed billing period refuses them next to the month."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from mokesta.accounts.models import User
@@ -11,6 +13,9 @@ from mokesta.customers.testing import make_contract, make_meter
 from mokesta.metering.models import Meter, Reading
 
 from .conftest import admin_client
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -139,11 +144,16 @@ def test_the_meter_page_refuses_deleting_a_reading_of_a_closed_month(
     assert Reading.objects.filter(pk=reading.pk).exists()
 
 
-def delete_action(client: object, *readings: Reading, confirmed: bool = False) -> object:
-    data = {"action": "delete_selected", "_selected_action": [r.pk for r in readings]}
+def delete_action(
+    client: Client, *readings: Reading, confirmed: bool = False
+) -> "_MonkeyPatchedWSGIResponse":
+    data: dict[str, object] = {
+        "action": "delete_selected",
+        "_selected_action": [r.pk for r in readings],
+    }
     if confirmed:
         data["post"] = "yes"
-    return client.post("/admin/metering/reading/", data, follow=True)  # type: ignore[attr-defined]
+    return client.post("/admin/metering/reading/", data, follow=True)
 
 
 @pytest.mark.parametrize("confirmed", [False, True], ids=["asking", "confirming"])
