@@ -228,11 +228,18 @@ def bill_chunk(
         rebill_dates = (today, max(due_date, due_date_for(month_start(today))))
         latest = today if rebilled else issue_date
 
-        history: dict[int, list[tuple[dt.date, Decimal, Decimal, dt.date]]] = defaultdict(list)
-        for contract_id, issued_on, due, total, interest in Invoice.objects.filter(
+        # The last field says whether the document was cancelled: a credited invoice and its
+        # credit note still add up in the balance, but neither ever bears interest.
+        history: dict[int, list[tuple[dt.date, Decimal, Decimal, dt.date, bool]]] = defaultdict(
+            list
+        )
+        for contract_id, issued_on, due, total, interest, kind, credited in Invoice.objects.filter(
             contract_id__in=ids, issue_date__lte=latest
-        ).values_list("contract_id", "issue_date", "due_date", "total", "interest"):
-            history[contract_id].append((due, total, interest, issued_on))
+        ).values_list(
+            "contract_id", "issue_date", "due_date", "total", "interest", "kind", "credited"
+        ):
+            cancelled = credited or kind == Invoice.Kind.CREDIT_NOTE
+            history[contract_id].append((due, total, interest, issued_on, cancelled))
         paid: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
         for contract_id, paid_on, amount in Payment.objects.filter(
             contract_id__in=ids, paid_on__lte=latest
@@ -257,7 +264,8 @@ def bill_chunk(
                 norm_usage(usage, norm, residents)
             meters_at_end = sum(1 for m in meters_of[contract_id] if m[4] is None or m[4] >= last)
             lines = make_lines(usage, category, max(1, meters_at_end), tariffs)
-            interest = late_interest(past, payments, first=first, last=last, rate=rate)
+            owing = [h[:4] for h in past if not h[4]]
+            interest = late_interest(owing, payments, first=first, last=last, rate=rate)
             if interest:
                 lines.append(
                     InvoiceLine(
@@ -465,7 +473,9 @@ def late_interest(
     rate: Decimal,
 ) -> Decimal:
     """Interest for the days first..last: each day, `rate` % of the amount overdue that day
-    (invoices due before it, without their own interest, minus payments made by then)."""
+    (invoices due before it, without their own interest, minus payments made by then).
+    `invoices` leaves out credited invoices and credit notes: a credit note cancels its invoice
+    from the start, so it is never overdue."""
     due = [(d, total - interest) for d, total, interest, _issued in invoices if d < last]
     if not due:
         return ZERO
