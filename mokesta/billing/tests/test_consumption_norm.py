@@ -5,27 +5,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from mokesta.accounts.models import User
 from mokesta.billing.models import ConsumptionNorm, Invoice
-from mokesta.billing.run import bill_period
-from mokesta.billing.tests.conftest import add_meter, at, make_contract
-from mokesta.customers.models import Contract
+from mokesta.billing.tests.conftest import add_meter, bill, invoice_of, make_contract
 
 D = Decimal
-
-
-def bill(month: str, on: str) -> int:
-    with time_machine.travel(at(on), tick=False):
-        return bill_period(month=dt.date.fromisoformat(f"{month}-01"))
-
-
-def invoice_of(contract: Contract, month: str) -> Invoice:
-    return Invoice.objects.get(contract=contract, period__month=f"{month}-01")
 
 
 def lines(invoice: Invoice) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:

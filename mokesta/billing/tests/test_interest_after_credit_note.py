@@ -9,24 +9,11 @@ import pytest
 import time_machine
 
 from mokesta.billing.credit_notes import issue_credit_note
-from mokesta.billing.models import Invoice
-from mokesta.billing.run import bill_period
-from mokesta.billing.tests.conftest import add_meter, at, make_contract
+from mokesta.billing.tests.conftest import add_meter, at, bill, invoice_of, make_contract
 from mokesta.customers.models import Contract
 from mokesta.payments.balance import balance
 
 D = Decimal
-
-
-def bill(month: str, on: str) -> None:
-    with time_machine.travel(at(on), tick=False):
-        bill_period(month=dt.date.fromisoformat(f"{month}-01"))
-
-
-def invoice_of(contract: Contract, month: str) -> Invoice:
-    return Invoice.objects.get(
-        contract=contract, period__month=f"{month}-01", kind=Invoice.Kind.INVOICE
-    )
 
 
 @pytest.fixture
