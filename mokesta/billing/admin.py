@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
-from mokesta.billing.models import BillingPeriod, BillingRun, Invoice, InvoiceLine, Tariff
+from mokesta.billing.models import (
+    BillingPeriod,
+    BillingRun,
+    ConsumptionNorm,
+    Invoice,
+    InvoiceLine,
+    Tariff,
+)
 from mokesta.billing.periods import close_period
 from mokesta.billing.tasks import run_billing
 from mokesta.lib.dates import month_start
@@ -28,6 +35,11 @@ class TariffAdmin(admin.ModelAdmin):
     list_display = ["service", "category", "price", "vat_rate", "valid_from", "valid_to"]
     list_filter = ["service", "category"]
     date_hierarchy = "valid_from"
+
+
+@admin.register(ConsumptionNorm)
+class ConsumptionNormAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "m3_per_person_month"]
 
 
 @admin.action(description=_("Close the selected periods"), permissions=["run_billing"])

@@ -73,6 +73,41 @@ def tariffs_on(day: dt.date) -> dict[tuple[str, str], Tariff]:
     return found
 
 
+class ConsumptionNorm(models.Model):
+    """The municipality's yearly per-person average [vartojimo norma], m³ per person per month:
+    what a contract without a working meter is billed for each declared resident."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    m3_per_person_month = models.DecimalField(
+        _("norm, m³ per person per month"), max_digits=6, decimal_places=3
+    )
+
+    class Meta:
+        verbose_name = _("consumption norm")
+        verbose_name_plural = _("consumption norms")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(m3_per_person_month__gte=0),
+                name="norm_not_negative",
+                violation_error_message=_("The norm cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}: {self.m3_per_person_month} m³"
+
+
+def norm_on(day: dt.date) -> Decimal | None:
+    """m³ per person per month in force on `day` (the latest start on or before it), or None."""
+    return (
+        ConsumptionNorm.objects.filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .values_list("m3_per_person_month", flat=True)
+        .first()
+    )
+
+
 class BillingPeriod(models.Model):
     """A billing month: open for declarations until closed by staff."""
 

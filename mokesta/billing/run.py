@@ -24,6 +24,7 @@ from mokesta.billing.models import (
     Invoice,
     InvoiceLine,
     Tariff,
+    norm_on,
     tariffs_on,
 )
 from mokesta.billing.numbering import current_series, format_number, lock_sequence, payment_code
@@ -57,12 +58,14 @@ class PastReading:
 
 @dataclass
 class Usage:
-    """m³ per (service, estimated) of one contract, and whether an estimate was corrected."""
+    """m³ per (service, estimated) of one contract, whether an estimate was corrected, and
+    whether the m³ come from the per-person norm (no meter)."""
 
-    quantities: dict[tuple[str, bool], int] = field(default_factory=dict)
+    quantities: dict[tuple[str, bool], int | Decimal] = field(default_factory=dict)
     corrected: set[str] = field(default_factory=set)
+    by_norm: bool = False
 
-    def add(self, service: str, estimated: bool, m3: int) -> None:
+    def add(self, service: str, estimated: bool, m3: int | Decimal) -> None:
         key = (service, estimated)
         self.quantities[key] = self.quantities.get(key, 0) + m3
 
@@ -118,6 +121,7 @@ def bill_period(
     try:
         period = close_period(month=month)
         tariffs = tariffs_on(month_end(month))
+        norm = norm_on(month)
         ids = contracts_to_bill(period)
         check_tariffs(tariffs, period)
         if run is not None:
@@ -128,7 +132,9 @@ def bill_period(
         issued = 0
         for start in range(0, len(ids), chunk_size):
             chunk = ids[start : start + chunk_size]
-            issued += bill_chunk(period=period, contract_ids=chunk, tariffs=tariffs, series=series)
+            issued += bill_chunk(
+                period=period, contract_ids=chunk, tariffs=tariffs, series=series, norm=norm
+            )
             if run is not None:
                 BillingRun.objects.filter(pk=run.pk).update(
                     contracts_done=start + len(chunk), invoices_issued=issued
@@ -154,8 +160,10 @@ def bill_chunk(
     contract_ids: Sequence[int],
     tariffs: dict[tuple[str, str], Tariff],
     series: str,
+    norm: Decimal | None = None,
 ) -> int:
-    """Issue the invoices of one chunk of contracts in one transaction."""
+    """Issue the invoices of one chunk of contracts in one transaction. A contract without a
+    meter in the month is billed `norm` m³ per declared resident (the fee only if None)."""
     month = period.month
     first, last = month, month_end(month)
     issue_date, due_date = issue_date_for(month), due_date_for(month)
@@ -178,6 +186,7 @@ def bill_chunk(
             "pk",
             "category",
             "daily_interest_rate",
+            "residents",
             "customer__name",
             "customer__address",
             "customer__payer_code",
@@ -219,11 +228,18 @@ def bill_chunk(
         rebill_dates = (today, max(due_date, due_date_for(month_start(today))))
         latest = today if rebilled else issue_date
 
-        history: dict[int, list[tuple[dt.date, Decimal, Decimal, dt.date]]] = defaultdict(list)
-        for contract_id, issued_on, due, total, interest in Invoice.objects.filter(
+        # The last field says whether the document was cancelled: a credited invoice and its
+        # credit note still add up in the balance, but neither ever bears interest.
+        history: dict[int, list[tuple[dt.date, Decimal, Decimal, dt.date, bool]]] = defaultdict(
+            list
+        )
+        for contract_id, issued_on, due, total, interest, kind, credited in Invoice.objects.filter(
             contract_id__in=ids, issue_date__lte=latest
-        ).values_list("contract_id", "issue_date", "due_date", "total", "interest"):
-            history[contract_id].append((due, total, interest, issued_on))
+        ).values_list(
+            "contract_id", "issue_date", "due_date", "total", "interest", "kind", "credited"
+        ):
+            cancelled = credited or kind == Invoice.Kind.CREDIT_NOTE
+            history[contract_id].append((due, total, interest, issued_on, cancelled))
         paid: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
         for contract_id, paid_on, amount in Payment.objects.filter(
             contract_id__in=ids, paid_on__lte=latest
@@ -234,7 +250,7 @@ def bill_chunk(
         invoices: list[Invoice] = []
         lines_of: list[list[InvoiceLine]] = []
         number = sequence.last_number
-        for contract_id, category, rate, name, address, payer_code in contract_rows:
+        for contract_id, category, rate, residents, name, address, payer_code in contract_rows:
             issued_on, due_on = rebill_dates if contract_id in rebilled else (issue_date, due_date)
             past = history[contract_id]
             payments = paid[contract_id]
@@ -244,9 +260,12 @@ def bill_chunk(
             usage = Usage()
             for meter in meters_of[contract_id]:
                 meter_usage(meter, readings.get(meter[0], []), month, usage, estimates)
+            if not meters_of[contract_id] and norm is not None:
+                norm_usage(usage, norm, residents)
             meters_at_end = sum(1 for m in meters_of[contract_id] if m[4] is None or m[4] >= last)
             lines = make_lines(usage, category, max(1, meters_at_end), tariffs)
-            interest = late_interest(past, payments, first=first, last=last, rate=rate)
+            owing = [h[:4] for h in past if not h[4]]
+            interest = late_interest(owing, payments, first=first, last=last, rate=rate)
             if interest:
                 lines.append(
                     InvoiceLine(
@@ -367,6 +386,15 @@ def meter_usage(
         usage.add(Service.WASTEWATER, estimated, used)
 
 
+def norm_usage(usage: Usage, norm: Decimal, residents: int) -> None:
+    """No meter in the month: the per-person norm × the declared residents, for water and
+    wastewater, kept to the litre (2.500 × 3 = 7.500 m³), not rounded to whole m³."""
+    m3 = (norm * residents).quantize(Decimal("0.001"))
+    usage.by_norm = True
+    usage.add(Service.WATER, False, m3)
+    usage.add(Service.WASTEWATER, False, m3)
+
+
 def make_lines(
     usage: Usage, category: str, fee_count: int, tariffs: dict[tuple[str, str], Tariff]
 ) -> list[InvoiceLine]:
@@ -382,6 +410,8 @@ def make_lines(
             description = labels[service]
             if estimated:
                 description = _("%(service)s (estimated)") % {"service": description}
+            elif usage.by_norm:
+                description = _("%(service)s (by the norm)") % {"service": description}
             elif service in usage.corrected:
                 description = _("%(service)s (incl. correction of the estimate)") % {
                     "service": description
@@ -410,7 +440,13 @@ def make_lines(
 
 
 def priced_line(
-    tariff: Tariff, service: str, description: str, quantity: int, unit: str, *, estimated: bool
+    tariff: Tariff,
+    service: str,
+    description: str,
+    quantity: int | Decimal,
+    unit: str,
+    *,
+    estimated: bool,
 ) -> InvoiceLine:
     net = round_money(quantity * tariff.price)
     vat = round_money(net * tariff.vat_rate / 100)
@@ -437,7 +473,9 @@ def late_interest(
     rate: Decimal,
 ) -> Decimal:
     """Interest for the days first..last: each day, `rate` % of the amount overdue that day
-    (invoices due before it, without their own interest, minus payments made by then)."""
+    (invoices due before it, without their own interest, minus payments made by then).
+    `invoices` leaves out credited invoices and credit notes: a credit note cancels its invoice
+    from the start, so it is never overdue."""
     due = [(d, total - interest) for d, total, interest, _issued in invoices if d < last]
     if not due:
         return ZERO

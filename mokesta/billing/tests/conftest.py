@@ -21,6 +21,20 @@ def at(day: str) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9), tzinfo=VILNIUS)
 
 
+def bill(month: str, on: str) -> int:
+    """Run the billing of `month` (YYYY-MM) on the morning of `on`."""
+    from mokesta.billing.run import bill_period
+
+    with time_machine.travel(at(on), tick=False):
+        return bill_period(month=dt.date.fromisoformat(f"{month}-01"))
+
+
+def invoice_of(contract: Contract, month: str) -> Invoice:
+    return Invoice.objects.get(
+        contract=contract, period__month=f"{month}-01", kind=Invoice.Kind.INVOICE
+    )
+
+
 def make_tariffs(category: str = "apartment", valid_from: str = "2020-01-01") -> None:
     for service, price in (("water", "1.0200"), ("wastewater", "1.3400"), ("fee", "0.7800")):
         Tariff.objects.create(

@@ -11,22 +11,12 @@ from mokesta.billing.models import BillingPeriod, Invoice, Tariff
 from mokesta.billing.numbering import is_valid_payment_code
 from mokesta.billing.periods import PeriodNotEnded
 from mokesta.billing.run import BillingError, bill_period
-from mokesta.billing.tests.conftest import add_meter, at, make_contract
-from mokesta.customers.models import Contract
+from mokesta.billing.tests.conftest import add_meter, at, bill, invoice_of, make_contract
 from mokesta.metering.models import Reading
 from mokesta.payments.balance import balance
 from mokesta.payments.models import Payment
 
 D = Decimal
-
-
-def bill(month: str, on: str) -> int:
-    with time_machine.travel(at(on), tick=False):
-        return bill_period(month=dt.date.fromisoformat(f"{month}-01"))
-
-
-def invoice_of(contract: Contract, month: str) -> Invoice:
-    return Invoice.objects.get(contract=contract, period__month=f"{month}-01")
 
 
 def lines(invoice: Invoice) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal, bool]]:
