@@ -23,7 +23,8 @@ def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
         po_text, count = pattern.subn(replacement, po_text)
         if not count:
             missing.append(msgid)
-    return po_text.replace("#, fuzzy\n", "", 1), missing
+    # A new catalogue's header is marked fuzzy; entries' own fuzzy marks stay for a human.
+    return po_text.replace('#, fuzzy\nmsgid ""\nmsgstr ""', 'msgid ""\nmsgstr ""', 1), missing
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ class Tariff(models.Model):
         WASTEWATER = "wastewater", _("wastewater")
         FEE = "fee", _("monthly meter/service fee")
 
-    UNITS = {Service.WATER: "m³", Service.WASTEWATER: "m³", Service.FEE: _("month")}
+    UNITS = {Service.WATER: "m³", Service.WASTEWATER: "m³", Service.FEE: _("meter-month")}
 
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     category = models.CharField(_("category"), max_length=20, choices=Contract.Category.choices)

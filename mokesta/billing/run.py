@@ -432,7 +432,7 @@ def make_lines(
             Service.FEE,
             _("Monthly meter fee"),
             fee_count,
-            _("month"),
+            _("meter-month"),  # the fee is per meter (at least one) and month
             estimated=False,
         )
     )
