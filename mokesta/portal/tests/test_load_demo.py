@@ -2,8 +2,10 @@ import io
 
 from django.core.management import call_command
 
+from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, ContractAccess, ServicePoint
 from mokesta.lib.dates import local_today
+from mokesta.messaging.models import OutgoingMessage
 from mokesta.metering.models import Meter, Reading
 from mokesta.portal.management.commands.load_demo import CUSTOMER_EMAIL, FREE_CONTRACT
 
@@ -12,6 +14,9 @@ def test_the_demo_has_what_the_readme_promises(db):
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())  # idempotent
     assert ContractAccess.objects.filter(user__email=CUSTOMER_EMAIL).count() == 2
+    # The demo customer takes invoices by e-mail, but the back-filled history was not mailed.
+    assert User.objects.get(email=CUSTOMER_EMAIL).invoices_by_email
+    assert not OutgoingMessage.objects.exists()
     free = Contract.objects.get(number=FREE_CONTRACT[0])
     assert free.customer.payer_code == FREE_CONTRACT[1]
     assert free.is_valid_on(local_today())

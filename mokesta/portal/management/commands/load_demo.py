@@ -156,6 +156,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.load()
             self.load_billing()
+            # Opted in to e-mail invoices only now: the back-filled history is not mailed out
+            # (it would print 14 months of invoices with their PDFs on `make run`'s console).
+            User.objects.filter(email=CUSTOMER_EMAIL).update(invoices_by_email=True)
         self.stdout.write(
             f"Demo logins (password {DEMO_PASSWORD}):\n"
             f"  customer: {CUSTOMER_EMAIL}\n  staff:    {STAFF_EMAIL} (/admin/)\n"
@@ -194,8 +197,6 @@ class Command(BaseCommand):
             Tariff.objects.create(service=service, category=category, price=price, valid_from=start)
 
         customer_user = self.make_user(CUSTOMER_EMAIL, "Ona", "Kazlauskienė", is_staff=False)
-        customer_user.invoices_by_email = True
-        customer_user.save()
         self.make_user(STAFF_EMAIL, "Rūta", "Vaitkienė", is_staff=True)
         rng = random.Random(2026)  # noqa: S311 - demo numbers, not security
         for payer_code, name, email, address, contracts in CUSTOMERS:
