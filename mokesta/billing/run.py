@@ -163,7 +163,8 @@ def bill_chunk(
     norm: Decimal | None = None,
 ) -> int:
     """Issue the invoices of one chunk of contracts in one transaction. A contract without a
-    meter in the month is billed `norm` m³ per declared resident (the fee only if None)."""
+    meter in the month, or whose meters are all broken in it, is billed `norm` m³ per declared
+    resident (the fee only if None)."""
     month = period.month
     first, last = month, month_end(month)
     issue_date, due_date = issue_date_for(month), due_date_for(month)
@@ -210,9 +211,13 @@ def bill_chunk(
                 "installed_on",
                 "removed_on",
                 "initial_reading",
+                "broken_since",
             )
         )
-        readings = load_readings([m[0] for m in meters], month)
+        # A meter broken (through no fault of the customer) on any day of the month is not read
+        # that month: no consumption, no estimate. It still counts for the monthly fee.
+        working = {m[0] for m in meters if m[6] is None or m[6] > last}
+        readings = load_readings(sorted(working), month)
         meters_of: dict[int, list[tuple]] = defaultdict(list)
         for meter in meters:
             meters_of[meter[1]].append(meter)
@@ -258,9 +263,10 @@ def bill_chunk(
                 past = [h for h in past if h[3] <= issued_on]
                 payments = [p for p in payments if p[0] <= issued_on]
             usage = Usage()
-            for meter in meters_of[contract_id]:
+            read = [m for m in meters_of[contract_id] if m[0] in working]
+            for meter in read:
                 meter_usage(meter, readings.get(meter[0], []), month, usage, estimates)
-            if not meters_of[contract_id] and norm is not None:
+            if not read and norm is not None:  # no meter, or all of them broken
                 norm_usage(usage, norm, residents)
             meters_at_end = sum(1 for m in meters_of[contract_id] if m[4] is None or m[4] >= last)
             lines = make_lines(usage, category, max(1, meters_at_end), tariffs)
@@ -356,7 +362,7 @@ def meter_usage(
     estimates: list[Reading],
 ) -> None:
     """Add one meter's m³ for `month` to `usage`; queue an estimate when it has no reading."""
-    meter_id, _contract_id, garden, installed_on, removed_on, initial = meter
+    meter_id, _contract_id, garden, installed_on, removed_on, initial, _broken = meter
     before = [r for r in readings if r.period < month]
     current = next((r for r in readings if r.period == month), None)
     previous = before[-1] if before else None
@@ -387,7 +393,7 @@ def meter_usage(
 
 
 def norm_usage(usage: Usage, norm: Decimal, residents: int) -> None:
-    """No meter in the month: the per-person norm × the declared residents, for water and
+    """No working meter in the month: the per-person norm × the declared residents, for water and
     wastewater, kept to the litre (2.500 × 3 = 7.500 m³), not rounded to whole m³."""
     m3 = (norm * residents).quantize(Decimal("0.001"))
     usage.by_norm = True

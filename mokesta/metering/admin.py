@@ -98,9 +98,10 @@ class MeterAdmin(admin.ModelAdmin):
         "kind",
         "installed_on",
         "removed_on",
+        "broken_since",
         "verification_due",
     ]
-    list_filter = ["kind", "garden", "installed_on", "removed_on"]
+    list_filter = ["kind", "garden", "installed_on", "removed_on", "broken_since"]
     search_fields = [
         "serial_number",
         "service_point__address",

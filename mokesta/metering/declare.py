@@ -40,6 +40,13 @@ def entered_by_utility(reading: Reading | None) -> bool:
     return reading is not None and reading.source != Reading.Source.CUSTOMER
 
 
+def broken_meter_message() -> str:
+    return _(
+        "This meter is broken through no fault of yours: it is not read, this month is billed "
+        "by the consumption norm."
+    )
+
+
 def entered_by_utility_message() -> str:
     return _(
         "This month's reading has already been entered by the utility; "
@@ -61,6 +68,7 @@ class MeterState:
     # Months of use since `floor` was read.
     floor_months: int = 1
     previous_estimated: bool = False  # the previous reading is the billing run's estimate
+    broken: bool = False  # broken in the month: not read, the month is billed by the norm
     readings: list[Reading] = field(default_factory=list)
 
 
@@ -115,6 +123,7 @@ def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
                     month=month,
                 ),
                 readings=readings,
+                broken=meter.is_broken_in(month),
             )
         )
     return states
@@ -215,6 +224,8 @@ def declare_readings(
             raise DeclarationRefused(_("A meter is not on this contract."))
         saved = []
         for meter_id, value in sorted(values.items()):
+            if meters[meter_id].is_broken_in(month):
+                raise DeclarationRefused(broken_meter_message(), meter_id=meter_id)
             # The existing row is locked, so a staff entry cannot change its source between
             # the check and the update.
             reading, created = Reading.objects.select_for_update().get_or_create(

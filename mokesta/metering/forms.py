@@ -11,6 +11,7 @@ from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today
 from mokesta.metering.declare import (
     MeterState,
+    broken_meter_message,
     deadline,
     entered_by_utility,
     entered_by_utility_message,
@@ -55,12 +56,14 @@ class DeclarationForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                 # The utility's reading is shown beside the field, not offered for resubmission.
                 initial=state.current.value
-                if state.current and not entered_by_utility(state.current)
+                if state.current and not entered_by_utility(state.current) and not state.broken
                 else None,
             )
 
     @staticmethod
     def _help_text(state: MeterState) -> str:
+        if state.broken:
+            return broken_meter_message()
         if state.previous_estimated:
             return _(
                 "Previous reading: %(previous)s m³, estimated; your actual reading may be lower, "
@@ -76,6 +79,10 @@ class DeclarationForm(forms.Form):
 
     def meter_fields(self) -> list[tuple[forms.BoundField, MeterState]]:
         return [(self[f"{FIELD_PREFIX}{pk}"], state) for pk, state in self.states.items()]
+
+    def declarable(self) -> bool:
+        """At least one meter is read this month (a broken one is billed by the norm)."""
+        return any(not state.broken for state in self.states.values())
 
     def clean(self) -> dict:
         super().clean()  # returns self.cleaned_data, typed as possibly None
@@ -132,6 +139,9 @@ class DeclarationForm(forms.Form):
         return cleaned
 
     def _check_value(self, name: str, raw: str, state: MeterState) -> int | None:
+        if state.broken:  # not offered on the page: a stale or forged form
+            self.add_error(name, broken_meter_message())
+            return None
         if entered_by_utility(state.current):
             self.add_error(name, entered_by_utility_message())
             return None

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.customers.models import ServicePoint
+from mokesta.lib.dates import month_end
 
 
 class Meter(models.Model):
@@ -29,6 +30,11 @@ class Meter(models.Model):
     digits = models.PositiveSmallIntegerField(_("digits (whole m³)"), default=5)
     installed_on = models.DateField(_("installed on"))
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    # From the month of this day the meter is not read: its contract is billed by the norm
+    # when all its meters are broken (see mokesta.billing.run).
+    broken_since = models.DateField(
+        _("broken since (through no fault of the customer)"), null=True, blank=True
+    )
     initial_reading = models.PositiveIntegerField(_("initial reading, m³"), default=0)
     verified_on = models.DateField(_("last verified on"))
 
@@ -50,6 +56,10 @@ class Meter(models.Model):
     @property
     def max_value(self) -> int:
         return 10**self.digits - 1
+
+    def is_broken_in(self, month: dt.date) -> bool:
+        """Broken on any day of `month` (its first day): the whole month is billed by the norm."""
+        return self.broken_since is not None and self.broken_since <= month_end(month)
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.installed_on <= day and (self.removed_on is None or self.removed_on >= day)

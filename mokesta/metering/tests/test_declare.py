@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from mokesta.billing.models import BillingPeriod
 from mokesta.billing.periods import close_period
-from mokesta.customers.testing import add_readings, make_contract, make_meter, make_tariffs
+from mokesta.customers.testing import add_readings, make_contract, make_meter
 from mokesta.metering.declare import DeclarationRefused, declare_readings
 from mokesta.metering.models import Reading
 
@@ -16,18 +16,7 @@ VILNIUS = ZoneInfo("Europe/Vilnius")
 MAY = dt.date(2026, 5, 1)
 APRIL = dt.date(2026, 4, 1)
 
-
-@pytest.fixture(autouse=True)
-def mid_may():
-    with time_machine.travel(dt.datetime(2026, 5, 15, 12, 0, tzinfo=VILNIUS), tick=False):
-        yield
-
-
-@pytest.fixture
-def contract(alice):
-    contract = make_contract(user=alice)
-    make_tariffs()
-    return contract
+pytestmark = pytest.mark.usefixtures("mid_may")
 
 
 @pytest.fixture
