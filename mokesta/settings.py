@@ -8,6 +8,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from mokesta.lib.secret import local_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -15,11 +17,9 @@ environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables 
 
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = "pytest" in sys.modules
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-        raise environ.ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for a development key).")
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+# Without SECRET_KEY, a random key is made once and kept in var/secret_key; set SECRET_KEY
+# whenever several machines serve, so that they share one.
+SECRET_KEY = env.str("SECRET_KEY", default="") or local_secret_key(BASE_DIR / "var" / "secret_key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
