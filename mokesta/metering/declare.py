@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.models import User
-from mokesta.billing.models import Tariff, tariffs_on
+from mokesta.billing.models import InvoiceLine, Tariff, tariffs_on
 from mokesta.billing.periods import ensure_month_open
+from mokesta.billing.run import priced_line
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
 from mokesta.lib.money import ZERO, round_money
@@ -154,18 +155,8 @@ def warnings_for(state: MeterState, value: int, category: str) -> list[str]:
 
 
 @dataclass
-class CostLine:
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    net: Decimal
-    vat: Decimal
-
-
-@dataclass
 class Cost:
-    lines: list[CostLine]
+    lines: list[InvoiceLine]  # unsaved: priced exactly as the billing run prices them
     net: Decimal
     vat: Decimal
     total: Decimal
@@ -187,15 +178,14 @@ def estimate_cost(*, contract: Contract, used: list[tuple[Meter, int]], day: dt.
         tariff = tariffs.get((service, contract.category))
         if tariff is None:
             continue
-        net = round_money(quantity * tariff.price)
         lines.append(
-            CostLine(
-                description=str(Tariff.Service(service).label),
-                quantity=quantity,
-                unit=str(Tariff.UNITS[Tariff.Service(service)]),
-                unit_price=tariff.price,
-                net=net,
-                vat=round_money(net * tariff.vat_rate / 100),
+            priced_line(
+                tariff,
+                service,
+                str(Tariff.Service(service).label),
+                quantity,
+                str(Tariff.UNITS[Tariff.Service(service)]),
+                estimated=False,
             )
         )
     net = sum((line.net for line in lines), ZERO)
