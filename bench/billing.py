@@ -29,10 +29,10 @@ from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine, Tariff  
 from mokesta.billing.run import CHUNK_SIZE, bill_period  # noqa: E402
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint  # noqa: E402
 from mokesta.lib.dates import add_months, local_today, month_start  # noqa: E402
-from mokesta.messaging.models import OutgoingMessage  # noqa: E402
 from mokesta.metering.models import Meter, Reading  # noqa: E402
+from mokesta.outbox.models import OutgoingMessage  # noqa: E402
 from mokesta.payments.models import Payment  # noqa: E402
-from mokesta.portal.models import Utility  # noqa: E402
+from mokesta.utility.models import Utility  # noqa: E402
 
 HISTORY = 13
 BATCH = 5000

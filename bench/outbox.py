@@ -30,8 +30,8 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from mokesta.messaging.models import OutgoingMessage  # noqa: E402
-from mokesta.messaging.sending import send_due  # noqa: E402
+from mokesta.outbox.models import OutgoingMessage  # noqa: E402
+from mokesta.outbox.sending import send_due  # noqa: E402
 
 
 class Sink:

@@ -24,7 +24,7 @@ from mokesta.billing.run import bill_period
 from mokesta.customers.models import Contract, Customer, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_start
 from mokesta.metering.models import Meter, Reading
-from mokesta.portal.models import Utility
+from mokesta.utility.models import Utility
 
 
 def one_invoice() -> Invoice:

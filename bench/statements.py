@@ -44,8 +44,8 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
+        from mokesta.bank.statements import import_statement
         from mokesta.customers.models import Contract
-        from mokesta.payments.statements import import_statement
 
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         contracts = list(Contract.objects.values_list("number", "customer__payer_code"))

@@ -20,7 +20,7 @@ def _forget_cached_utility() -> Iterator[None]:
     test's utility details behind."""
     from django.core.cache import cache
 
-    from mokesta.portal.models import Utility
+    from mokesta.utility.models import Utility
 
     cache.delete(Utility.CACHE_KEY)
     yield

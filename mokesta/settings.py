@@ -26,12 +26,14 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 INSTALLED_APPS = [
     "mokesta.accounts",
+    "mokesta.utility",
     "mokesta.portal",
     "mokesta.customers",
     "mokesta.metering",
     "mokesta.billing",
     "mokesta.payments",
-    "mokesta.messaging",
+    "mokesta.bank",
+    "mokesta.outbox",
     "mokesta.news",
     "mokesta.backoffice",
     "mokesta.backoffice.apps.MokestaAdminConfig",  # django.contrib.admin with the 2FA site
@@ -78,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mokesta.portal.context_processors.utility",
+                "mokesta.utility.context_processors.utility",
             ],
         },
     },
@@ -247,7 +249,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# --- messages: SMS and reading reminders (mokesta.messaging) -------------------------
+# --- messages: SMS and reading reminders (mokesta.outbox) -------------------------
 # SMS_BACKEND: "console" (prints) or "infobip" (Infobip's HTTP API at SMS_API_URL).
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 if SMS_BACKEND not in {"console", "infobip"}:

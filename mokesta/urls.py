@@ -2,15 +2,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from mokesta.portal import urls as portal
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("paskyra/", include("mokesta.accounts.urls")),
+    path("paskyra/", include(portal.profile_urls)),
     path("paskyra/", include("allauth.urls")),
-    path("savitarna/", include("mokesta.customers.urls")),
-    path("savitarna/", include("mokesta.metering.urls")),
-    path("savitarna/", include("mokesta.billing.urls")),
-    path("savitarna/", include("mokesta.payments.urls")),
+    path("savitarna/", include(portal.contract_urls)),
+    path("savitarna/", include(portal.reading_urls)),
+    path("savitarna/", include(portal.invoice_urls)),
+    path("savitarna/", include(portal.payment_urls)),
     path("naujienos/", include("mokesta.news.urls")),
     path("", include("mokesta.portal.urls")),
 ]

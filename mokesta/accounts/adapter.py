@@ -1,5 +1,5 @@
 """django-allauth adapter: stores the registration's extra fields and sends allauth's e-mails
-through `mokesta.messaging.mail` (a task after commit, in the recipient's language)."""
+through `mokesta.outbox.mail` (a task after commit, in the recipient's language)."""
 
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from mokesta.accounts.models import User
-from mokesta.messaging.mail import queue_email, render_email
+from mokesta.outbox.mail import queue_email, render_email
 
 
 def recipient_language(email: str) -> str:

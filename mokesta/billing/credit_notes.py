@@ -8,12 +8,12 @@ which issues a new invoice with the next number."""
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from mokesta.billing.delivery import queue_invoice_delivery
+from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice, InvoiceLine
 from mokesta.billing.numbering import current_series, format_number, lock_sequence
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, round_money
-from mokesta.messaging.outbox import queue_invoice_delivery
-from mokesta.payments.balance import balance
 
 
 class CreditNoteError(Exception):

@@ -1,14 +1,12 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.customers.models import Contract
-
-MONEY: dict[str, Any] = {"max_digits": 13, "decimal_places": 2}
+from mokesta.lib.money import MONEY
 
 
 def adds_up(field: str, *parts: str) -> Q:

@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from mokesta.billing.models import InvoiceSequence
-from mokesta.portal.models import Utility
+from mokesta.utility.models import Utility
 
 
 def current_series() -> str:

@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from mokesta.billing.models import Invoice
-from mokesta.portal.models import Utility
+from mokesta.utility.models import Utility
 
 FONTS = Path(__file__).parent / "fonts"
 QR_MASK = 2

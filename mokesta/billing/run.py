@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mokesta.billing.delivery import queue_invoice_deliveries
 from mokesta.billing.models import (
     BillingPeriod,
     BillingRun,
@@ -32,7 +33,6 @@ from mokesta.billing.periods import close_period
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
 from mokesta.lib.money import ZERO, round_m3, round_money
-from mokesta.messaging.outbox import queue_invoice_deliveries
 from mokesta.metering.consumption import average_monthly
 from mokesta.metering.models import Meter, Reading
 from mokesta.payments.models import Payment

@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract
-from mokesta.lib.http import AuthenticatedHttpRequest
 
 
 def user_contracts(user: User):  # -> ContractQuerySet

@@ -1,9 +1,12 @@
 """Money and quantity rounding: the one place where amounts are rounded."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# Every money column: up to 99,999,999,999.99 (a bank file's larger amounts are refused).
+MONEY: dict[str, Any] = {"max_digits": 13, "decimal_places": 2}
 
 
 def round_money(value: Decimal | int | str) -> Decimal:

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsConfig(AppConfig):
     name = "mokesta.news"
     label = "news"
+    verbose_name = _("News")  # the back office's heading for the area

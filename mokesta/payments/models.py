@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mokesta.billing.models import MONEY
 from mokesta.customers.models import Contract
+from mokesta.lib.money import MONEY
 
 
 class Payment(models.Model):

@@ -1,10 +1,63 @@
-from django.urls import path
+"""The customer pages. Their URL names keep the namespace of the data they show
+(`billing:list`, `metering:declare`, …); every view lives in this app."""
 
-from mokesta.portal import views
+from django.urls import URLPattern, path
+
+from mokesta.portal import contracts, invoices, payments, profile, readings, views
 
 app_name = "portal"
-urlpatterns = [
+urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("taisykles/", views.rules, name="rules"),
     path("savitarna/", views.dashboard, name="dashboard"),
 ]
+
+# (patterns, namespace) pairs for include(); all under /savitarna/ but the profile.
+contract_urls = (
+    [
+        path("sutartys/prideti/", contracts.link, name="link"),
+        path("sutartys/<int:pk>/", contracts.contract_detail, name="contract"),
+        path("sutartys/<int:pk>/atsieti/", contracts.unlink, name="unlink"),
+    ],
+    "customers",
+)
+reading_urls = (
+    [
+        path("rodmenys/", readings.declare_pick, name="declare_pick"),
+        path("sutartys/<int:pk>/rodmenys/", readings.declare, name="declare"),
+        path("skaitikliai/<int:pk>/", readings.meter_detail, name="meter"),
+        path("rodmenys/<int:pk>/", readings.reading_detail, name="reading"),
+        path("suvartojimas/", readings.consumption_pick, name="consumption_pick"),
+        path("sutartys/<int:pk>/suvartojimas/", readings.consumption, name="consumption"),
+        path(
+            "sutartys/<int:pk>/suvartojimas.csv",
+            readings.consumption_csv,
+            name="consumption_csv",
+        ),
+    ],
+    "metering",
+)
+invoice_urls = (
+    [
+        path("saskaitos/", invoices.invoice_list, name="list"),
+        path("saskaitos/<int:pk>/", invoices.invoice_detail, name="detail"),
+        path("saskaitos/<int:pk>/pdf/", invoices.invoice_pdf, name="pdf"),
+    ],
+    "billing",
+)
+payment_urls = (
+    [
+        path("mokejimai/", payments.payments_pick, name="pick"),
+        path("sutartys/<int:pk>/mokejimai/", payments.payment_list, name="list"),
+    ],
+    "payments",
+)
+profile_urls = (
+    [
+        # „Mano duomenys"
+        path("profilis/", profile.profile, name="profile"),
+        path("profilis/duomenys.json", profile.export, name="profile_export"),
+        path("profilis/istrinti/", profile.delete_account, name="profile_delete"),
+    ],
+    "accounts",
+)

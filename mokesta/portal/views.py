@@ -3,16 +3,16 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contracts
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import ServicePoint
-from mokesta.lib.http import AuthenticatedHttpRequest
 from mokesta.lib.money import round_money
-from mokesta.metering.declare import current_month, deadline
 from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
-from mokesta.payments.balance import balance
+from mokesta.portal.declare import current_month, deadline
 
 
 def home(request: HttpRequest) -> HttpResponse:

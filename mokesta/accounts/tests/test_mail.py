@@ -1,5 +1,5 @@
 """Account e-mail goes out through a task after the transaction commits, in the recipient's
-language (mokesta.messaging.mail)."""
+language (mokesta.outbox.mail)."""
 
 import pytest
 from django.core import mail
@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from mokesta.accounts.models import User
-from mokesta.messaging.mail import queue_email, render_email
-from mokesta.portal.models import Utility
+from mokesta.outbox.mail import queue_email, render_email
+from mokesta.utility.models import Utility
 
 
 def confirmation(language: str = "lt"):

@@ -12,9 +12,9 @@ from django.utils import timezone
 from mokesta.accounts.models import User
 from mokesta.conftest import PASSWORD
 from mokesta.customers.models import ContractAccess
-from mokesta.customers.testing import add_readings, make_contract, make_invoice, make_meter
-from mokesta.messaging.models import OutgoingMessage
 from mokesta.metering.models import Reading
+from mokesta.outbox.models import OutgoingMessage
+from mokesta.testing.factories import add_readings, make_contract, make_invoice, make_meter
 
 
 def test_it_edits_name_phone_and_opt_ins(client, alice):

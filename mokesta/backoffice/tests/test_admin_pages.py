@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from mokesta.accounts.models import User
 from mokesta.backoffice.tests.conftest import admin_client
-from mokesta.portal.models import Utility
+from mokesta.utility.models import Utility
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +49,8 @@ def test_the_utility_is_a_single_row(staff: User, demo: None) -> None:
     client = admin_client(staff)
     utility = Utility.objects.get()
 
-    assert client.get("/admin/portal/utility/add/").status_code == 403
-    assert client.post(f"/admin/portal/utility/{utility.pk}/delete/").status_code == 403
+    assert client.get("/admin/utility/utility/add/").status_code == 403
+    assert client.post(f"/admin/utility/utility/{utility.pk}/delete/").status_code == 403
 
 
 def test_the_audit_trail_lists_changes_and_cannot_be_edited(staff: User) -> None:

@@ -13,8 +13,8 @@ from mokesta.billing.models import BillingPeriod, BillingRun, Invoice
 from mokesta.billing.run import bill_period
 from mokesta.billing.tests.conftest import add_meter, at, make_contract, make_tariffs
 from mokesta.customers.models import Contract, Customer, ServicePoint
-from mokesta.messaging.models import OutgoingMessage
 from mokesta.metering.models import Meter
+from mokesta.outbox.models import OutgoingMessage
 from mokesta.payments.models import Payment
 
 pytestmark = pytest.mark.django_db

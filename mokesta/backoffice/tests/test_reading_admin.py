@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from mokesta.accounts.models import User
 from mokesta.billing.models import BillingPeriod
-from mokesta.customers.testing import make_contract, make_meter
 from mokesta.metering.models import Meter, Reading
+from mokesta.testing.factories import make_contract, make_meter
 
 from .conftest import admin_client
 

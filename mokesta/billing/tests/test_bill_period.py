@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from mokesta.billing.ledger import balance
 from mokesta.billing.models import BillingPeriod, Invoice, Tariff
 from mokesta.billing.numbering import is_valid_payment_code
 from mokesta.billing.periods import PeriodNotEnded
 from mokesta.billing.run import BillingError, bill_period
 from mokesta.billing.tests.conftest import add_meter, at, bill, invoice_of, make_contract
 from mokesta.metering.models import Reading
-from mokesta.payments.balance import balance
 from mokesta.payments.models import Payment
 
 D = Decimal

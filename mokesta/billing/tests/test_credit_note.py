@@ -5,10 +5,10 @@ import pytest
 import time_machine
 
 from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
+from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice
 from mokesta.billing.run import bill_period
 from mokesta.billing.tests.conftest import add_meter, at, make_contract
-from mokesta.payments.balance import balance
 
 
 @pytest.fixture

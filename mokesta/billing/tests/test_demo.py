@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from mokesta.billing.demo import DEBTOR, OVERPAYER
+from mokesta.billing.ledger import balance
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.customers.models import Contract
-from mokesta.payments.balance import balance
 
 
 @pytest.mark.django_db

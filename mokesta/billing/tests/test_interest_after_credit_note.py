@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from mokesta.billing.credit_notes import issue_credit_note
+from mokesta.billing.ledger import balance
 from mokesta.billing.tests.conftest import add_meter, at, bill, invoice_of, make_contract
 from mokesta.customers.models import Contract
-from mokesta.payments.balance import balance
 
 D = Decimal
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.tests.conftest import at, invoice_with_interest
 from mokesta.customers.models import ContractAccess
-from mokesta.customers.testing import make_contract, make_invoice, make_payment
+from mokesta.testing.factories import make_contract, make_invoice, make_payment
 
 
 def test_the_list_shows_my_invoices_with_paid_and_unpaid(client, alice):

@@ -16,8 +16,8 @@ from mokesta.billing.pdf import (
     render_invoice_pdf,
 )
 from mokesta.billing.tests.conftest import at, invoice_with_interest
-from mokesta.customers.testing import make_contract, make_invoice, run_in_threads
-from mokesta.portal.models import Utility
+from mokesta.testing.factories import make_contract, make_invoice, run_in_threads
+from mokesta.utility.models import Utility
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from mokesta.accounts.models import User
 from mokesta.backoffice.tests.conftest import admin_client, clerk  # noqa: F401
 from mokesta.billing.credit_notes import issue_credit_note
+from mokesta.billing.ledger import balance
 from mokesta.customers.models import Contract
-from mokesta.customers.testing import make_contract, make_invoice, make_payment
-from mokesta.payments.balance import balance
+from mokesta.testing.factories import make_contract, make_invoice, make_payment
 
 pytestmark = pytest.mark.django_db
 

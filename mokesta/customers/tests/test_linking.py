@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from mokesta.accounts.models import User
 from mokesta.customers.models import ContractAccess
-from mokesta.customers.testing import make_contract
+from mokesta.testing.factories import make_contract
 
 GENERIC = "Galiojanti sutartis su tokiu sutarties numeriu ir mokėtojo kodu nerasta"
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from mokesta.customers.testing import make_contract, make_tariffs
+from mokesta.testing.factories import make_contract, make_tariffs
 
 VILNIUS = ZoneInfo("Europe/Vilnius")
 

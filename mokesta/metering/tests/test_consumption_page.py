@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mokesta.customers.testing import make_contract, make_meter
 from mokesta.metering.models import Reading
+from mokesta.testing.factories import make_contract, make_meter
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from mokesta.billing.models import BillingPeriod
 from mokesta.billing.periods import close_period
-from mokesta.customers.testing import add_readings, make_contract, make_meter
-from mokesta.metering.declare import DeclarationRefused, declare_readings
 from mokesta.metering.models import Reading
+from mokesta.portal.declare import DeclarationRefused, declare_readings
+from mokesta.testing.factories import add_readings, make_contract, make_meter
 
 VILNIUS = ZoneInfo("Europe/Vilnius")
 MAY = dt.date(2026, 5, 1)

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from mokesta.customers.testing import add_readings, make_meter
-from mokesta.metering.declare import DeclarationRefused, declare_readings
 from mokesta.metering.models import Reading
+from mokesta.portal.declare import DeclarationRefused, declare_readings
+from mokesta.testing.factories import add_readings, make_meter
 
 MAY = dt.date(2026, 5, 1)
 APRIL = dt.date(2026, 4, 1)

@@ -3,9 +3,9 @@ Runs on whichever database the suite uses (SQLite and PostgreSQL in CI)."""
 
 import pytest
 
-from mokesta.customers.testing import make_contract, make_meter, run_in_threads
-from mokesta.metering.declare import current_month, declare_readings
 from mokesta.metering.models import Reading
+from mokesta.portal.declare import current_month, declare_readings
+from mokesta.testing.factories import make_contract, make_meter, run_in_threads
 
 
 @pytest.mark.django_db(transaction=True)

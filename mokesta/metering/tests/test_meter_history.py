@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from mokesta.customers.testing import add_readings, make_contract, make_meter
+from mokesta.testing.factories import add_readings, make_contract, make_meter
 
 
 def test_the_meter_page_lists_readings_with_consumption_newest_first(client, alice):

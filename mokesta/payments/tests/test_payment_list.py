@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from mokesta.customers.testing import make_contract, make_invoice, make_payment
+from mokesta.testing.factories import make_contract, make_invoice, make_payment
 
 
 def test_it_lists_invoices_and_payments_with_the_running_balance(client, alice):

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from mokesta.customers.testing import (
+from mokesta.lib.dates import add_months, local_today, month_start
+from mokesta.testing.factories import (
     add_readings,
     make_contract,
     make_invoice,
@@ -10,7 +11,6 @@ from mokesta.customers.testing import (
     make_payment,
     make_tariffs,
 )
-from mokesta.lib.dates import add_months, local_today, month_start
 
 
 def make_history(user, months: int) -> dict:

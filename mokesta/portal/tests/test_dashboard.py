@@ -5,14 +5,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mokesta.customers.testing import (
+from mokesta.metering.models import Reading
+from mokesta.testing.factories import (
     add_readings,
     make_contract,
     make_invoice,
     make_meter,
     make_payment,
 )
-from mokesta.metering.models import Reading
 
 
 @pytest.fixture(autouse=True)

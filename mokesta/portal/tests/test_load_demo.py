@@ -5,8 +5,8 @@ from django.core.management import call_command
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, ContractAccess, ServicePoint
 from mokesta.lib.dates import local_today
-from mokesta.messaging.models import OutgoingMessage
 from mokesta.metering.models import Meter, Reading
+from mokesta.outbox.models import OutgoingMessage
 from mokesta.portal.management.commands.load_demo import CUSTOMER_EMAIL, FREE_CONTRACT
 
 

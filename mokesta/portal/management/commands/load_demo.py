@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from mokesta.accounts.models import User
+from mokesta.billing.demo import load_billing_demo
 from mokesta.billing.models import Tariff
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_start
 from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
-from mokesta.portal.models import Utility
+from mokesta.utility.models import Utility
 
 DEMO_PASSWORD = "Demo2026pass"
 CUSTOMER_EMAIL = "demo@mokesta.lt"
@@ -274,7 +275,5 @@ class Command(BaseCommand):
 
     def load_billing(self) -> None:
         """Bill the past months and record payments (the billing engine's own demo step)."""
-        from mokesta.billing.demo import load_billing_demo
-
         # OutputWrapper forwards to a TextIO (only write() is used) but is not typed as one.
         load_billing_demo(stdout=cast(TextIO, self.stdout))

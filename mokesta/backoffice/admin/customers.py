@@ -1,0 +1,91 @@
+from decimal import Decimal
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import WithAnnotations
+
+from mokesta.billing.ledger import Balance, balance, with_balance
+from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
+
+
+class ContractInline(admin.TabularInline):
+    model = Contract
+    fields = ["number", "category", "start_date", "end_date"]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    ordering = ["name"]
+    list_display = ["name", "payer_code", "email", "phone", "address"]
+    search_fields = ["name", "payer_code", "email", "address", "contracts__number"]
+    inlines = [ContractInline]
+
+
+class ServicePointInline(admin.TabularInline):
+    model = ServicePoint
+    show_change_link = True
+    extra = 0
+
+
+class ContractAccessInline(admin.TabularInline):
+    model = ContractAccess
+    fields = ["user", "via", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+def describe_balance(amount: Decimal) -> str:
+    """The portal's words for a balance: debt, overpayment or nothing owed."""
+    if amount > 0:
+        return _("Debt: %(amount)s €") % {"amount": number_format(amount, 2)}
+    if amount < 0:
+        return _("Overpayment: %(amount)s €") % {"amount": number_format(-amount, 2)}
+    return _("Nothing owed.")
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    ordering = ["number"]
+    list_display = ["number", "customer", "category", "start_date", "end_date", "balance_column"]
+    list_filter = ["category", "start_date", "end_date"]
+    readonly_fields = ["balance_field"]
+    search_fields = [
+        "number",
+        "customer__name",
+        "customer__payer_code",
+        "service_points__address",
+        "service_points__meters__serial_number",
+    ]
+    autocomplete_fields = ["customer"]
+    list_select_related = ["customer"]
+    inlines = [ServicePointInline, ContractAccessInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contract]:
+        return with_balance(super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("Balance"), ordering="balance")
+    def balance_column(self, contract: "WithAnnotations[Contract, Balance]") -> str:
+        return describe_balance(contract.balance)
+
+    @admin.display(description=gettext_lazy("Balance"))
+    def balance_field(self, contract: Contract) -> str:
+        # The change page reads the figure the portal and the invoice PDF read.
+        if contract.pk is None:
+            return "–"
+        return describe_balance(balance(contract))
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(admin.ModelAdmin):
+    ordering = ["address"]
+    list_display = ["address", "contract"]
+    search_fields = ["address", "contract__number", "meters__serial_number"]
+    autocomplete_fields = ["contract"]
+    list_select_related = ["contract"]

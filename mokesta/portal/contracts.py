@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.customers import linking
+from mokesta.customers.access import user_contract
+from mokesta.customers.forms import LinkContractForm
+from mokesta.customers.models import ServicePoint
+from mokesta.metering.models import Meter
+
+
+@login_required
+def link(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = LinkContractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = linking.link_by_code(
+                user=request.user,
+                number=form.cleaned_data["number"],
+                payer_code=form.cleaned_data["payer_code"],
+            )
+        except linking.TooManyAttempts:
+            form.add_error(None, _("Too many failed attempts. Try again in an hour."))
+        except linking.LinkRefused:
+            form.add_error(
+                None,
+                _(
+                    "No valid contract matches this contract number and payer code. "
+                    "Check both and try again."
+                ),
+            )
+        else:
+            messages.success(request, _("Contract %(number)s is linked.") % {"number": contract})
+            return redirect("portal:dashboard")
+    return render(request, "customers/link.html", {"form": form})
+
+
+@login_required
+def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = user_contract(request.user, pk)
+    points = ServicePoint.objects.filter(contract=contract).prefetch_related(
+        Prefetch("meters", queryset=Meter.objects.order_by("serial_number"))
+    )
+    return render(request, "customers/contract.html", {"contract": contract, "points": points})
+
+
+@login_required
+@require_POST
+def unlink(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = user_contract(request.user, pk)
+    linking.unlink(user=request.user, contract=contract)
+    messages.success(request, _("Contract %(number)s is unlinked.") % {"number": contract})
+    return redirect("portal:dashboard")

@@ -1,0 +1,46 @@
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Utility(models.Model):
+    """The utility this deployment serves: one row that staff edit and templates read."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    company_code = models.CharField(_("company code"), max_length=20, blank=True)
+    vat_code = models.CharField(_("VAT code"), max_length=20, blank=True)
+    iban = models.CharField(_("bank account (IBAN)"), max_length=34, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    payee_code = models.CharField(_("payee code"), max_length=20, blank=True)
+    invoice_series = models.CharField(_("invoice series"), max_length=10, default="VKU")
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    CACHE_KEY = "utility:utility"
+
+    class Meta:
+        verbose_name = _("utility")
+        verbose_name_plural = _("utility")
+        db_table = "portal_utility"  # created by the portal app before the move
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> "Utility":
+        """The utility's details; an unsaved placeholder until staff enter them."""
+        utility = cache.get(cls.CACHE_KEY)
+        if utility is None:
+            utility = cls.objects.order_by("pk").first() or cls(
+                name="MOKESTA", short_name="MOKESTA"
+            )
+            cache.set(cls.CACHE_KEY, utility, 300)
+        return utility
