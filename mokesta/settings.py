@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mokesta.billing",
     "mokesta.payments",
     "mokesta.bank",
+    "mokesta.inquiries",
     "mokesta.outbox",
     "mokesta.news",
     "mokesta.backoffice",
@@ -218,6 +219,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Files that only access-checked views serve (photos of customer requests); never publish it.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 
 # --- security ----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("savitarna/", include(portal.reading_urls)),
     path("savitarna/", include(portal.invoice_urls)),
     path("savitarna/", include(portal.payment_urls)),
+    path("savitarna/", include(portal.inquiry_urls)),
     path("naujienos/", include("mokesta.news.urls")),
     path("", include("mokesta.portal.urls")),
 ]

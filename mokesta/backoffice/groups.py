@@ -26,6 +26,10 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "payments.payment": ["view"],
         # "Did you send me the invoice?": clerks look it up; resending is the accountant's.
         "messaging.outgoingmessage": ["view"],
+        # Customer requests: clerks answer them and change their state.
+        "inquiries.inquiry": ["view", "change"],
+        "inquiries.inquirymessage": ["view"],
+        "inquiries.inquiryphoto": ["view"],
     },
     ACCOUNTANT: {
         "payments.payment": ["view", "add", "change"],

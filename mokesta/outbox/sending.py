@@ -175,3 +175,17 @@ def build_email(
         for name, content, mimetype in provider(message):
             email.attach(name, content, mimetype)
     return email
+
+
+def preview(message: OutgoingMessage) -> tuple[str, str]:
+    """The subject (an SMS has none) and the plain text of `message` as its recipient got it,
+    for the customer's message history; no attachment is made."""
+    if message.channel == OutgoingMessage.Channel.SMS:
+        return "", render_sms(message)
+    email = render_email(
+        f"emails/{message.template}",
+        _typed_context(message),
+        to=[message.recipient],
+        language=message.language,
+    )
+    return str(email.subject), str(email.body)

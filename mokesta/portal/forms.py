@@ -139,34 +139,36 @@ class DeclarationForm(forms.Form):
         return cleaned
 
     def _check_value(self, name: str, raw: str, state: MeterState) -> int | None:
-        if state.broken:  # not offered on the page: a stale or forged form
-            self.add_error(name, broken_meter_message())
+        try:
+            return check_reading(raw, state)
+        except ValidationError as error:
+            self.add_error(name, error)
             return None
-        if entered_by_utility(state.current):
-            self.add_error(name, entered_by_utility_message())
-            return None
-        if not WHOLE_NUMBER.fullmatch(raw):
-            self.add_error(
-                name, _("Enter a whole number of cubic metres, without decimals or letters.")
-            )
-            return None
-        value = int(raw)
-        if value < 0:
-            self.add_error(name, _("A reading cannot be negative."))
-            return None
-        if value > state.meter.max_value:
-            self.add_error(
-                name,
-                _("This meter shows at most %(digits)s digits of whole m³.")
-                % {"digits": state.meter.digits},
-            )
-            return None
-        # Below an estimate is fine (it corrects the estimate), below an actual reading is not.
-        if value < state.floor:
-            self.add_error(
-                name,
-                _("The reading cannot be lower than the previous reading, %(previous)s m³.")
-                % {"previous": state.floor},
-            )
-            return None
-        return value
+
+
+def check_reading(raw: str, state: MeterState) -> int:
+    """The declaration rules for one meter's reading typed as `raw`: the value in whole m³, or
+    ValidationError with the reason (also used for the final readings of a move)."""
+    if state.broken:  # not offered on the page: a stale or forged form
+        raise ValidationError(broken_meter_message())
+    if entered_by_utility(state.current):
+        raise ValidationError(entered_by_utility_message())
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise ValidationError(
+            _("Enter a whole number of cubic metres, without decimals or letters.")
+        )
+    value = int(raw)
+    if value < 0:
+        raise ValidationError(_("A reading cannot be negative."))
+    if value > state.meter.max_value:
+        raise ValidationError(
+            _("This meter shows at most %(digits)s digits of whole m³.")
+            % {"digits": state.meter.digits}
+        )
+    # Below an estimate is fine (it corrects the estimate), below an actual reading is not.
+    if value < state.floor:
+        raise ValidationError(
+            _("The reading cannot be lower than the previous reading, %(previous)s m³.")
+            % {"previous": state.floor}
+        )
+    return value

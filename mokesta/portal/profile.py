@@ -24,6 +24,7 @@ from mokesta.accounts.forms import name_field, phone_field, require_phone_for_sm
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.customers.models import ContractAccess
+from mokesta.inquiries.models import Inquiry
 from mokesta.metering.models import Reading
 from mokesta.outbox.models import OutgoingMessage
 
@@ -113,6 +114,26 @@ def personal_data(user: User) -> dict:
             for serial, period, value, at in Reading.objects.filter(created_by=user)
             .order_by("period", "meter__serial_number")
             .values_list("meter__serial_number", "period", "value", "updated_at")
+        ],
+        "requests": [
+            {
+                "number": inquiry.pk,
+                "contract": inquiry.contract.number,
+                "topic": inquiry.topic,
+                "state": inquiry.state,
+                "submitted_at": inquiry.created_at,
+                "moving_date": inquiry.moving_date,
+                "final_readings": inquiry.final_readings,
+                "messages": [
+                    {"from_utility": m.from_staff, "text": m.text, "at": m.created_at}
+                    for m in inquiry.messages.all()
+                ],
+                "photos": len(inquiry.photos.all()),
+            }
+            for inquiry in Inquiry.objects.filter(user=user)
+            .select_related("contract")
+            .prefetch_related("messages", "photos")
+            .order_by("created_at")
         ],
         "messages": list(
             user_messages(user)

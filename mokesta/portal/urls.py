@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, path
 
-from mokesta.portal import contracts, invoices, payments, profile, readings, views
+from mokesta.portal import contracts, inquiries, invoices, payments, profile, readings, views
 
 app_name = "portal"
 urlpatterns: list[URLPattern] = [
@@ -60,4 +60,15 @@ profile_urls = (
         path("profilis/istrinti/", profile.delete_account, name="profile_delete"),
     ],
     "accounts",
+)
+inquiry_urls = (
+    [
+        path("uzklausos/", inquiries.inquiry_list, name="list"),
+        path("uzklausos/nauja/", inquiries.inquiry_new, name="new"),
+        path("uzklausos/<int:pk>/", inquiries.inquiry_detail, name="detail"),
+        path("uzklausos/nuotraukos/<int:pk>/", inquiries.inquiry_photo, name="photo"),
+        path("pranesimai/", inquiries.message_list, name="messages"),
+        path("pranesimai/<int:pk>/", inquiries.message_detail, name="message"),
+    ],
+    "inquiries",
 )

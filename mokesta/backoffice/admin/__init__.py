@@ -6,6 +6,7 @@ from mokesta.backoffice.admin import (  # noqa: F401
     audit,
     billing,
     customers,
+    inquiries,
     metering,
     news,
     outbox,
