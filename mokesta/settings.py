@@ -200,7 +200,6 @@ PASSWORD_RESET_TIMEOUT = 3600  # seconds; the reset link is valid one hour
 # --- internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "lt"
 LANGUAGES = [("lt", _("Lithuanian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Vilnius"
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mokesta.customers.models import Contract
 from mokesta.lib.money import MONEY
@@ -23,8 +24,16 @@ class Tariff(models.Model):
         WATER = "water", _("water supply")
         WASTEWATER = "wastewater", _("wastewater")
         FEE = "fee", _("monthly meter/service fee")
+        # Lithuanian price decisions set a separate, lower fee for a contract where no meter can
+        # be installed; the billing run charges it to contracts billed by the norm.
+        FEE_NO_METER = "fee_no_meter", _("monthly fee where no meter can be installed")
 
-    UNITS = {Service.WATER: "m³", Service.WASTEWATER: "m³", Service.FEE: _("meter-month")}
+    UNITS = {
+        Service.WATER: "m³",
+        Service.WASTEWATER: "m³",
+        Service.FEE: _("meter-month"),
+        Service.FEE_NO_METER: pgettext_lazy("unit", "month"),
+    }
 
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     category = models.CharField(_("category"), max_length=20, choices=Contract.Category.choices)
@@ -55,20 +64,6 @@ class Tariff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_service_display()} / {self.get_category_display()} {self.price}"
-
-    def is_valid_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
-
-
-def tariffs_on(day: dt.date) -> dict[tuple[str, str], Tariff]:
-    """{(service, category): tariff} in force on `day` (the latest start wins), in one query."""
-    found: dict[tuple[str, str], Tariff] = {}
-    rows = Tariff.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
-    )
-    for tariff in rows.order_by("valid_from"):
-        found[(tariff.service, tariff.category)] = tariff
-    return found
 
 
 class ConsumptionNorm(models.Model):
@@ -284,10 +279,6 @@ class Invoice(models.Model):
     @property
     def month(self) -> dt.date:
         return self.period.month
-
-    @property
-    def is_credit_note(self) -> bool:
-        return self.kind == self.Kind.CREDIT_NOTE
 
 
 class InvoiceLine(models.Model):

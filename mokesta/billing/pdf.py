@@ -59,7 +59,6 @@ def _labels() -> dict[str, str]:
         "Due date": _("Due date"),
         "Contract": _("Contract"),
         "Service address": _("Service address"),
-        "estimated": _("estimated"),
         "Pay by": _("Pay by"),
         "Account": _("Account"),
         "Payee code": _("Payee code"),
@@ -262,7 +261,9 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         pdf.line(left, y, right, y)
         for item in invoice.lines.all():
             y -= 13
-            description = item.description + (f" ({L['estimated']})" if item.estimated else "")
+            # The description already carries the line's mark („(apskaičiuota)", „(pagal
+            # normą)"): the run wrote it into the issued line, so it is printed as issued.
+            description = item.description
             # A long description is set smaller rather than cut.
             size = 9.0
             while size > 6.5 and stringWidth(description, REGULAR, size) > description_width:

@@ -3,8 +3,10 @@
 Contracts are billed in chunks. Each chunk is one transaction that locks the invoice sequence
 first, so two runs of the same period (a double click, two workers) take turns per chunk: the
 second finds the first one's invoices and skips those contracts, and numbers stay gapless. Data
-for a chunk is loaded in a handful of queries and written with bulk_create, so the run costs
-little more than inserting its rows (see bench/billing.py).
+for a chunk is loaded in a handful of queries whatever its size (load_chunk), each contract's
+invoice is computed from that plain data without the database (invoice_for), and the chunk is
+written with bulk_create, so the run costs little more than inserting its rows (see
+bench/billing.py).
 """
 
 import datetime as dt
@@ -14,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,21 +29,24 @@ from mokesta.billing.models import (
     InvoiceLine,
     Tariff,
     norm_on,
-    tariffs_on,
 )
 from mokesta.billing.numbering import current_series, format_number, lock_sequence, payment_code
 from mokesta.billing.periods import close_period
+from mokesta.billing.pricing import (
+    REQUIRED_SERVICES,
+    Tariffs,
+    fee_tariff,
+    priced_line,
+    tariffs_on,
+)
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
 from mokesta.lib.money import ZERO, round_m3, round_money
-from mokesta.metering.consumption import average_monthly
-from mokesta.metering.models import Meter, Reading
+from mokesta.metering.consumption import average_monthly, average_window_start
+from mokesta.metering.models import Meter, Reading, broken_in
 from mokesta.payments.models import Payment
 
 CHUNK_SIZE = 2000
-# Months of readings loaded per meter: the previous reading and the 12-month average need 13;
-# older readings are fetched separately for the rare meter without any in this window.
-READING_WINDOW = 13
 ESTIMATE = Reading.Source.ESTIMATE
 Service = Tariff.Service
 
@@ -49,17 +55,69 @@ class BillingError(Exception):
     """The run cannot start (e.g. a missing tariff); nothing was billed."""
 
 
-@dataclass(slots=True)
+# --- Plain data of one contract, as load_chunk reads it ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
 class PastReading:
     period: dt.date
     value: int
     source: str
 
 
+@dataclass(slots=True)
+class MeterRow:
+    """A meter in use on at least one day of the billed month."""
+
+    id: int
+    contract_id: int
+    garden: bool
+    installed_on: dt.date
+    removed_on: dt.date | None
+    initial_reading: int
+    broken_since: dt.date | None
+    # Oldest first: the months M−13..M and, when those hold fewer than two actual readings,
+    # the latest ones before (see load_readings).
+    readings: list[PastReading] = field(default_factory=list)
+
+    def in_use_at(self, day: dt.date) -> bool:
+        return self.removed_on is None or self.removed_on >= day
+
+
+@dataclass(frozen=True, slots=True)
+class ContractRow:
+    id: int
+    category: str
+    daily_interest_rate: Decimal
+    residents: int
+    customer_name: str
+    customer_address: str
+    payer_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PastInvoice:
+    """An invoice or credit note already issued to the contract (total < 0 for a credit note)."""
+
+    issue_date: dt.date
+    due_date: dt.date
+    total: Decimal
+    interest: Decimal
+    # A credited invoice and its credit note still add up in the balance, but neither ever
+    # bears interest: the credit note cancels the invoice from the start.
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PastPayment:
+    paid_on: dt.date
+    amount: Decimal
+
+
 @dataclass
 class Usage:
     """m³ per (service, estimated) of one contract, whether an estimate was corrected, and
-    whether the m³ come from the per-person norm (no meter)."""
+    whether the m³ come from the per-person norm (no working meter)."""
 
     quantities: dict[tuple[str, bool], int | Decimal] = field(default_factory=dict)
     corrected: set[str] = field(default_factory=set)
@@ -68,6 +126,24 @@ class Usage:
     def add(self, service: str, estimated: bool, m3: int | Decimal) -> None:
         key = (service, estimated)
         self.quantities[key] = self.quantities.get(key, 0) + m3
+
+
+@dataclass
+class InvoiceFigures:
+    """What invoice_for computes for one contract: unsaved lines and estimate readings, and the
+    invoice's amounts."""
+
+    lines: list[InvoiceLine]
+    estimates: list[Reading]
+    net: Decimal
+    vat: Decimal
+    interest: Decimal
+    total: Decimal
+    previous_balance: Decimal
+    amount_due: Decimal
+
+
+# --- The run --------------------------------------------------------------------------------
 
 
 def issue_date_for(month: dt.date) -> dt.date:
@@ -96,12 +172,12 @@ def contracts_to_bill(period: BillingPeriod) -> list[int]:
     return list(rows.values_list("pk", flat=True))
 
 
-def check_tariffs(tariffs: dict[tuple[str, str], Tariff], period: BillingPeriod) -> None:
+def check_tariffs(tariffs: Tariffs, period: BillingPeriod) -> None:
     categories = set(valid_in(period).values_list("category", flat=True).distinct())
     missing = sorted(
         f"{service}/{category}"
         for category in categories
-        for service in Service.values
+        for service in REQUIRED_SERVICES
         if (service, category) not in tariffs
     )
     if missing:
@@ -158,15 +234,14 @@ def bill_chunk(
     *,
     period: BillingPeriod,
     contract_ids: Sequence[int],
-    tariffs: dict[tuple[str, str], Tariff],
+    tariffs: Tariffs,
     series: str,
     norm: Decimal | None = None,
 ) -> int:
     """Issue the invoices of one chunk of contracts in one transaction. A contract without a
-    meter in the month, or whose meters are all broken in it, is billed `norm` m³ per declared
-    resident (the fee only if None)."""
+    working meter in the month is billed `norm` m³ per declared resident (the fee only if
+    None)."""
     month = period.month
-    first, last = month, month_end(month)
     issue_date, due_date = issue_date_for(month), due_date_for(month)
     with transaction.atomic(), translation.override("lt"):
         sequence = lock_sequence(series)
@@ -182,46 +257,6 @@ def bill_chunk(
         ids = [pk for pk in contract_ids if pk not in billed]
         if not ids:
             return 0
-        contracts = Contract.objects.filter(pk__in=ids).order_by("pk")
-        contract_rows = contracts.values_list(
-            "pk",
-            "category",
-            "daily_interest_rate",
-            "residents",
-            "customer__name",
-            "customer__address",
-            "customer__payer_code",
-        )
-        addresses: dict[int, list[str]] = defaultdict(list)
-        for contract_id, address in (
-            ServicePoint.objects.filter(contract_id__in=ids)
-            .order_by("pk")
-            .values_list("contract_id", "address")
-        ):
-            addresses[contract_id].append(address)
-
-        meters = list(
-            Meter.objects.filter(service_point__contract_id__in=ids, installed_on__lte=last)
-            .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=first))
-            .order_by("pk")
-            .values_list(
-                "pk",
-                "service_point__contract_id",
-                "garden",
-                "installed_on",
-                "removed_on",
-                "initial_reading",
-                "broken_since",
-            )
-        )
-        # A meter broken (through no fault of the customer) on any day of the month is not read
-        # that month: no consumption, no estimate. It still counts for the monthly fee.
-        working = {m[0] for m in meters if m[6] is None or m[6] > last}
-        readings = load_readings(sorted(working), month)
-        meters_of: dict[int, list[tuple]] = defaultdict(list)
-        for meter in meters:
-            meters_of[meter[1]].append(meter)
-
         # A month billed again after a credit note is dated today, whatever the month: its
         # previous balance must include the credit note and everything issued since.
         rebilled = set(
@@ -231,64 +266,24 @@ def bill_chunk(
         )
         today = local_today()
         rebill_dates = (today, max(due_date, due_date_for(month_start(today))))
-        latest = today if rebilled else issue_date
-
-        # The last field says whether the document was cancelled: a credited invoice and its
-        # credit note still add up in the balance, but neither ever bears interest.
-        history: dict[int, list[tuple[dt.date, Decimal, Decimal, dt.date, bool]]] = defaultdict(
-            list
-        )
-        for contract_id, issued_on, due, total, interest, kind, credited in Invoice.objects.filter(
-            contract_id__in=ids, issue_date__lte=latest
-        ).values_list(
-            "contract_id", "issue_date", "due_date", "total", "interest", "kind", "credited"
-        ):
-            cancelled = credited or kind == Invoice.Kind.CREDIT_NOTE
-            history[contract_id].append((due, total, interest, issued_on, cancelled))
-        paid: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-        for contract_id, paid_on, amount in Payment.objects.filter(
-            contract_id__in=ids, paid_on__lte=latest
-        ).values_list("contract_id", "paid_on", "amount"):
-            paid[contract_id].append((paid_on, amount))
+        chunk = load_chunk(ids, month, latest=today if rebilled else issue_date)
 
         estimates: list[Reading] = []
         invoices: list[Invoice] = []
         lines_of: list[list[InvoiceLine]] = []
         number = sequence.last_number
-        for contract_id, category, rate, residents, name, address, payer_code in contract_rows:
-            issued_on, due_on = rebill_dates if contract_id in rebilled else (issue_date, due_date)
-            past = history[contract_id]
-            payments = paid[contract_id]
-            if rebilled:
-                past = [h for h in past if h[3] <= issued_on]
-                payments = [p for p in payments if p[0] <= issued_on]
-            usage = Usage()
-            read = [m for m in meters_of[contract_id] if m[0] in working]
-            for meter in read:
-                meter_usage(meter, readings.get(meter[0], []), month, usage, estimates)
-            if not read and norm is not None:  # no meter, or all of them broken
-                norm_usage(usage, norm, residents)
-            meters_at_end = sum(1 for m in meters_of[contract_id] if m[4] is None or m[4] >= last)
-            lines = make_lines(usage, category, max(1, meters_at_end), tariffs)
-            owing = [h[:4] for h in past if not h[4]]
-            interest = late_interest(owing, payments, first=first, last=last, rate=rate)
-            if interest:
-                lines.append(
-                    InvoiceLine(
-                        description=_("Late payment interest"),
-                        quantity=1,
-                        unit="",
-                        unit_price=interest,
-                        net=interest,
-                        vat_rate=ZERO,
-                        vat=ZERO,
-                        total=interest,
-                    )
-                )
-            net = sum((line.net for line in lines if line.service), ZERO)
-            vat = sum((line.vat for line in lines), ZERO)
-            total = net + vat + interest
-            previous = sum((h[1] for h in past), ZERO) - sum((p[1] for p in payments), ZERO)
+        for contract in chunk.contracts:
+            issued_on, due_on = rebill_dates if contract.id in rebilled else (issue_date, due_date)
+            figures = invoice_for(
+                contract=contract,
+                meters=chunk.meters[contract.id],
+                invoices=chunk.invoices[contract.id],
+                payments=chunk.payments[contract.id],
+                month=month,
+                issue_date=issued_on,
+                tariffs=tariffs,
+                norm=norm,
+            )
             number += 1
             invoices.append(
                 Invoice(
@@ -296,24 +291,25 @@ def bill_chunk(
                     sequence=number,
                     number=format_number(series, number),
                     kind=Invoice.Kind.INVOICE,
-                    contract_id=contract_id,
+                    contract_id=contract.id,
                     period=period,
                     issue_date=issued_on,
                     due_date=due_on,
-                    customer_name=name,
-                    customer_address=address,
-                    payer_code=payer_code,
-                    service_address="; ".join(addresses[contract_id])[:250],
-                    net=net,
-                    vat=vat,
-                    total=total,
-                    previous_balance=previous,
-                    interest=interest,
-                    amount_due=previous + total,
-                    payment_code=payment_code(month, contract_id),
+                    customer_name=contract.customer_name,
+                    customer_address=contract.customer_address,
+                    payer_code=contract.payer_code,
+                    service_address="; ".join(chunk.addresses[contract.id])[:250],
+                    net=figures.net,
+                    vat=figures.vat,
+                    total=figures.total,
+                    previous_balance=figures.previous_balance,
+                    interest=figures.interest,
+                    amount_due=figures.amount_due,
+                    payment_code=payment_code(month, contract.id),
                 )
             )
-            lines_of.append(lines)
+            lines_of.append(figures.lines)
+            estimates += figures.estimates
 
         Reading.objects.bulk_create(estimates, batch_size=1000)
         Invoice.objects.bulk_create(invoices, batch_size=1000)
@@ -329,10 +325,88 @@ def bill_chunk(
     return len(invoices)
 
 
+# --- Loading a chunk: a fixed number of queries whatever its size ------------------------------
+
+
+@dataclass
+class Chunk:
+    contracts: list[ContractRow]
+    addresses: dict[int, list[str]]
+    meters: dict[int, list[MeterRow]]  # by contract id
+    invoices: dict[int, list[PastInvoice]]  # by contract id
+    payments: dict[int, list[PastPayment]]  # by contract id
+
+
+def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
+    """Everything invoice_for needs for the contracts `ids`: their details, service addresses,
+    meters in use in `month` with their readings, and the invoices and payments up to `latest`
+    (the latest issue date in the chunk)."""
+    contracts = [
+        ContractRow(*row)
+        for row in Contract.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "category",
+            "daily_interest_rate",
+            "residents",
+            "customer__name",
+            "customer__address",
+            "customer__payer_code",
+        )
+    ]
+    addresses: dict[int, list[str]] = defaultdict(list)
+    for contract_id, address in (
+        ServicePoint.objects.filter(contract_id__in=ids)
+        .order_by("pk")
+        .values_list("contract_id", "address")
+    ):
+        addresses[contract_id].append(address)
+
+    meters = [
+        MeterRow(*row)
+        for row in Meter.objects.filter(service_point__contract_id__in=ids)
+        .active_in(month)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "service_point__contract_id",
+            "garden",
+            "installed_on",
+            "removed_on",
+            "initial_reading",
+            "broken_since",
+        )
+    ]
+    # A broken meter is not read: no readings needed (it still counts for the fee).
+    working = sorted(m.id for m in meters if not broken_in(m.broken_since, month))
+    readings = load_readings(working, month)
+    meters_of: dict[int, list[MeterRow]] = defaultdict(list)
+    for meter in meters:
+        meter.readings = readings.get(meter.id, [])
+        meters_of[meter.contract_id].append(meter)
+
+    invoices: dict[int, list[PastInvoice]] = defaultdict(list)
+    for contract_id, issued_on, due, total, interest, kind, credited in Invoice.objects.filter(
+        contract_id__in=ids, issue_date__lte=latest
+    ).values_list("contract_id", "issue_date", "due_date", "total", "interest", "kind", "credited"):
+        cancelled = credited or kind == Invoice.Kind.CREDIT_NOTE
+        invoices[contract_id].append(PastInvoice(issued_on, due, total, interest, cancelled))
+    payments: dict[int, list[PastPayment]] = defaultdict(list)
+    for contract_id, paid_on, amount in Payment.objects.filter(
+        contract_id__in=ids, paid_on__lte=latest
+    ).values_list("contract_id", "paid_on", "amount"):
+        payments[contract_id].append(PastPayment(paid_on, amount))
+    return Chunk(contracts, addresses, meters_of, invoices, payments)
+
+
 def load_readings(meter_ids: list[int], month: dt.date) -> dict[int, list[PastReading]]:
-    """Each meter's readings up to `month`, oldest first: the last READING_WINDOW months, plus
-    the latest older one for a meter that has none in the window."""
-    window_start = add_months(month, -READING_WINDOW)
+    """Each meter's readings up to `month`, oldest first: those of the months M−13..M (the
+    previous reading and the 12-month average), plus, for a meter with fewer than two actual
+    readings there, the latest two of each source before them — which hold the previous
+    reading and the two latest actual ones that the average then falls back on. Two queries at
+    most, whatever the history's length or gaps."""
+    window_start = average_window_start(month)
     found: dict[int, list[PastReading]] = defaultdict(list)
     rows = (
         Reading.objects.filter(meter_id__in=meter_ids, period__gte=window_start, period__lte=month)
@@ -341,32 +415,109 @@ def load_readings(meter_ids: list[int], month: dt.date) -> dict[int, list[PastRe
     )
     for meter_id, period, value, source in rows:
         found[meter_id].append(PastReading(period, value, source))
-    without = [pk for pk in meter_ids if pk not in found]
-    if without:
+    short = [
+        pk
+        for pk in meter_ids
+        if sum(1 for r in found.get(pk, ()) if r.period < month and r.source != ESTIMATE) < 2
+    ]
+    if short:
+        latest = Window(
+            RowNumber(), partition_by=[F("meter_id"), F("source")], order_by=F("period").desc()
+        )
         older = (
-            Reading.objects.filter(meter_id__in=without, period__lt=window_start)
-            .order_by("meter_id", "-period")
+            Reading.objects.filter(meter_id__in=short, period__lt=window_start)
+            .annotate(rank=latest)
+            .filter(rank__lte=2)
             .values_list("meter_id", "period", "value", "source")
         )
+        earlier: dict[int, list[PastReading]] = defaultdict(list)
         for meter_id, period, value, source in older:
-            if meter_id not in found:
-                found[meter_id].append(PastReading(period, value, source))
+            earlier[meter_id].append(PastReading(period, value, source))
+        for meter_id, past in earlier.items():
+            found[meter_id] = sorted(past, key=lambda r: r.period) + found.get(meter_id, [])
     return found
 
 
-def meter_usage(
-    meter: tuple,
-    readings: list[PastReading],
+# --- One contract's invoice, from plain data (no database) -------------------------------------
+
+
+def invoice_for(
+    *,
+    contract: ContractRow,
+    meters: Sequence[MeterRow],
+    invoices: Sequence[PastInvoice],
+    payments: Sequence[PastPayment],
     month: dt.date,
-    usage: Usage,
-    estimates: list[Reading],
-) -> None:
-    """Add one meter's m³ for `month` to `usage`; queue an estimate when it has no reading."""
-    meter_id, _contract_id, garden, installed_on, removed_on, initial, _broken = meter
-    before = [r for r in readings if r.period < month]
-    current = next((r for r in readings if r.period == month), None)
+    issue_date: dt.date,
+    tariffs: Tariffs,
+    norm: Decimal | None,
+) -> InvoiceFigures:
+    """The invoice of `contract` for `month`, issued on `issue_date`: its lines (consumption by
+    meter, estimate or norm; the monthly fee; late-payment interest), the estimate readings to
+    store, net, VAT, total, previous balance and amount due. `meters` are the contract's meters
+    in use in the month, with their readings; `invoices` and `payments` its history (only what
+    was issued or paid by `issue_date` counts). A contract without a working meter in the month
+    is billed `norm` m³ per declared resident (nothing but the fee if None)."""
+    first, last = month, month_end(month)
+    invoices = [i for i in invoices if i.issue_date <= issue_date]
+    payments = [p for p in payments if p.paid_on <= issue_date]
+
+    usage = Usage()
+    estimates: list[Reading] = []
+    # A meter broken on any day of the month is not read: no consumption, no estimate.
+    working = [m for m in meters if not broken_in(m.broken_since, month)]
+    for meter in working:
+        estimate = meter_usage(meter, month, usage)
+        if estimate is not None:
+            estimates.append(estimate)
+    if not working and norm is not None:  # no meter, or all of them broken
+        norm_usage(usage, norm, contract.residents)
+    in_use_at_end = sum(1 for m in meters if m.in_use_at(last))
+    lines = make_lines(
+        usage,
+        contract.category,
+        max(1, in_use_at_end),
+        tariffs,
+        # No meter at all in the month (not merely broken ones): the fee without a meter.
+        no_meter=not meters,
+    )
+
+    owing = [i for i in invoices if not i.cancelled]
+    interest = late_interest(
+        owing, payments, first=first, last=last, rate=contract.daily_interest_rate
+    )
+    if interest:
+        lines.append(interest_line(interest))
+    net = sum((line.net for line in lines if line.service), ZERO)
+    vat = sum((line.vat for line in lines), ZERO)
+    total = net + vat + interest
+    previous = previous_balance(invoices, payments)
+    return InvoiceFigures(
+        lines=lines,
+        estimates=estimates,
+        net=net,
+        vat=vat,
+        interest=interest,
+        total=total,
+        previous_balance=previous,
+        amount_due=previous + total,
+    )
+
+
+def previous_balance(invoices: Iterable[PastInvoice], payments: Iterable[PastPayment]) -> Decimal:
+    """The contract's balance before this invoice, by the rule of the ledger (every invoice and
+    credit note issued minus every payment, up to the issue date), on the rows already loaded."""
+    return sum((i.total for i in invoices), ZERO) - sum((p.amount for p in payments), ZERO)
+
+
+def meter_usage(meter: MeterRow, month: dt.date, usage: Usage) -> Reading | None:
+    """Add one working meter's m³ for `month` to `usage`. Returns the estimate reading to store
+    when the meter has no reading for the month (and is not removed in it)."""
+    before = [r for r in meter.readings if r.period < month]
+    current = next((r for r in meter.readings if r.period == month), None)
     previous = before[-1] if before else None
-    previous_value = previous.value if previous else initial
+    previous_value = previous.value if previous else meter.initial_reading
+    estimate = None
     if current is not None:
         used = current.value - previous_value
         estimated = current.source == ESTIMATE
@@ -374,22 +525,26 @@ def meter_usage(
             # The actual reading settles the estimates: the difference (maybe negative) is
             # billed now.
             usage.corrected.add(Service.WATER)
-            if not garden:
+            if not meter.garden:
                 usage.corrected.add(Service.WASTEWATER)
-    elif removed_on is None or removed_on >= month_end(month):
+    elif meter.in_use_at(month_end(month)):
         average = average_monthly(
-            before, initial_value=initial, installed_on=installed_on, month=month
+            before,
+            initial_value=meter.initial_reading,
+            installed_on=meter.installed_on,
+            month=month,
         )
-        used = round_m3(average) if average is not None else 0
+        used = round_m3(average)
         estimated = True
-        estimates.append(
-            Reading(meter_id=meter_id, period=month, value=previous_value + used, source=ESTIMATE)
+        estimate = Reading(
+            meter_id=meter.id, period=month, value=previous_value + used, source=ESTIMATE
         )
     else:
-        return  # removed this month without a final reading: nothing to bill on it
+        return None  # removed this month without a final reading: nothing to bill on it
     usage.add(Service.WATER, estimated, used)
-    if not garden:  # a garden-watering meter pays for water only
+    if not meter.garden:  # a garden-watering meter pays for water only
         usage.add(Service.WASTEWATER, estimated, used)
+    return estimate
 
 
 def norm_usage(usage: Usage, norm: Decimal, residents: int) -> None:
@@ -402,8 +557,12 @@ def norm_usage(usage: Usage, norm: Decimal, residents: int) -> None:
 
 
 def make_lines(
-    usage: Usage, category: str, fee_count: int, tariffs: dict[tuple[str, str], Tariff]
+    usage: Usage, category: str, fee_count: int, tariffs: Tariffs, *, no_meter: bool = False
 ) -> list[InvoiceLine]:
+    """The priced lines of `usage`: water and wastewater (actual and estimated quantities on
+    separate lines), then the monthly fee. The description carries the line's mark — estimated,
+    by the norm, correcting an estimate — as the invoice states it; pages and PDFs show it as
+    stored."""
     labels = {
         Service.WATER: _("Drinking water supply"),
         Service.WASTEWATER: _("Wastewater collection and treatment"),
@@ -432,47 +591,49 @@ def make_lines(
                     estimated=estimated,
                 )
             )
-    lines.append(
-        priced_line(
-            tariffs[(Service.FEE, category)],
-            Service.FEE,
-            _("Monthly meter fee"),
-            fee_count,
-            _("meter-month"),  # the fee is per meter (at least one) and month
-            estimated=False,
+    fee = fee_tariff(tariffs, category, no_meter=no_meter)
+    if fee.service == Service.FEE_NO_METER:
+        lines.append(
+            priced_line(
+                fee,
+                Service.FEE_NO_METER,
+                _("Monthly fee where no meter can be installed"),
+                1,
+                str(Tariff.UNITS[Service.FEE_NO_METER]),
+                estimated=False,
+            )
         )
-    )
+    else:
+        lines.append(
+            priced_line(
+                fee,
+                Service.FEE,
+                _("Monthly meter fee"),
+                fee_count,
+                _("meter-month"),  # the fee is per meter (at least one) and month
+                estimated=False,
+            )
+        )
     return lines
 
 
-def priced_line(
-    tariff: Tariff,
-    service: str,
-    description: str,
-    quantity: int | Decimal,
-    unit: str,
-    *,
-    estimated: bool,
-) -> InvoiceLine:
-    net = round_money(quantity * tariff.price)
-    vat = round_money(net * tariff.vat_rate / 100)
+def interest_line(interest: Decimal) -> InvoiceLine:
+    """Late-payment interest: a line without a service and without VAT."""
     return InvoiceLine(
-        service=service,
-        description=description,
-        quantity=quantity,
-        unit=unit,
-        unit_price=tariff.price,
-        net=net,
-        vat_rate=tariff.vat_rate,
-        vat=vat,
-        total=net + vat,
-        estimated=estimated,
+        description=_("Late payment interest"),
+        quantity=1,
+        unit="",
+        unit_price=interest,
+        net=interest,
+        vat_rate=ZERO,
+        vat=ZERO,
+        total=interest,
     )
 
 
 def late_interest(
-    invoices: Iterable[tuple[dt.date, Decimal, Decimal, dt.date]],
-    payments: Iterable[tuple[dt.date, Decimal]],
+    invoices: Iterable[PastInvoice],
+    payments: Iterable[PastPayment],
     *,
     first: dt.date,
     last: dt.date,
@@ -482,15 +643,15 @@ def late_interest(
     (invoices due before it, without their own interest, minus payments made by then).
     `invoices` leaves out credited invoices and credit notes: a credit note cancels its invoice
     from the start, so it is never overdue."""
-    due = [(d, total - interest) for d, total, interest, _issued in invoices if d < last]
+    due = [(i.due_date, i.total - i.interest) for i in invoices if i.due_date < last]
     if not due:
         return ZERO
-    payments = list(payments)
+    paid = [(p.paid_on, p.amount) for p in payments]
     accrued = Decimal(0)
     day = first
     while day <= last:
         owed = sum((amount for d, amount in due if d < day), ZERO) - sum(
-            (amount for paid_on, amount in payments if paid_on <= day), ZERO
+            (amount for paid_on, amount in paid if paid_on <= day), ZERO
         )
         if owed > 0:
             accrued += owed

@@ -6,53 +6,72 @@ value minus the meter's previous reading (or its initial reading when it has non
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Protocol
 
 from mokesta.lib.dates import add_months, month_start
+from mokesta.metering.models import Reading
+
+# The average covers the use of this many months before the billed month.
+AVERAGE_MONTHS = 12
 
 
 class ReadingLike(Protocol):
-    period: dt.date
-    value: int
+    @property
+    def period(self) -> dt.date: ...
+    @property
+    def value(self) -> int: ...
+    @property
+    def source(self) -> str: ...
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-def monthly_consumption(
-    readings: Iterable[ReadingLike], initial_value: int
-) -> list[tuple[dt.date, int]]:
-    """[(month, m³)] for each reading, oldest first: each reading minus the one before it."""
-    result = []
-    previous = initial_value
-    for reading in sorted(readings, key=lambda r: r.period):
-        result.append((reading.period, reading.value - previous))
-        previous = reading.value
-    return result
+def initial_reading_month(installed_on: dt.date) -> dt.date:
+    """The meter's initial reading is its value at installation, i.e. before that month's use:
+    it counts as an actual reading of the month before."""
+    return add_months(month_start(installed_on), -1)
+
+
+def average_window_start(month: dt.date) -> dt.date:
+    """The earliest reading that bounds the use of the AVERAGE_MONTHS months before `month`:
+    the reading of month M−13 is the value at the start of month M−12."""
+    return add_months(month_start(month), -(AVERAGE_MONTHS + 1))
 
 
 def average_monthly(
-    readings: Sequence[ReadingLike], *, initial_value: int, installed_on: dt.date, month: dt.date
-) -> Decimal | None:
-    """Average m³ per month over the 12 months before `month` (None without a reading to go on).
+    readings: Iterable[ReadingLike], *, initial_value: int, installed_on: dt.date, month: dt.date
+) -> Decimal:
+    """A meter's average use in m³ per month before `month`, from its actual readings only
+    (estimates are guesses made from this very average). The one rule for the billing run's
+    estimates and the portal's unusual-reading warning:
 
-    Uses the last reading before `month` and the reading 12 months before that one (or the
-    meter's initial reading at installation, when the meter is younger than that)."""
-    before = sorted((r for r in readings if r.period < month), key=lambda r: r.period)
-    if not before:
-        return None
-    last = before[-1]
-    window_start = add_months(last.period, -12)
-    bases = [r for r in before if r.period <= window_start]
-    if bases:
-        base_value, base_month = bases[-1].value, bases[-1].period
-    else:
-        # The initial reading is the value at installation, i.e. before that month's use.
-        base_value, base_month = initial_value, add_months(month_start(installed_on), -1)
-    months = months_between(base_month, last.period)
+    1. the actual readings from month M−13 to M−1 (the use of the last 12 months), when there
+       are at least two: (last − first) / months between them;
+    2. otherwise the two most recent actual readings before `month`, however far apart (a gap
+       of vacancy or of migrated history is spread over the months it covers);
+    3. otherwise 0.
+
+    The initial reading counts as an actual reading of the month before installation (see
+    initial_reading_month). `readings` must hold every actual reading of the window and, when
+    the window has fewer than two, the two most recent actual ones before `month`."""
+    month = month_start(month)
+    by_month = {initial_reading_month(installed_on): initial_value}
+    # A real reading of the same month wins over the initial value.
+    for reading in readings:
+        if reading.period < month and reading.source != Reading.Source.ESTIMATE:
+            by_month[reading.period] = reading.value
+    actual = sorted(by_month.items())
+    window_start = average_window_start(month)
+    in_window = [(period, value) for period, value in actual if period >= window_start]
+    chosen = in_window if len(in_window) >= 2 else actual[-2:]
+    if len(chosen) < 2:
+        return Decimal(0)
+    (first_month, first_value), (last_month, last_value) = chosen[0], chosen[-1]
+    months = months_between(first_month, last_month)
     if months <= 0:
-        return None
-    return Decimal(last.value - base_value) / months
+        return Decimal(0)
+    return Decimal(last_value - first_value) / months

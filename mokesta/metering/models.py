@@ -9,6 +9,30 @@ from mokesta.customers.models import ServicePoint
 from mokesta.lib.dates import month_end
 
 
+def broken_in(broken_since: dt.date | None, month: dt.date) -> bool:
+    """A meter broken (through no fault of the customer) on any day of `month` (its first day)
+    is not read that month: the whole month is billed by the norm. It still counts for the fee."""
+    return broken_since is not None and broken_since <= month_end(month)
+
+
+class MeterQuerySet(models.QuerySet["Meter"]):
+    """The one rule of when a meter is in use: from the day it is installed to the day it is
+    removed, both included."""
+
+    def active_between(self, first: dt.date, last: dt.date) -> "MeterQuerySet":
+        """Meters in use on at least one day of first..last."""
+        return self.filter(installed_on__lte=last).filter(
+            Q(removed_on__isnull=True) | Q(removed_on__gte=first)
+        )
+
+    def active_in(self, month: dt.date) -> "MeterQuerySet":
+        """Meters in use on at least one day of `month` (its first day)."""
+        return self.active_between(month, month_end(month))
+
+    def active_on(self, day: dt.date) -> "MeterQuerySet":
+        return self.active_between(day, day)
+
+
 class Meter(models.Model):
     """A water meter [skaitiklis] at a service point."""
 
@@ -38,6 +62,8 @@ class Meter(models.Model):
     initial_reading = models.PositiveIntegerField(_("initial reading, m³"), default=0)
     verified_on = models.DateField(_("last verified on"))
 
+    objects = MeterQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meter")
         verbose_name_plural = _("meters")
@@ -58,11 +84,7 @@ class Meter(models.Model):
         return 10**self.digits - 1
 
     def is_broken_in(self, month: dt.date) -> bool:
-        """Broken on any day of `month` (its first day): the whole month is billed by the norm."""
-        return self.broken_since is not None and self.broken_since <= month_end(month)
-
-    def is_active_on(self, day: dt.date) -> bool:
-        return self.installed_on <= day and (self.removed_on is None or self.removed_on >= day)
+        return broken_in(self.broken_since, month)
 
 
 class Reading(models.Model):

@@ -23,8 +23,7 @@ def queue_reading_reminders(*, today: dt.date) -> list[int]:
         return []
     month = month_start(today)
     undeclared = (
-        Meter.objects.filter(installed_on__lte=today)
-        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=today))
+        Meter.objects.active_on(today)
         .filter(service_point__contract__in=Contract.objects.valid_on(today))
         .exclude(readings__period=month)
     )

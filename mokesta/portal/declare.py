@@ -9,20 +9,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.models import User
-from mokesta.billing.models import InvoiceLine, Tariff, tariffs_on
+from mokesta.billing.models import InvoiceLine, Tariff
 from mokesta.billing.periods import ensure_month_open
-from mokesta.billing.run import priced_line
+from mokesta.billing.pricing import priced_line, tariffs_on
 from mokesta.customers.models import Contract
-from mokesta.lib.dates import add_months, local_today, month_end, month_start
+from mokesta.lib.dates import local_today, month_end, month_start
 from mokesta.lib.money import ZERO, round_money
-from mokesta.metering.consumption import average_monthly, months_between
+from mokesta.metering.consumption import average_monthly, initial_reading_month, months_between
 from mokesta.metering.models import Meter, Reading
 
-# More than this many times the meter's own 12-month average asks the customer to confirm.
+# More than this many times the meter's average monthly use asks the customer to confirm.
 WARN_FACTOR = 3
 # A household rarely uses more than this in a month; more asks to confirm (companies: no cap).
 HOUSEHOLD_CAP_M3 = 30
@@ -62,7 +61,7 @@ class MeterState:
     meter: Meter
     previous: int  # the last reading before the month (maybe an estimate), or the initial one
     current: Reading | None  # this month's reading already declared, if any
-    average: Decimal | None  # m³ per month over the 12 months before, from actual readings
+    average: Decimal  # m³ per month before the month (average_monthly: the billing run's rule)
     # The lowest value accepted: the last actual (non-estimate) reading, or the initial reading.
     # An actual reading may be lower than an estimate: that is how the estimate gets corrected.
     floor: int = 0
@@ -83,8 +82,8 @@ def deadline(month: dt.date) -> dt.date:
 
 def active_meters(contract: Contract, month: dt.date):  # -> QuerySet[Meter]
     return (
-        Meter.objects.filter(service_point__contract=contract, installed_on__lte=month_end(month))
-        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=month))
+        Meter.objects.filter(service_point__contract=contract)
+        .active_in(month)
         .select_related("service_point")
         .order_by("service_point_id", "serial_number")
     )
@@ -108,7 +107,7 @@ def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
         else:
             # The initial reading is the value at installation, i.e. before that month's use.
             floor = meter.initial_reading
-            floor_month = add_months(month_start(meter.installed_on), -1)
+            floor_month = initial_reading_month(meter.installed_on)
         states.append(
             MeterState(
                 meter=meter,
@@ -118,7 +117,7 @@ def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
                 floor_months=max(1, months_between(floor_month, month)),
                 previous_estimated=bool(before) and before[-1].source == Reading.Source.ESTIMATE,
                 average=average_monthly(
-                    actual,
+                    before,
                     initial_value=meter.initial_reading,
                     installed_on=meter.installed_on,
                     month=month,
@@ -138,7 +137,7 @@ def warnings_for(state: MeterState, value: int, category: str) -> list[str]:
         rate = Decimal(value - state.floor) / state.floor_months
         used = int(rate) if rate == int(rate) else round_money(rate)
     found = []
-    if state.average is not None and state.average > 0 and used > WARN_FACTOR * state.average:
+    if state.average > 0 and used > WARN_FACTOR * state.average:
         found.append(
             _(
                 "%(used)s m³ is more than %(factor)s times this meter's average of "

@@ -121,6 +121,10 @@ TARIFFS = {  # (service, category): price without VAT, EUR
     ("water", "company"): "1.1100",
     ("wastewater", "company"): "1.5200",
     ("fee", "company"): "2.1000",
+    # The lower monthly fee where no meter can be installed (contracts billed by the norm).
+    ("fee_no_meter", "apartment"): "0.3900",
+    ("fee_no_meter", "house"): "0.4700",
+    ("fee_no_meter", "company"): "1.0500",
 }
 
 ARTICLES = [
