@@ -9,7 +9,7 @@ little more than inserting its rows (see bench/billing.py).
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mokesta.billing.delivery import queue_invoice_deliveries
+from mokesta.billing.ledger import balances, bears_interest, late_interest
 from mokesta.billing.models import (
     BillingPeriod,
     BillingRun,
@@ -243,13 +244,18 @@ def bill_chunk(
         ).values_list(
             "contract_id", "issue_date", "due_date", "total", "interest", "kind", "credited"
         ):
-            cancelled = credited or kind == Invoice.Kind.CREDIT_NOTE
+            cancelled = not bears_interest(kind=kind, credited=credited)
             history[contract_id].append((due, total, interest, issued_on, cancelled))
         paid: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
         for contract_id, paid_on, amount in Payment.objects.filter(
             contract_id__in=ids, paid_on__lte=latest
         ).values_list("contract_id", "paid_on", "amount"):
             paid[contract_id].append((paid_on, amount))
+
+        # The ledger's rule, as of each invoice's issue date.
+        previous_of = balances(ids, on=issue_date)
+        if rebilled:
+            previous_of.update(balances(rebilled, on=today))
 
         estimates: list[Reading] = []
         invoices: list[Invoice] = []
@@ -288,7 +294,7 @@ def bill_chunk(
             net = sum((line.net for line in lines if line.service), ZERO)
             vat = sum((line.vat for line in lines), ZERO)
             total = net + vat + interest
-            previous = sum((h[1] for h in past), ZERO) - sum((p[1] for p in payments), ZERO)
+            previous = previous_of[contract_id]
             number += 1
             invoices.append(
                 Invoice(
@@ -468,31 +474,3 @@ def priced_line(
         total=net + vat,
         estimated=estimated,
     )
-
-
-def late_interest(
-    invoices: Iterable[tuple[dt.date, Decimal, Decimal, dt.date]],
-    payments: Iterable[tuple[dt.date, Decimal]],
-    *,
-    first: dt.date,
-    last: dt.date,
-    rate: Decimal,
-) -> Decimal:
-    """Interest for the days first..last: each day, `rate` % of the amount overdue that day
-    (invoices due before it, without their own interest, minus payments made by then).
-    `invoices` leaves out credited invoices and credit notes: a credit note cancels its invoice
-    from the start, so it is never overdue."""
-    due = [(d, total - interest) for d, total, interest, _issued in invoices if d < last]
-    if not due:
-        return ZERO
-    payments = list(payments)
-    accrued = Decimal(0)
-    day = first
-    while day <= last:
-        owed = sum((amount for d, amount in due if d < day), ZERO) - sum(
-            (amount for paid_on, amount in payments if paid_on <= day), ZERO
-        )
-        if owed > 0:
-            accrued += owed
-        day += dt.timedelta(days=1)
-    return round_money(accrued * rate / 100)
