@@ -103,6 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"mokesta-test-{_checkout}.sqlite3")
     }
+# Keep each process's connection between requests (a new one per request cost more than the
+# page's queries, on PostgreSQL most); a broken one is noticed before the request uses it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (allauth rate limits need one shared by every app process) -------
@@ -114,6 +118,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    # Sessions read from the shared cache, written through to the database: one query less per
+    # page. Only with a cache every process shares, or a logout would not reach the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

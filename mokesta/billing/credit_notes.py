@@ -13,7 +13,7 @@ from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice, InvoiceLine
 from mokesta.billing.numbering import current_series, format_number, lock_sequence
 from mokesta.lib.dates import local_today
-from mokesta.lib.money import ZERO, round_money
+from mokesta.lib.money import ZERO
 
 
 class CreditNoteError(Exception):
@@ -35,8 +35,7 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
         number = sequence.last_number + 1
         today = local_today()
         total = -invoice.total
-        # SQLite sums decimals with float digits (24.6800000000000): back to cents.
-        previous = round_money(balance(invoice.contract))
+        previous = balance(invoice.contract)
         note = Invoice(
             series=series,
             sequence=number,

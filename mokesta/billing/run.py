@@ -11,7 +11,7 @@ bench/billing.py).
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mokesta.billing.delivery import queue_invoice_deliveries
+from mokesta.billing.ledger import balance_of, bears_interest, late_interest
 from mokesta.billing.models import (
     BillingPeriod,
     BillingRun,
@@ -41,7 +42,7 @@ from mokesta.billing.pricing import (
 )
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
-from mokesta.lib.money import ZERO, round_m3, round_money
+from mokesta.lib.money import ZERO, round_m3
 from mokesta.metering.consumption import average_monthly, average_window_start
 from mokesta.metering.models import Meter, Reading, broken_in
 from mokesta.payments.models import Payment
@@ -390,7 +391,7 @@ def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
     for contract_id, issued_on, due, total, interest, kind, credited in Invoice.objects.filter(
         contract_id__in=ids, issue_date__lte=latest
     ).values_list("contract_id", "issue_date", "due_date", "total", "interest", "kind", "credited"):
-        cancelled = credited or kind == Invoice.Kind.CREDIT_NOTE
+        cancelled = not bears_interest(kind=kind, credited=credited)
         invoices[contract_id].append(PastInvoice(issued_on, due, total, interest, cancelled))
     payments: dict[int, list[PastPayment]] = defaultdict(list)
     for contract_id, paid_on, amount in Payment.objects.filter(
@@ -482,16 +483,15 @@ def invoice_for(
         no_meter=not meters,
     )
 
-    owing = [i for i in invoices if not i.cancelled]
-    interest = late_interest(
-        owing, payments, first=first, last=last, rate=contract.daily_interest_rate
-    )
+    owing = [(i.due_date, i.total, i.interest, i.issue_date) for i in invoices if not i.cancelled]
+    paid = [(p.paid_on, p.amount) for p in payments]
+    interest = late_interest(owing, paid, first=first, last=last, rate=contract.daily_interest_rate)
     if interest:
         lines.append(interest_line(interest))
     net = sum((line.net for line in lines if line.service), ZERO)
     vat = sum((line.vat for line in lines), ZERO)
     total = net + vat + interest
-    previous = previous_balance(invoices, payments)
+    previous = balance_of((i.total for i in invoices), (p.amount for p in payments))
     return InvoiceFigures(
         lines=lines,
         estimates=estimates,
@@ -502,12 +502,6 @@ def invoice_for(
         previous_balance=previous,
         amount_due=previous + total,
     )
-
-
-def previous_balance(invoices: Iterable[PastInvoice], payments: Iterable[PastPayment]) -> Decimal:
-    """The contract's balance before this invoice, by the rule of the ledger (every invoice and
-    credit note issued minus every payment, up to the issue date), on the rows already loaded."""
-    return sum((i.total for i in invoices), ZERO) - sum((p.amount for p in payments), ZERO)
 
 
 def meter_usage(meter: MeterRow, month: dt.date, usage: Usage) -> Reading | None:
@@ -629,31 +623,3 @@ def interest_line(interest: Decimal) -> InvoiceLine:
         vat=ZERO,
         total=interest,
     )
-
-
-def late_interest(
-    invoices: Iterable[PastInvoice],
-    payments: Iterable[PastPayment],
-    *,
-    first: dt.date,
-    last: dt.date,
-    rate: Decimal,
-) -> Decimal:
-    """Interest for the days first..last: each day, `rate` % of the amount overdue that day
-    (invoices due before it, without their own interest, minus payments made by then).
-    `invoices` leaves out credited invoices and credit notes: a credit note cancels its invoice
-    from the start, so it is never overdue."""
-    due = [(i.due_date, i.total - i.interest) for i in invoices if i.due_date < last]
-    if not due:
-        return ZERO
-    paid = [(p.paid_on, p.amount) for p in payments]
-    accrued = Decimal(0)
-    day = first
-    while day <= last:
-        owed = sum((amount for d, amount in due if d < day), ZERO) - sum(
-            (amount for paid_on, amount in paid if paid_on <= day), ZERO
-        )
-        if owed > 0:
-            accrued += owed
-        day += dt.timedelta(days=1)
-    return round_money(accrued * rate / 100)

@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.billing.ledger import balance
+from mokesta.billing.ledger import with_balance
 from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contracts
 from mokesta.customers.forms import LinkContractForm
@@ -38,28 +40,31 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             declared=Exists(Reading.objects.filter(meter=OuterRef("pk"), period=month)),
         )
     )
+    newest = Invoice.objects.filter(contract=OuterRef("pk")).order_by("-issue_date", "-sequence")
     contracts = list(
-        user_contracts(request.user).prefetch_related(
+        with_balance(user_contracts(request.user))
+        .annotate(latest_invoice=Subquery(newest.values("pk")[:1]))
+        .prefetch_related(
             Prefetch(
                 "service_points",
                 queryset=ServicePoint.objects.prefetch_related(Prefetch("meters", queryset=meters)),
             )
         )
     )
+    latest_invoices = Invoice.objects.defer("pdf").in_bulk(
+        [c.latest_invoice for c in contracts if c.latest_invoice is not None]
+    )
     cards = []
     for contract in contracts:
-        meter_list = [m for p in contract.service_points.all() for m in p.meters.all()]
+        # Meters as annotated by the prefetch above (last_value, last_period, declared).
+        meter_list: list[Any] = [m for p in contract.service_points.all() for m in p.meters.all()]
         cards.append(
             {
                 "contract": contract,
                 "meters": meter_list,
                 "to_declare": any(not m.declared for m in meter_list),
-                "balance": round_money(balance(contract)),
-                "invoice": Invoice.objects.filter(contract=contract)
-                .select_related("period")
-                .defer("pdf")
-                .order_by("-issue_date", "-sequence")
-                .first(),
+                "balance": round_money(contract.balance),
+                "invoice": latest_invoices.get(contract.latest_invoice),
             }
         )
     return render(

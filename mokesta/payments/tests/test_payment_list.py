@@ -14,7 +14,7 @@ def test_it_lists_invoices_and_payments_with_the_running_balance(client, alice):
     client.force_login(alice)
     response = client.get(reverse("payments:list", args=[contract.pk]))
     rows = response.context["rows"]
-    assert [(row["day"], row["charge"], row["paid"], row["balance"]) for row in rows] == [
+    assert [(row.day, row.charge, row.paid, row.balance) for row in rows] == [
         (dt.date(2026, 5, 5), Decimal("25.00"), None, Decimal("-5.00")),
         (dt.date(2026, 4, 10), None, Decimal("50.00"), Decimal("-30.00")),
         (march.issue_date, Decimal("20.00"), None, Decimal("20.00")),

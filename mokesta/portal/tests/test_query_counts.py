@@ -1,4 +1,5 @@
-"""Every customer page runs as many SQL queries with 24 months of history as with one."""
+"""Every customer page runs as many SQL queries with 24 months of history as with one, and
+at most MAX_QUERIES (the target of bench/web.py)."""
 
 import pytest
 from django.db import connection
@@ -6,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mokesta.portal.tests.history import make_history
+
+MAX_QUERIES = 8
 
 PAGES = [
     ("portal:dashboard", None),
@@ -40,3 +43,20 @@ def test_queries_do_not_grow_with_history(client, alice, bob, name, key):
     one = count_queries(client, alice, 1, name, key)
     many = count_queries(client, bob, 24, name, key)
     assert one == many
+    assert many <= MAX_QUERIES
+
+
+def test_the_dashboard_reads_every_contract_in_the_same_queries(client, alice):
+    """Balances and latest invoices of all linked contracts come in the page's fixed queries."""
+    make_history(alice, 3)
+    client.force_login(alice)
+    url = reverse("portal:dashboard")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    make_history(alice, 3)
+    make_history(alice, 3)
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(url)
+    assert len(response.context["cards"]) == 3
+    assert len(three) == len(one) <= MAX_QUERIES

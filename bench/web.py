@@ -1,0 +1,334 @@
+"""Load benchmark of the customer pages: req/s, p99 latency and queries per page (not a test).
+
+    .venv/bin/python bench/web.py [--duration 5] [--pages dashboard,invoice] [--check]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/web.py
+    .venv/bin/python bench/web.py --profile --pages dashboard,consumption   # cProfile, no load
+
+Builds a throw-away database (SQLite in a temporary folder; with a postgres:// DATABASE_URL, a
+fresh database on that server, dropped at the end), migrates it, loads the demo data, collects the
+static files into the temporary folder, logs in as the demo customer and serves the project with
+gunicorn (2 sync workers, DEBUG=0) and, on another port, the Django "hello world" of
+bench/hello_wsgi.py with the same settings. wrk (32 connections) then loads, for each page in turn,
+hello and the page, so that the ratio holds on a noisy machine. Queries are counted in-process with
+the test client. Targets per page: page/hello ≥ 0.08, p99 < 150 ms, at most 8 queries; `--check`
+exits 1 if one is missed (otherwise the exit code is 0). Only 127.0.0.1 is used.
+"""
+
+import argparse
+import cProfile
+import http.client
+import os
+import pstats
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EMAIL, PASSWORD = "demo@mokesta.lt", "Demo2026pass"
+WORKERS = 2
+TARGET_RATIO, TARGET_P99_MS, TARGET_QUERIES = 0.08, 150.0, 8
+# Literal paths: URL names may move between modules, the paths stay. {contract} is the demo
+# customer's first linked contract, {invoice} that contract's latest invoice.
+PAGES = {
+    "dashboard": "/savitarna/",
+    "invoices": "/savitarna/saskaitos/",
+    "invoice": "/savitarna/saskaitos/{invoice}/",
+    "consumption": "/savitarna/sutartys/{contract}/suvartojimas/",
+    "declare": "/savitarna/sutartys/{contract}/rodmenys/",
+    "payments": "/savitarna/sutartys/{contract}/mokejimai/",
+    "contract": "/savitarna/sutartys/{contract}/",
+    "profile": "/paskyra/profilis/",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pg_admin(url: str):
+    """An autocommit connection to the server's maintenance database `postgres`."""
+    import psycopg
+
+    admin = urllib.parse.urlsplit(url)._replace(path="/postgres", query="")
+    return psycopg.connect(admin.geturl(), autocommit=True, connect_timeout=10)
+
+
+def create_database(url: str, tmp: Path) -> tuple[str, str | None]:
+    """The throw-away database's URL and, on PostgreSQL, its name (to drop at the end)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{tmp / 'web.sqlite3'}", None
+    name = f"mokesta_web_{os.getpid()}"
+    with pg_admin(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl(), name
+
+
+def serve(app: str, port: int, log: Path, env: dict[str, str]) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gunicorn", app, "--workers", str(WORKERS)]
+    cmd += ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT)]
+    cmd += ["--pythonpath", str(ROOT / "bench"), "--log-level", "warning"]
+    with log.open("wb") as out:
+        return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def get(port: int, path: str, cookie: str = "") -> tuple[int, str]:
+    """Status and Location of one GET (redirects are not followed)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("Location", "")
+    finally:
+        conn.close()
+
+
+def wait_ready(proc: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"gunicorn on port {port} exited:\n{log.read_text()[-3000:]}")
+        try:
+            get(port, "/")  # any answer: a worker is up
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"gunicorn on port {port} not ready after 60 s:\n{log.read_text()[-3000:]}")
+
+
+def wrk(url: str, args: argparse.Namespace, cookie: str, seconds: int) -> dict[str, float]:
+    cmd = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s"]
+    cmd += ["--timeout", "10s", "--latency", url]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, check=True, timeout=seconds + 30
+    ).stdout
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p99": float(p99[1]) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[p99[2]]
+        if p99
+        else float("inf"),  # nothing answered in time
+        "errors": (int(non2xx[1]) if non2xx else 0)
+        + (sum(map(int, sockets.groups())) if sockets else 0),
+    }
+
+
+def setup_django(env: dict[str, str], tmp: Path):
+    """Django in this process on the benchmark's database; the demo customer's test client,
+    logged in, and the pages' paths with the ids filled in."""
+    os.environ.update(env)
+    sys.path[:0] = [str(ROOT), str(tmp)]
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.get(email=EMAIL)
+    if not user.check_password(PASSWORD):
+        sys.exit(f"{EMAIL}: the demo password {PASSWORD} does not match")
+    contract = user.contract_accesses.order_by("pk").first().contract
+    invoice = contract.invoices.order_by("-issue_date", "-pk").first()
+    print(f"demo customer: contract {contract.pk} ({contract}), latest invoice {invoice.pk}")
+    client = Client(HTTP_HOST="127.0.0.1")  # no setup_test_environment: "testserver" not allowed
+    client.force_login(user)
+    paths = {
+        name: path.format(contract=contract.pk, invoice=invoice.pk) for name, path in PAGES.items()
+    }
+    return client, paths
+
+
+def count_queries(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm: first-request work is not counted
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    if response.status_code != 200:
+        sys.exit(f"{path}: in-process status {response.status_code}")
+    return len(queries.captured_queries)
+
+
+def profile(client, paths: dict[str, str], n: int) -> None:
+    for name, path in paths.items():
+        client.get(path)
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for _ in range(n):
+            client.get(path)
+        profiler.disable()
+        elapsed = time.perf_counter() - started
+        print(f"\n=== {name} {path}: {n} requests, {1000 * elapsed / n:.1f} ms each (profiled)")
+        stats = pstats.Stats(profiler)
+        # The project's own functions by cumulative time, then everything by own time.
+        stats.sort_stats("cumulative").print_stats(re.escape(f"{ROOT / 'mokesta'}/"), 25)
+        stats.sort_stats("tottime").print_stats(20)
+
+
+def prepare(tmp: Path, database_url: str) -> dict[str, str]:
+    """The servers' environment; the database migrated, with the demo data and static files."""
+    # STATIC_ROOT is not read from the environment: a settings module of our own moves it.
+    (tmp / "web_bench_settings.py").write_text(
+        f"from mokesta.settings import *  # noqa\nSTATIC_ROOT = {str(tmp / 'static')!r}\n"
+    )
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="web_bench_settings",
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(tmp)]),
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),  # the servers and this process sign alike
+        LOG_LEVEL="WARNING",
+    )
+    print(f"database {database_url.split('@')[-1]}: migrate, load_demo, collectstatic", flush=True)
+    for command in (["migrate", "--noinput"], ["load_demo"], ["collectstatic", "--noinput"]):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if done.returncode:
+            sys.exit(f"manage.py {command[0]} failed:\n{done.stderr[-3000:]}")
+    return env
+
+
+def measure(name, path, args, app_port, hello_url, cookie, queries) -> tuple:
+    """One row of the table: hello, then the page, each loaded for --duration seconds."""
+    page_url = f"http://127.0.0.1:{app_port}{path}"
+    status, location = get(app_port, path, cookie)
+    if status != 200:
+        sys.exit(f"{name} {path}: HTTP {status} {location}".rstrip())
+    wrk(page_url, args, cookie, 1)  # warm both workers: templates, imports
+    hello = wrk(hello_url, args, "", args.duration)
+    page = wrk(page_url, args, cookie, args.duration)
+    if get(app_port, path, cookie)[0] != 200:  # still logged in: no redirects were timed
+        sys.exit(f"{name} {path}: no longer 200 after the run")
+    ratio = page["rate"] / hello["rate"]
+    missed = [
+        label
+        for label, ok in (
+            ("ratio", ratio >= TARGET_RATIO),
+            ("p99", page["p99"] < TARGET_P99_MS),
+            ("queries", queries <= TARGET_QUERIES),
+            ("errors", page["errors"] == 0 and hello["errors"] == 0),
+        )
+        if not ok
+    ]
+    print(f"  {name}: {page['rate']:.0f} req/s, hello {hello['rate']:.0f} req/s", flush=True)
+    return name, page, hello, ratio, queries, missed
+
+
+def report(rows: list[tuple], args: argparse.Namespace, vendor: str) -> None:
+    print(
+        f"\n{vendor}, {args.connections} connections, {args.duration:g} s runs, gunicorn "
+        f"{WORKERS} sync workers, DEBUG=0, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"targets: ratio ≥ {TARGET_RATIO}, p99 < {TARGET_P99_MS:.0f} ms, "
+        f"queries ≤ {TARGET_QUERIES}\n"
+    )
+    header = ("page", "req/s", "hello req/s", "ratio", "p99 ms", "queries")
+    print("{:<12} {:>8} {:>12} {:>7} {:>8} {:>8}".format(*header))
+    for name, page, hello, ratio, queries, missed in rows:
+        verdict = f"FAIL ({', '.join(missed)})" if missed else "OK"
+        print(
+            f"{name:<12} {page['rate']:>8.1f} {hello['rate']:>12.1f} {ratio:>7.3f} "
+            f"{page['p99']:>8.1f} {queries:>8}  {verdict}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--profile", action="store_true", help="cProfile the pages in-process")
+    parser.add_argument("--requests", type=int, default=200, help="requests per profiled page")
+    args = parser.parse_args()
+    pages = args.pages.split(",")
+    if unknown := set(pages) - set(PAGES):
+        parser.error(f"unknown pages {sorted(unknown)}; known: {', '.join(PAGES)}")
+    if not args.profile and not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install wrk")
+    # SIGTERM ends like Ctrl-C: through the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    tmp = Path(tempfile.mkdtemp(prefix="mokesta-web-"))
+    servers: list[subprocess.Popen] = []
+    server_url, pg_name = os.environ.get("DATABASE_URL", ""), None
+    try:
+        database_url, pg_name = create_database(server_url, tmp)
+        env = prepare(tmp, database_url)
+        client, paths = setup_django(env, tmp)
+        paths = {name: paths[name] for name in pages}
+        if args.profile:
+            profile(client, paths, args.requests)
+            return 0
+        queries = {name: count_queries(client, path) for name, path in paths.items()}
+        cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
+        from django.db import connection
+
+        vendor = connection.vendor
+        connection.close()  # the servers have the database to themselves
+
+        app_port, hello_port = free_port(), free_port()
+        for app, port in (("mokesta.wsgi", app_port), ("hello_wsgi:application", hello_port)):
+            log = tmp / f"gunicorn-{port}.log"
+            servers.append(serve(app, port, log, env))
+            wait_ready(servers[-1], port, log)
+        hello_url = f"http://127.0.0.1:{hello_port}/"
+        wrk(hello_url, args, "", 1)  # warm both hello workers
+        rows = [
+            measure(name, path, args, app_port, hello_url, cookie, queries[name])
+            for name, path in paths.items()
+        ]
+        report(rows, args, vendor)
+        return 1 if args.check and any(row[-1] for row in rows) else 0
+    finally:
+        for proc in servers:
+            proc.terminate()
+        for proc in servers:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if pg_name:
+            with pg_admin(server_url) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # cleaned up in main's finally
+        sys.exit(130)

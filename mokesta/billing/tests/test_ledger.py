@@ -1,0 +1,165 @@
+"""The ledger's bulk forms give what its single-contract forms give, on generated histories:
+several contracts with random invoices, credit notes (some months billed again after them) and
+payments, from seeded random numbers so a failure can be replayed. Runs on SQLite and
+PostgreSQL alike (`DATABASE_URL`)."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from mokesta.billing import ledger
+from mokesta.billing.credit_notes import issue_credit_note
+from mokesta.billing.models import Invoice
+from mokesta.billing.run import bill_period
+from mokesta.billing.tests.conftest import at
+from mokesta.customers.models import Contract
+from mokesta.lib.dates import add_months
+from mokesta.lib.money import ZERO, round_money
+from mokesta.payments.models import Payment
+from mokesta.testing.factories import make_contract, make_invoice, make_payment, make_tariffs
+
+FIRST_MONTH = dt.date(2025, 1, 1)
+MONTHS = 10
+SEEDS = [1, 2, 3, 4, 5]
+
+
+def random_cents(rng: random.Random, low: int, high: int) -> str:
+    return f"{rng.randint(low * 100, high * 100) / 100:.2f}"
+
+
+def generate(rng: random.Random, contracts: int = 4) -> list[Contract]:
+    """Contracts billed monthly (some skipping months), some invoices credited and some of those
+    months billed again, payments of random amounts on random days; one contract untouched."""
+    made = [make_contract() for _ in range(contracts)]
+    for contract in made[1:]:
+        for i in range(MONTHS):
+            if rng.random() < 0.15:
+                continue
+            month = add_months(FIRST_MONTH, i)
+            invoice = make_invoice(contract, month=month, total=random_cents(rng, 5, 60))
+            if rng.random() < 0.25:  # credited a few days to two months after its issue
+                day = invoice.issue_date + dt.timedelta(days=rng.randint(1, 60))
+                with time_machine.travel(at(day.isoformat()), tick=False):
+                    issue_credit_note(invoice=invoice, reason="Klaidingi rodmenys")
+                if rng.random() < 0.5:
+                    make_invoice(contract, month=month, total=random_cents(rng, 5, 60))
+        for _ in range(rng.randint(0, 12)):
+            day = add_months(FIRST_MONTH, 1) + dt.timedelta(days=rng.randint(0, 31 * MONTHS))
+            make_payment(contract, amount=random_cents(rng, 1, 90), day=day)
+    return made
+
+
+def history_days(contracts: list[Contract]) -> list[dt.date]:
+    """Every day something happened, the day before each, and one after everything."""
+    days = set(Invoice.objects.filter(contract__in=contracts).values_list("issue_date", flat=True))
+    days |= set(Payment.objects.filter(contract__in=contracts).values_list("paid_on", flat=True))
+    days |= {day - dt.timedelta(days=1) for day in days}
+    return sorted(days) + [dt.date(2030, 1, 1)]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_balances_equal_balance_on_every_day(db: None, seed: int) -> None:
+    rng = random.Random(seed)
+    contracts = generate(rng)
+    ids = [c.pk for c in contracts]
+    for day in [None, *rng.sample(history_days(contracts), 12)]:
+        assert ledger.balances(ids, on=day) == {c.pk: ledger.balance(c, on=day) for c in contracts}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_with_balance_equals_balance(db: None, seed: int) -> None:
+    contracts = generate(random.Random(seed))
+    listed = ledger.with_balance(Contract.objects.filter(pk__in=[c.pk for c in contracts]))
+    assert {c.pk: round_money(c.balance) for c in listed} == {
+        c.pk: ledger.balance(c) for c in contracts
+    }
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_running_balance_is_the_balance_after_each_day(db: None, seed: int) -> None:
+    for contract in generate(random.Random(seed)):
+        entries = ledger.running_balance(
+            Invoice.objects.filter(contract=contract), Payment.objects.filter(contract=contract)
+        )
+        last_of_day = {entry.day: entry.balance for entry in entries}  # the day's last entry
+        assert last_of_day == {day: ledger.balance(contract, on=day) for day in last_of_day}
+        assert (entries[-1].balance if entries else ZERO) == ledger.balance(contract)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_invoice_states_of_many_contracts_equal_each_contracts_own(db: None, seed: int) -> None:
+    contracts = generate(random.Random(seed))
+    every = list(Invoice.objects.filter(contract__in=contracts).order_by("?"))
+    bulk = ledger.invoice_states(every)
+    single: dict[int, str] = {}
+    for contract in contracts:
+        single |= ledger.contract_invoice_states(contract)
+    assert bulk == single
+    assert len(bulk) == len(every)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_contract_has_an_unpaid_invoice_exactly_when_it_owes(db: None, seed: int) -> None:
+    for contract in generate(random.Random(seed)):
+        states = ledger.contract_invoice_states(contract)
+        assert (ledger.UNPAID in states.values()) == (ledger.balance(contract) > 0)
+        credited = Invoice.objects.filter(contract=contract, credited=True)
+        assert all(states[invoice.pk] == ledger.CREDITED for invoice in credited)
+        notes = Invoice.objects.filter(contract=contract, kind=Invoice.Kind.CREDIT_NOTE)
+        assert all(states[note.pk] == ledger.CREDIT_NOTE for note in notes)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_billing_run_takes_the_previous_balance_from_the_ledger(db: None, seed: int) -> None:
+    contracts = generate(random.Random(seed))
+    make_tariffs()
+    month = add_months(FIRST_MONTH, MONTHS + 1)
+    with time_machine.travel(at(add_months(month, 1).replace(day=3).isoformat()), tick=False):
+        assert bill_period(month=month) == len(contracts)
+    # One of them credited and the month billed again later: dated that day, after the note.
+    first = Invoice.objects.filter(contract=contracts[-1], period__month=month).get()
+    later = first.issue_date + dt.timedelta(days=20)
+    with time_machine.travel(at(later.isoformat()), tick=False):
+        issue_credit_note(invoice=first, reason="Klaidingi rodmenys")
+        assert bill_period(month=month) == 1
+    billed = Invoice.objects.filter(
+        contract__in=contracts, period__month=month, kind=Invoice.Kind.INVOICE
+    )
+    assert billed.count() == len(contracts) + 1
+    for invoice in billed:
+        before = ledger.balance(invoice.contract, on=invoice.issue_date) - invoice.total
+        assert invoice.previous_balance == before
+
+
+def row(due: str, total: str, interest: str = "0.00") -> ledger.OwingRow:
+    return (dt.date.fromisoformat(due), Decimal(total), Decimal(interest), dt.date(2026, 1, 5))
+
+
+def test_overdue_counts_invoices_due_before_the_day_without_their_interest() -> None:
+    invoices = [row("2026-02-28", "20.00"), row("2026-03-31", "30.50", interest="0.50")]
+    paid = [(dt.date(2026, 3, 10), Decimal("5.00"))]
+    assert ledger.overdue(invoices, paid, day=dt.date(2026, 2, 28)) == ZERO  # due that day
+    assert ledger.overdue(invoices, [], day=dt.date(2026, 3, 1)) == Decimal("20.00")
+    assert ledger.overdue(invoices, paid, day=dt.date(2026, 3, 10)) == Decimal("15.00")
+    assert ledger.overdue(invoices, paid, day=dt.date(2026, 4, 1)) == Decimal("45.00")
+    overpaid = [(dt.date(2026, 2, 1), Decimal("100.00"))]
+    assert ledger.overdue(invoices, overpaid, day=dt.date(2026, 4, 1)) == ZERO
+
+
+def test_late_interest_sums_each_days_overdue_amount_and_rounds_once() -> None:
+    # 20.00 overdue from March 1st; 10.00 paid on the 11th: 10 days × 20 + 21 days × 10 = 410.
+    invoices = [row("2026-02-28", "20.00")]
+    paid = [(dt.date(2026, 3, 11), Decimal("10.00"))]
+    interest = ledger.late_interest(
+        invoices, paid, first=dt.date(2026, 3, 1), last=dt.date(2026, 3, 31), rate=Decimal("0.02")
+    )
+    assert interest == round_money(Decimal(410) * Decimal("0.02") / 100) == Decimal("0.08")
+
+
+def test_only_an_uncredited_invoice_bears_interest() -> None:
+    assert ledger.bears_interest(kind=Invoice.Kind.INVOICE, credited=False)
+    assert not ledger.bears_interest(kind=Invoice.Kind.INVOICE, credited=True)
+    assert not ledger.bears_interest(kind=Invoice.Kind.CREDIT_NOTE, credited=False)
