@@ -28,7 +28,7 @@ from mokesta.billing.models import (
     norm_on,
     tariffs_on,
 )
-from mokesta.billing.numbering import current_series, format_number, lock_sequence, payment_code
+from mokesta.billing.numbering import Numbering, current_series, format_number, payment_code
 from mokesta.billing.periods import close_period
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
@@ -169,7 +169,7 @@ def bill_chunk(
     first, last = month, month_end(month)
     issue_date, due_date = issue_date_for(month), due_date_for(month)
     with transaction.atomic(), translation.override("lt"):
-        sequence = lock_sequence(series)
+        numbering = Numbering(series)
         # Read after taking the lock: a concurrent run's committed invoices are visible now.
         billed = set(
             Invoice.objects.filter(
@@ -191,6 +191,9 @@ def bill_chunk(
             "customer__name",
             "customer__address",
             "customer__payer_code",
+            "customer__invoice_address",
+            "customer__company_code",
+            "customer__vat_code",
         )
         addresses: dict[int, list[str]] = defaultdict(list)
         for contract_id, address in (
@@ -254,8 +257,9 @@ def bill_chunk(
         estimates: list[Reading] = []
         invoices: list[Invoice] = []
         lines_of: list[list[InvoiceLine]] = []
-        number = sequence.last_number
-        for contract_id, category, rate, residents, name, address, payer_code in contract_rows:
+        for row in contract_rows:
+            contract_id, category, rate, residents, name, address, payer_code = row[:7]
+            invoice_address, company_code, vat_code = row[7:]
             issued_on, due_on = rebill_dates if contract_id in rebilled else (issue_date, due_date)
             past = history[contract_id]
             payments = paid[contract_id]
@@ -289,20 +293,29 @@ def bill_chunk(
             vat = sum((line.vat for line in lines), ZERO)
             total = net + vat + interest
             previous = sum((h[1] for h in past), ZERO) - sum((p[1] for p in payments), ZERO)
-            number += 1
+            # A VAT-registered customer gets a VAT invoice, in its own series if there is one.
+            document_type = (
+                Invoice.DocumentType.VAT_INVOICE
+                if vat_code
+                else Invoice.DocumentType.PAYMENT_NOTICE
+            )
+            doc_series, number = numbering.next(document_type)
             invoices.append(
                 Invoice(
-                    series=series,
+                    series=doc_series,
                     sequence=number,
-                    number=format_number(series, number),
+                    number=format_number(doc_series, number),
                     kind=Invoice.Kind.INVOICE,
                     contract_id=contract_id,
                     period=period,
                     issue_date=issued_on,
                     due_date=due_on,
                     customer_name=name,
-                    customer_address=address,
+                    customer_address=invoice_address or address,
                     payer_code=payer_code,
+                    document_type=document_type,
+                    buyer_company_code=company_code,
+                    buyer_vat_code=vat_code,
                     service_address="; ".join(addresses[contract_id])[:250],
                     net=net,
                     vat=vat,
@@ -323,8 +336,7 @@ def bill_chunk(
                 line.invoice_id = invoice.pk
                 all_lines.append(line)
         InvoiceLine.objects.bulk_create(all_lines, batch_size=2000)
-        sequence.last_number = number
-        sequence.save(update_fields=["last_number"])
+        numbering.save()
         queue_invoice_deliveries(invoices)
     return len(invoices)
 
