@@ -146,7 +146,7 @@ def write_isaf(out: IO[bytes], *, month: dt.date, created: dt.datetime | None = 
         raise IsafError(_("i.SAF covers the months from 2016-09 to 2099-12."))
     utility = Utility.current()
     code = utility.company_code.strip()
-    if not (code.isdigit() and len(code) <= 11):
+    if not (code.isascii() and code.isdigit() and len(code) <= 11):
         raise IsafError(
             _(
                 "Enter the utility's company code in the utility's details first: the i.SAF "

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-VAT_CODE = re.compile(r"LT(\d{9}|\d{12})")
-COMPANY_CODE = re.compile(r"\d{9}")
+VAT_CODE = re.compile(r"LT([0-9]{9}|[0-9]{12})")  # not \d: it matches other scripts' digits
+COMPANY_CODE = re.compile(r"[0-9]{9}")
 
 
 def validate_vat_code(value: str) -> None:
