@@ -23,11 +23,11 @@ import datetime as dt
 import functools
 import importlib.metadata
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +50,7 @@ FIRST_MONTH = dt.date(2016, 9, 1)
 # be reported under a wrong code (e.g. a new rate: add its code here).
 TAX_CODES = {Decimal("21"): "PVM1", Decimal("9"): "PVM2", Decimal("5"): "PVM3"}
 EXEMPT_CODE = "PVM5"  # supplies not taxed with VAT (PVMĮ 20–33 str.)
+CHUNK = 2000  # documents loaded at a time
 NOT_GIVEN = "ND"  # "nenurodyta": VMI's value for a buyer without a VAT code / company code
 COUNTRY = "LT"
 
@@ -66,26 +67,64 @@ class DocumentTotal:
     amount: Decimal | None  # None: no VAT is charged
 
 
-def document_totals(lines: Iterable[InvoiceLine]) -> list[DocumentTotal]:
+class Line(NamedTuple):
+    service: str
+    vat_rate: Decimal
+    net: Decimal
+    vat: Decimal
+
+
+class Document(NamedTuple):
+    number: str
+    kind: str
+    customer_name: str
+    buyer_vat_code: str
+    buyer_company_code: str
+    issue_date: dt.date
+    corrects_number: str | None
+    corrects_issue_date: dt.date | None
+
+
+def document_totals(lines: Iterable[Line]) -> list[DocumentTotal]:
     """One total per VAT rate of the document's supplies; interest lines (no service) are no
     supply and left out."""
-    by_rate: dict[Decimal, list[InvoiceLine]] = {}
+    sums: dict[Decimal, tuple[Decimal, Decimal]] = {}
     for line in lines:
         if line.service:
-            by_rate.setdefault(line.vat_rate.normalize(), []).append(line)
+            rate = line.vat_rate.normalize()
+            net, vat = sums.get(rate, (ZERO, ZERO))
+            sums[rate] = (net + line.net, vat + line.vat)
     totals = []
-    for rate, group in sorted(by_rate.items(), reverse=True):
-        net = sum((line.net for line in group), ZERO)
+    for rate, (net, vat) in sorted(sums.items(), reverse=True):
         if not rate:
             totals.append(DocumentTotal(net, EXEMPT_CODE, None, None))
-            continue
-        if rate not in TAX_CODES:
+        elif rate in TAX_CODES:
+            totals.append(DocumentTotal(net, TAX_CODES[rate], rate, vat))
+        else:
             raise IsafError(
                 _("No i.SAF tax code is set for the VAT rate %(rate)s %%.") % {"rate": rate}
             )
-        vat = sum((line.vat for line in group), ZERO)
-        totals.append(DocumentTotal(net, TAX_CODES[rate], rate, vat))
     return totals
+
+
+def _documents(month: dt.date) -> Iterator[tuple[Document, list[DocumentTotal]]]:
+    """The documents issued in `month` with something to report (one with only interest is no
+    VAT invoice), in number order, loaded a chunk at a time as plain rows."""
+    rows = (
+        Invoice.objects.filter(issue_date__gte=month, issue_date__lte=month_end(month))
+        .order_by("series", "sequence")
+        .values_list("pk", *Document._fields[:-2], "corrects__number", "corrects__issue_date")
+        .iterator(chunk_size=CHUNK)
+    )
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        lines: dict[int, list[Line]] = {}
+        for invoice_id, *line in InvoiceLine.objects.filter(
+            invoice_id__in=[row[0] for row in chunk]
+        ).values_list("invoice_id", *Line._fields):
+            lines.setdefault(invoice_id, []).append(Line(*line))
+        for pk, *fields in chunk:
+            if totals := document_totals(lines.get(pk, [])):
+                yield Document(*fields), totals
 
 
 def _leaf(xf: etree.xmlfile, tag: str, text: object = None, *, nil: bool = False) -> None:
@@ -98,7 +137,7 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def _write_invoice(xf: etree.xmlfile, invoice: Invoice, totals: list[DocumentTotal]) -> None:
+def _write_invoice(xf: etree.xmlfile, invoice: Document, totals: list[DocumentTotal]) -> None:
     with xf.element(f"{{{NS}}}Invoice"):
         _leaf(xf, "InvoiceNo", invoice.number)
         with xf.element(f"{{{NS}}}CustomerInfo"):
@@ -107,14 +146,13 @@ def _write_invoice(xf: etree.xmlfile, invoice: Invoice, totals: list[DocumentTot
             _leaf(xf, "Country", COUNTRY)
             _leaf(xf, "Name", invoice.customer_name[:256] or NOT_GIVEN)
         _leaf(xf, "InvoiceDate", invoice.issue_date.isoformat())
-        _leaf(xf, "InvoiceType", "KS" if invoice.is_credit_note else "SF")
+        _leaf(xf, "InvoiceType", "KS" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "SF")
         _leaf(xf, "SpecialTaxation", "")
         with xf.element(f"{{{NS}}}References"):
-            corrected = invoice.corrects
-            if corrected is not None:
+            if invoice.corrects_number and invoice.corrects_issue_date:
                 with xf.element(f"{{{NS}}}Reference"):
-                    _leaf(xf, "ReferenceNo", corrected.number)
-                    _leaf(xf, "ReferenceDate", corrected.issue_date.isoformat())
+                    _leaf(xf, "ReferenceNo", invoice.corrects_number)
+                    _leaf(xf, "ReferenceDate", invoice.corrects_issue_date.isoformat())
         _leaf(xf, "VATPointDate", nil=True)
         with xf.element(f"{{{NS}}}DocumentTotals"):
             for total in totals:
@@ -154,18 +192,7 @@ def write_isaf(out: IO[bytes], *, month: dt.date, created: dt.datetime | None = 
             )
         )
     created = timezone.localtime(created or timezone.now()).replace(microsecond=0)
-    documents = (
-        Invoice.objects.filter(issue_date__gte=month, issue_date__lte=month_end(month))
-        .select_related("corrects")
-        .prefetch_related("lines")
-        .order_by("series", "sequence")
-    )
-    # Documents with something to report (only interest: not a VAT invoice), in number order.
-    listed = (
-        (invoice, totals)
-        for invoice in documents.iterator(chunk_size=2000)
-        if (totals := document_totals(invoice.lines.all()))
-    )
+    listed = _documents(month)
     first = next(listed, None)
     count = 0
     with etree.xmlfile(out, encoding="UTF-8") as xf:
