@@ -68,7 +68,7 @@ def month(utility: Utility, tariffs: None) -> dict[str, Invoice]:
     }
 
 
-def exempt_invoice() -> Invoice:
+def exempt_invoice(name: str = "Ona Kazlauskienė") -> Invoice:
     """An invoice with a 21 % line and a supply without VAT (0 %), issued on 2027-01-20."""
     contract = make_contract("H-EX")
     invoice = Invoice.objects.create(
@@ -76,10 +76,10 @@ def exempt_invoice() -> Invoice:
         sequence=900,
         number="VKU000900",
         contract=contract,
-        period=BillingPeriod.objects.get(month="2026-12-01"),
+        period=BillingPeriod.objects.get_or_create(month=dt.date(2026, 12, 1))[0],
         issue_date=dt.date(2027, 1, 20),
         due_date=dt.date(2027, 2, 28),
-        customer_name="Ona Kazlauskienė",
+        customer_name=name,
         customer_address="Liepų g. 3, Velžys",
         payer_code="PH-EX",
         net=Decimal("10.78"),
@@ -371,3 +371,11 @@ def test_the_admin_action_says_why_it_cannot_export(
     )
     assert "Content-Disposition" not in response
     assert "Pirmiausia įveskite įmonės kodą" in response.content.decode()
+
+
+def test_names_with_markup_and_control_characters_are_written_safely(utility: Utility) -> None:
+    invoice = exempt_invoice(name="UAB <Vanduo & Co>\x07 „Šaltinis“")
+    element = invoice_element(assert_valid(export()), invoice.number)
+    assert element.findtext("i:CustomerInfo/i:Name", namespaces=NS) == (
+        "UAB <Vanduo & Co> „Šaltinis“"
+    )
