@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from mokesta.billing.delivery import queue_invoice_delivery
 from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice, InvoiceLine
-from mokesta.billing.numbering import current_series, format_number, lock_sequence
+from mokesta.billing.numbering import Numbering, current_series, format_number
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO
 
@@ -28,11 +28,11 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
     if invoice.kind != Invoice.Kind.INVOICE:
         raise CreditNoteError(_("A credit note cannot be corrected by another credit note."))
     with transaction.atomic():
-        series = current_series()
-        sequence = lock_sequence(series)
+        numbering = Numbering(current_series())
         if Invoice.objects.filter(corrects=invoice).exists():
             raise CreditNoteError(_("This invoice has already been credited."))
-        number = sequence.last_number + 1
+        # A credit VAT invoice for a VAT invoice, in the VAT invoice series if there is one.
+        series, number = numbering.next(invoice.document_type)
         today = local_today()
         total = -invoice.total
         previous = balance(invoice.contract)
@@ -49,6 +49,9 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
             customer_name=invoice.customer_name,
             customer_address=invoice.customer_address,
             payer_code=invoice.payer_code,
+            document_type=invoice.document_type,
+            buyer_company_code=invoice.buyer_company_code,
+            buyer_vat_code=invoice.buyer_vat_code,
             service_address=invoice.service_address,
             net=-invoice.net,
             vat=-invoice.vat,
@@ -84,8 +87,7 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
             )
             for line in invoice.lines.all()
         )
-        sequence.last_number = number
-        sequence.save(update_fields=["last_number"])
+        numbering.save()
         # Delivered like the invoice it corrects, and only if this transaction commits.
         queue_invoice_delivery(note)
     return note

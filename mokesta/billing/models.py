@@ -166,11 +166,18 @@ class InvoiceQuerySet(ImmutableQuerySet):
 
 
 class Invoice(models.Model):
-    """A payment notice [sąskaita / mokėjimo pranešimas]. Never changed once issued."""
+    """A payment notice [sąskaita / mokėjimo pranešimas], or a VAT invoice [PVM sąskaita faktūra]
+    to a VAT-registered customer. Never changed once issued."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("invoice")
         CREDIT_NOTE = "credit_note", _("credit note")
+
+    class DocumentType(models.TextChoices):
+        # A credit note has the type of the invoice it corrects (a credit VAT invoice
+        # [kreditinė PVM sąskaita faktūra] for a VAT invoice).
+        PAYMENT_NOTICE = "payment_notice", _("payment notice")
+        VAT_INVOICE = "vat_invoice", _("VAT invoice")
 
     series = models.CharField(_("series"), max_length=10)
     sequence = models.PositiveIntegerField(_("sequence number"))
@@ -196,6 +203,14 @@ class Invoice(models.Model):
     customer_name = models.CharField(_("customer name"), max_length=200)
     customer_address = models.CharField(_("customer address"), max_length=250)
     payer_code = models.CharField(_("payer code"), max_length=20)
+    document_type = models.CharField(
+        _("document type"),
+        max_length=20,
+        choices=DocumentType.choices,
+        default=DocumentType.PAYMENT_NOTICE,
+    )
+    buyer_company_code = models.CharField(_("buyer's company code"), max_length=20, blank=True)
+    buyer_vat_code = models.CharField(_("buyer's VAT code"), max_length=20, blank=True)
     service_address = models.CharField(_("service address"), max_length=250, blank=True)
     net = models.DecimalField(_("amount without VAT"), **MONEY)
     vat = models.DecimalField(_("VAT"), **MONEY)
@@ -242,6 +257,12 @@ class Invoice(models.Model):
                 | Q(kind="credit_note", corrects__isnull=False),
                 name="invoice_credit_note_corrects",
             ),
+            # A VAT invoice names the buyer's VAT code; a payment notice has none.
+            models.CheckConstraint(
+                condition=Q(document_type="vat_invoice") & ~Q(buyer_vat_code="")
+                | Q(document_type="payment_notice", buyer_vat_code=""),
+                name="invoice_vat_invoice_has_buyer_vat_code",
+            ),
             # Interest is a line without VAT, so the total is what balance() adds up.
             models.CheckConstraint(
                 condition=adds_up("total", "net", "vat", "interest"),
@@ -279,6 +300,14 @@ class Invoice(models.Model):
     @property
     def month(self) -> dt.date:
         return self.period.month
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def is_vat_invoice(self) -> bool:
+        return self.document_type == self.DocumentType.VAT_INVOICE
 
 
 class InvoiceLine(models.Model):

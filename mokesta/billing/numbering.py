@@ -2,7 +2,9 @@
 
 Numbers: the utility's series followed by a gapless sequence (VKU000123). The sequence row is
 locked with select_for_update inside the issuing transaction, so a rolled-back run leaves no gap
-and two runs never take the same number; a unique constraint backs this up.
+and two runs never take the same number; a unique constraint backs this up. VAT invoices to
+VAT-registered customers (and their credit notes) take the utility's VAT invoice series when it
+has one (VKUPVM000012), else the same series as everything else.
 
 Payment codes [įmokos kodas]: YYMM of the billed month, the contract id padded to 6 digits and a
 Luhn check digit (2611 000042 ?), so a mistyped digit in a bank transfer is detected. One invoice
@@ -13,7 +15,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from mokesta.billing.models import InvoiceSequence
+from mokesta.billing.models import Invoice, InvoiceSequence
 from mokesta.utility.models import Utility
 
 
@@ -30,6 +32,38 @@ def lock_sequence(series: str) -> InvoiceSequence:
     except IntegrityError:
         pass
     return InvoiceSequence.objects.select_for_update().get(series=series)
+
+
+class Numbering:
+    """Next numbers for one transaction's documents, in the series their type belongs to.
+
+    The invoice series is locked at once (it is also what makes two billing runs take turns);
+    the VAT invoice series only when first needed, and always after it, so two transactions
+    never wait for each other's locks in opposite order. `save` stores the last numbers used."""
+
+    def __init__(self, series: str) -> None:
+        self.series = series
+        self.vat_series = Utility.current().vat_invoice_series or series
+        self.sequences = {series: lock_sequence(series)}
+        self.last = {series: self.sequences[series].last_number}
+
+    def series_for(self, document_type: str) -> str:
+        return self.vat_series if document_type == Invoice.DocumentType.VAT_INVOICE else self.series
+
+    def next(self, document_type: str) -> tuple[str, int]:
+        """(series, sequence number) of the next document of this type."""
+        series = self.series_for(document_type)
+        if series not in self.sequences:
+            self.sequences[series] = lock_sequence(series)
+            self.last[series] = self.sequences[series].last_number
+        self.last[series] += 1
+        return series, self.last[series]
+
+    def save(self) -> None:
+        for series, sequence in self.sequences.items():
+            if sequence.last_number != self.last[series]:
+                sequence.last_number = self.last[series]
+                sequence.save(update_fields=["last_number"])
 
 
 def format_number(series: str, sequence: int) -> str:

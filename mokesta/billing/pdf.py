@@ -65,6 +65,14 @@ def _labels() -> dict[str, str]:
     }
 
 
+def document_title(invoice: Invoice) -> str:
+    """A VAT-registered customer's documents are VAT invoices [PVM sąskaita faktūra] and credit
+    VAT invoices; everyone else's payment notices and credit notes."""
+    if invoice.is_vat_invoice:
+        return _("Credit VAT invoice") if invoice.is_credit_note else _("VAT invoice")
+    return _("Credit note") if invoice.is_credit_note else _("Payment notice")
+
+
 def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
     """The payment as an EPC QR code ("SEPA credit transfer" QR, EPC069-12, version 002, UTF-8):
     banking apps fill the payee, IBAN, amount and the details with the payment code from it."""
@@ -190,7 +198,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         y -= 26
         pdf.setFont(BOLD, 15)
         credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
-        title = _("Credit note") if credit_note else _("Payment notice")
+        title = document_title(invoice)
         pdf.drawString(left, y, f"{title} {invoice.number}")
         pdf.setFont(REGULAR, 9.5)
         y -= 15
@@ -235,6 +243,11 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             f"{L['Payer code']}: {invoice.payer_code}",
             f"{L['Contract']}: {invoice.contract.number}",
         ]
+        # The buyer's codes: what lets a VAT-registered company deduct the VAT.
+        if invoice.buyer_company_code:
+            customer_lines.insert(2, f"{L['Company code']}: {invoice.buyer_company_code}")
+        if invoice.buyer_vat_code:
+            customer_lines.insert(3, f"{L['VAT code']}: {invoice.buyer_vat_code}")
         if invoice.service_address:
             customer_lines.append(f"{L['Service address']}: {invoice.service_address}")
         for line in customer_lines:

@@ -31,7 +31,7 @@ from mokesta.billing.models import (
     Tariff,
     norm_on,
 )
-from mokesta.billing.numbering import current_series, format_number, lock_sequence, payment_code
+from mokesta.billing.numbering import Numbering, current_series, format_number, payment_code
 from mokesta.billing.periods import close_period
 from mokesta.billing.pricing import (
     REQUIRED_SERVICES,
@@ -94,6 +94,9 @@ class ContractRow:
     customer_name: str
     customer_address: str
     payer_code: str
+    invoice_address: str = ""  # a company's registered address, when it differs
+    company_code: str = ""
+    vat_code: str = ""  # set: a VAT-registered customer, billed by VAT invoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +248,7 @@ def bill_chunk(
     month = period.month
     issue_date, due_date = issue_date_for(month), due_date_for(month)
     with transaction.atomic(), translation.override("lt"):
-        sequence = lock_sequence(series)
+        numbering = Numbering(series)
         # Read after taking the lock: a concurrent run's committed invoices are visible now.
         billed = set(
             Invoice.objects.filter(
@@ -272,7 +275,6 @@ def bill_chunk(
         estimates: list[Reading] = []
         invoices: list[Invoice] = []
         lines_of: list[list[InvoiceLine]] = []
-        number = sequence.last_number
         for contract in chunk.contracts:
             issued_on, due_on = rebill_dates if contract.id in rebilled else (issue_date, due_date)
             figures = invoice_for(
@@ -285,20 +287,29 @@ def bill_chunk(
                 tariffs=tariffs,
                 norm=norm,
             )
-            number += 1
+            # A VAT-registered customer gets a VAT invoice, in its own series if there is one.
+            document_type = (
+                Invoice.DocumentType.VAT_INVOICE
+                if contract.vat_code
+                else Invoice.DocumentType.PAYMENT_NOTICE
+            )
+            doc_series, number = numbering.next(document_type)
             invoices.append(
                 Invoice(
-                    series=series,
+                    series=doc_series,
                     sequence=number,
-                    number=format_number(series, number),
+                    number=format_number(doc_series, number),
                     kind=Invoice.Kind.INVOICE,
                     contract_id=contract.id,
                     period=period,
                     issue_date=issued_on,
                     due_date=due_on,
                     customer_name=contract.customer_name,
-                    customer_address=contract.customer_address,
+                    customer_address=contract.invoice_address or contract.customer_address,
                     payer_code=contract.payer_code,
+                    document_type=document_type,
+                    buyer_company_code=contract.company_code,
+                    buyer_vat_code=contract.vat_code,
                     service_address="; ".join(chunk.addresses[contract.id])[:250],
                     net=figures.net,
                     vat=figures.vat,
@@ -320,8 +331,7 @@ def bill_chunk(
                 line.invoice_id = invoice.pk
                 all_lines.append(line)
         InvoiceLine.objects.bulk_create(all_lines, batch_size=2000)
-        sequence.last_number = number
-        sequence.save(update_fields=["last_number"])
+        numbering.save()
         queue_invoice_deliveries(invoices)
     return len(invoices)
 
@@ -354,6 +364,9 @@ def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
             "customer__name",
             "customer__address",
             "customer__payer_code",
+            "customer__invoice_address",
+            "customer__company_code",
+            "customer__vat_code",
         )
     ]
     addresses: dict[int, list[str]] = defaultdict(list)

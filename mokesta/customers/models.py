@@ -1,20 +1,58 @@
 import datetime as dt
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+VAT_CODE = re.compile(r"LT([0-9]{9}|[0-9]{12})")  # not \d: it matches other scripts' digits
+COMPANY_CODE = re.compile(r"[0-9]{9}")
+
+
+def validate_vat_code(value: str) -> None:
+    """A Lithuanian VAT payer code [PVM mokėtojo kodas]: „LT" and 9 digits (legal persons) or 12
+    (natural persons and some others), as VMI issues them."""
+    if not VAT_CODE.fullmatch(value):
+        raise ValidationError(
+            _("A VAT code is LT followed by 9 or 12 digits, e.g. LT100001234567."),
+            code="vat_code",
+        )
+
+
+def validate_company_code(value: str) -> None:
+    """A Lithuanian legal person's code [juridinio asmens kodas]: 9 digits."""
+    if not COMPANY_CODE.fullmatch(value):
+        raise ValidationError(_("A company code is 9 digits, e.g. 302222222."), code="company_code")
+
 
 class Customer(models.Model):
-    """The payer [mokėtojas]: a resident or a company that holds contracts."""
+    """The payer [mokėtojas]: a resident or a company that holds contracts. A customer with a VAT
+    code is VAT-registered and gets VAT invoices [PVM sąskaita faktūra]."""
 
     name = models.CharField(_("name"), max_length=200)
     payer_code = models.CharField(_("payer code"), max_length=20, unique=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = PhoneNumberField(_("contact phone"), blank=True)
     address = models.CharField(_("address"), max_length=250)
+    company_code = models.CharField(
+        _("company code"), max_length=9, blank=True, validators=[validate_company_code]
+    )
+    vat_code = models.CharField(
+        _("VAT code"),
+        max_length=14,
+        blank=True,
+        validators=[validate_vat_code],
+        help_text=_("Only for VAT-registered customers: their invoices are VAT invoices."),
+    )
+    invoice_address = models.CharField(
+        _("address for invoices"),
+        max_length=250,
+        blank=True,
+        help_text=_("A company's registered address, if it differs; empty: the address above."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,15 @@ class Utility(models.Model):
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     payee_code = models.CharField(_("payee code"), max_length=20, blank=True)
     invoice_series = models.CharField(_("invoice series"), max_length=10, default="VKU")
+    vat_invoice_series = models.CharField(
+        _("VAT invoice series"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "Own series for VAT invoices (and their credit notes) to VAT-registered customers, "
+            "e.g. VKUPVM; empty: they share the invoice series."
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)

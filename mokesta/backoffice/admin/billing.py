@@ -2,13 +2,15 @@
 credit notes."""
 
 import datetime as dt
+import tempfile
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
+from mokesta.billing.isaf import IsafError, validate_isaf, write_isaf
 from mokesta.billing.models import (
     BillingPeriod,
     BillingRun,
@@ -57,6 +60,36 @@ def close_periods(
             )
 
 
+@admin.action(
+    description=_("Export i.SAF (documents issued in the month)"), permissions=["export_isaf"]
+)
+def export_isaf(
+    modeladmin: "BillingPeriodAdmin", request: HttpRequest, queryset: QuerySet[BillingPeriod]
+) -> HttpResponseBase | None:
+    """The VMI register of the invoices and credit notes issued in the period's calendar month
+    (the VAT period: mostly the previous month's bills), as a download."""
+    if queryset.count() != 1:
+        modeladmin.message_user(request, _("Choose exactly one period."), messages.ERROR)
+        return None
+    month = queryset.get().month
+    draft = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once sent
+    try:
+        write_isaf(draft, month=month)
+        draft.seek(0)
+        validate_isaf(draft)
+    except IsafError as error:
+        draft.close()
+        modeladmin.message_user(request, str(error), messages.ERROR)
+        return None
+    draft.seek(0)
+    return FileResponse(
+        draft,
+        as_attachment=True,
+        filename=f"isaf-{month:%Y-%m}.xml",
+        content_type="application/xml",
+    )
+
+
 class BillingPeriodForm(forms.ModelForm):
     class Meta:
         model = BillingPeriod
@@ -72,11 +105,15 @@ class BillingPeriodAdmin(admin.ModelAdmin):
     form = BillingPeriodForm
     list_display = ["__str__", "state", "closed_at", "invoice_count", "billing_link"]
     list_filter = ["state"]
-    actions = [close_periods]
+    actions = [close_periods, export_isaf]
     readonly_fields = ["state", "closed_at"]
 
     def has_run_billing_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("billing.run_billing")
+
+    def has_export_isaf_permission(self, request: HttpRequest) -> bool:
+        # The register lists every invoice: whoever may read invoices may export it.
+        return request.user.has_perm("billing.view_invoice")
 
     def get_readonly_fields(self, request: HttpRequest, obj: BillingPeriod | None = None) -> list:
         # The month of an existing period never changes: its invoices and readings point to it.
@@ -192,6 +229,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "kind",
+        "document_type",
         "contract",
         "period",
         "customer_name",
@@ -199,7 +237,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "total",
         "amount_due",
     ]
-    list_filter = ["period", "kind"]
+    list_filter = ["period", "kind", "document_type"]
     search_fields = ["number", "contract__number", "payer_code", "payment_code", "customer_name"]
     list_select_related = ["contract", "period"]
     inlines = [InvoiceLineInline]

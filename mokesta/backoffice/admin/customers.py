@@ -22,8 +22,16 @@ class ContractInline(admin.TabularInline):
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     ordering = ["name"]
-    list_display = ["name", "payer_code", "email", "phone", "address"]
-    search_fields = ["name", "payer_code", "email", "address", "contracts__number"]
+    list_display = ["name", "payer_code", "vat_code", "email", "phone", "address"]
+    search_fields = [
+        "name",
+        "payer_code",
+        "company_code",
+        "vat_code",
+        "email",
+        "address",
+        "contracts__number",
+    ]
     inlines = [ContractInline]
 
 
