@@ -107,7 +107,8 @@ def test_failed_attempts_are_limited_per_user(client, alice, bob):
         reverse("customers:link"),
         {"number": contract.number, "payer_code": contract.customer.payer_code},
     )
-    assert "Per daug nesėkmingų bandymų" in response.content.decode()
+    assert response.status_code == 429
+    assert "Per daug nesėkmingų bandymų pridėti sutartį" in response.content.decode()
     assert linked(alice) == set()
     # Another user is not affected.
     client.force_login(bob)
