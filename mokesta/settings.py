@@ -127,6 +127,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "mokesta_cache",
+            # Django culls a third of the entries past MAX_ENTRIES (300 by default), which
+            # would forget live counters; expired ones are deleted first anyway.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     }
 
@@ -232,7 +235,7 @@ PHONENUMBER_DB_FORMAT = "E164"
 
 # --- static files ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")  # collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
