@@ -39,6 +39,17 @@ def test_pages_have_no_inline_script_or_style(client: Client, alice) -> None:
         assert not re.search(r"\son[a-z]+=\"", html), path
 
 
+def test_admin_pages_have_no_inline_script_or_style(client: Client, staff) -> None:
+    client.force_login(staff)
+    for name in ["admin:index", "admin:accounts_user_changelist", "admin:accounts_user_add"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), name
+        assert "<style" not in html, name
+        assert not re.search(r"\sstyle=\"", html), name
+
+
 def test_a_request_over_the_limit_is_refused_before_its_body_is_read(settings) -> None:
     settings.MAX_REQUEST_BYTES = 1000
     body = io.BytesIO(b"x" * 5000)

@@ -10,12 +10,14 @@ Marked `topology`: `.ci/run` runs it on PostgreSQL; plain `make test` leaves it 
 run in file order on one stack; everything is stopped and the database dropped at the end."""
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import http.client
 import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -50,8 +52,6 @@ DEADLINE = 240  # seconds any one wait may take before the test fails
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -145,7 +145,7 @@ class Browser:
         return Response(answer.status, answer.headers, text)
 
     def get(self, path: str, **headers: str) -> Response:
-        return self.request("GET", path, **headers)
+        return self.request("GET", path, None, **headers)
 
     def submit(self, path: str, fields: dict[str, str], **headers: str) -> Response:
         """GET the form for its CSRF token, then POST it, as a browser does."""
@@ -241,10 +241,8 @@ class Stack:
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         process = self.processes.pop(name)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -529,7 +527,7 @@ def test_a_forged_x_forwarded_for_does_not_get_past_the_limit(stack: Stack) -> N
 
 
 def outbox_states(stack: Stack) -> dict[str, int]:
-    rows = stack.sql("SELECT state, count(*) FROM outbox_outgoingmessage GROUP BY state")
+    rows = stack.sql("SELECT state, count(*) FROM messaging_outgoingmessage GROUP BY state")
     return dict(rows)
 
 
@@ -542,11 +540,12 @@ def test_a_billing_run_is_mailed_exactly_once_though_a_worker_is_killed(stack: S
     stack.manage(
         "shell", "-c", "from mokesta.outbox.tasks import send_messages; send_messages.enqueue()"
     )
-    invoices = sum(c for r, c in stack.sink.recipients().items() if r.startswith("c"))
     wait_for(
         "a quarter of the invoices",
-        lambda: sum(n for r, n in stack.sink.recipients().items() if r.startswith("c"))
-        >= CONTRACTS // 4,
+        lambda: (
+            sum(n for r, n in stack.sink.recipients().items() if r.startswith("c"))
+            >= CONTRACTS // 4
+        ),
     )
     killed_at = dt.datetime.now(dt.UTC)
     stack.kill("worker0")  # kill -9, mid-send
@@ -555,7 +554,7 @@ def test_a_billing_run_is_mailed_exactly_once_though_a_worker_is_killed(stack: S
         # Nothing due is left; what is still "sending" was claimed by the killed worker.
         states = outbox_states(stack)
         stuck = stack.sql(
-            "SELECT count(*) FROM outbox_outgoingmessage WHERE state = 'sending' "
+            "SELECT count(*) FROM messaging_outgoingmessage WHERE state = 'sending' "
             "AND claimed_at > %s",
             killed_at,
         )[0][0]
@@ -619,7 +618,7 @@ def test_healthz_fails_on_a_stale_queue_and_a_stopped_database(stack: Stack) -> 
     assert browser.get("/healthz/").status == 200
     stack.kill("worker1", signal.SIGTERM)  # no worker left to send it
     stack.sql(
-        "INSERT INTO outbox_outgoingmessage (channel, recipient, template, context, language, "
+        "INSERT INTO messaging_outgoingmessage (channel, recipient, template, context, language, "
         "dedup_key, state, attempts, last_error, created_at, next_attempt_at) VALUES "
         "('email', 'x@example.lt', 'x', '{}', 'lt', 'stale', 'pending', 0, '', "
         "now() - interval '1 hour', now() - interval '1 hour')"
@@ -627,7 +626,7 @@ def test_healthz_fails_on_a_stale_queue_and_a_stopped_database(stack: Stack) -> 
     stale = browser.get("/healthz/")
     assert stale.status == 503
     assert '"failing": ["outbox"]' in stale.text
-    stack.sql("DELETE FROM outbox_outgoingmessage WHERE dedup_key = 'stale'")
+    stack.sql("DELETE FROM messaging_outgoingmessage WHERE dedup_key = 'stale'")
     assert browser.get("/healthz/").status == 200
     # The database stops answering (only this test's database; the server runs on).
     stack.admin_sql(f'ALTER DATABASE "{stack.db_name}" ALLOW_CONNECTIONS false')
