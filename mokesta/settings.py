@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mokesta.lib.middleware.RequestIdMiddleware",  # first: the id and the access line for all
+    "mokesta.lib.middleware.BodySizeLimitMiddleware",  # before anything reads the body
+    "mokesta.lib.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,7 +112,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- cache (allauth rate limits need one shared by every app process) -------
+# --- cache: rate-limit counters shared by every app process ------------------------
+# With REDIS_URL, Redis; without it, Django's database cache (table mokesta_cache, created by
+# `migrate`), so that every gunicorn worker and every machine counts the same attempts. A cache
+# of one process (LocMem) multiplies every limit by the number of processes: `check --deploy`
+# refuses it (mokesta.accounts.checks). Tests use LocMem (no database needed for the cache).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -121,8 +128,18 @@ if REDIS_URL:
     # Sessions read from the shared cache, written through to the database: one query less per
     # page. Only with a cache every process shares, or a logout would not reach the others.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mokesta_cache",
+            # Django culls a third of the entries past MAX_ENTRIES (300 by default), which
+            # would forget live counters; expired ones are deleted first anyway.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
 
 # --- background tasks (Django Tasks API) -------------------------------------
 # TASK_BACKEND: "immediate" (default, runs in the request), "database" (manage.py db_worker),
@@ -191,15 +208,25 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_SESSION_REMEMBER = False  # the guide's login box has no "remember me"
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password has been changed" and similar mails
+# Rate limits (README: "Rate limits"). The "login_failed" key is the (e-mail, client address)
+# pair and "login_failed_email" the e-mail alone with a higher ceiling, so that one attacker
+# cannot lock the owner out (mokesta.accounts.adapter). Registration is limited on success only:
+# a newcomer may fix an invalid form as often as needed ("signup" off, "signup_success" counts).
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip,5/h/ip",
+    "login_failed_email": "20/h/key",
+    "signup": "",
+    "signup_success": "10/h/ip,3/d/key",
     "reset_password": "20/m/ip,5/h/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",  # the password asked again, e.g. to delete the account
+    "link_contract_failed": "5/h/user,10/h/ip",
 }
+# The unknown-address reset mail would make the form a relay to any address: send nothing.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Profile: an e-mail change takes effect once the new address is confirmed; the old one is told.
 ACCOUNT_CHANGE_EMAIL = True
 PASSWORD_RESET_TIMEOUT = 3600  # seconds; the reset link is valid one hour
@@ -215,7 +242,7 @@ PHONENUMBER_DB_FORMAT = "E164"
 
 # --- static files ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")  # collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -228,20 +255,57 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 # Files that only access-checked views serve (photos of customer requests); never publish it.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 
+# --- reverse proxy -------------------------------------------------------------------
+# How many proxies of ours stand in front of the app and append to X-Forwarded-For (nginx: 1).
+# 0: the client's address is the TCP peer and X-Forwarded-* headers are ignored. With N > 0 the
+# address is the N-th entry from the right of X-Forwarded-For (what our outermost proxy saw), so
+# whatever a client writes into the header itself is never taken; X-Forwarded-Proto and the
+# proxy's X-Request-ID are believed. Rate limits (allauth's and ours) use this one address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+if TRUSTED_PROXY_COUNT < 0:
+    raise environ.ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
 # --- security ----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG and SITE_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # a probe may ask a backend directly over HTTP
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Content-Security-Policy and Permissions-Policy on every response (mokesta.lib.middleware):
+# no inline script or style anywhere, nothing from other sites, no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
+# Request bodies: a request announcing more than MAX_REQUEST_BYTES is refused with 413 before
+# any of it is read (mokesta.lib.middleware; nginx's client_max_body_size says the same). Form
+# fields over DATA_UPLOAD_MAX_MEMORY_SIZE are refused; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE
+# go to a temporary file.
+STATEMENT_MAX_BYTES = env.int("STATEMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# The largest legitimate body: a customer request with 3 photos of 5 MB each (or a statement),
+# plus the form around it.
+MAX_REQUEST_BYTES = env.int(
+    "MAX_REQUEST_BYTES", default=max(STATEMENT_MAX_BYTES, 3 * 5 * 1024 * 1024) + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- back office -------------------------------------------------------------------
 # Staff log in to /admin/ with a TOTP code (manage.py add_totp_device EMAIL enrols them).
@@ -249,14 +313,32 @@ if not DEBUG and SITE_URL.startswith("https://"):
 # login works with its password; the 2FA tests switch it on.
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not (DEBUG or TESTING))
 OTP_TOTP_ISSUER = "MOKESTA"
-STATEMENT_MAX_BYTES = env.int("STATEMENT_MAX_BYTES", default=5 * 1024 * 1024)
 
+# --- logs ------------------------------------------------------------------------------
+# To stderr (systemd's journal): one line per request with its id (mokesta.lib.middleware),
+# errors with their tracebacks (Django's "django.request" logger); every line carries the id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "mokesta.lib.middleware.RequestIdFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The access line is ours; Django's own 4xx warnings would repeat it.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- health check (/healthz/) -----------------------------------------------------------
+# 503 when the oldest message or task that is due has waited longer than this (workers stopped).
+HEALTHZ_MAX_QUEUE_AGE = env.int("HEALTHZ_MAX_QUEUE_AGE", default=15 * 60)
 
 # --- messages: SMS and reading reminders (mokesta.outbox) -------------------------
 # SMS_BACKEND: "console" (prints) or "infobip" (Infobip's HTTP API at SMS_API_URL).

@@ -2,9 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from mokesta.outbox.health import healthz
 from mokesta.portal import urls as portal
 
+# allauth's limits and ours answer with the same Lithuanian 429 page.
+handler429 = "mokesta.accounts.limits.handler429"
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz/", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("paskyra/", include(portal.profile_urls)),

@@ -4,6 +4,7 @@ through `mokesta.outbox.mail` (a task after commit, in the recipient's language)
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -12,8 +13,25 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from mokesta.accounts.limits import Limit, client_address, too_many_requests
 from mokesta.accounts.models import User
 from mokesta.outbox.mail import queue_email, render_email
+
+
+def login_limits(request: HttpRequest, email: str) -> tuple[Limit, Limit]:
+    """Failed logins are counted per (e-mail, client address) — what stops one guesser — and
+    per e-mail with a higher ceiling — what stops many. One attacker therefore cannot keep the
+    owner (at another address) out, and a successful password reset clears both."""
+    email = email.strip().lower()
+    return (
+        Limit("login_failed", key=f"{email}|{client_address(request)}"),
+        Limit("login_failed_email", key=email),
+    )
+
+
+def refuse_login(request: HttpRequest, limits: tuple[Limit, ...]) -> None:
+    wait = max(limit.retry_after(request) for limit in limits)
+    raise ImmediateHttpResponse(too_many_requests(request, reason="login", retry_after=wait))
 
 
 def recipient_language(email: str) -> str:
@@ -45,6 +63,24 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth's version counts failures per e-mail from any address (anyone could lock an
+        # owner out); ours per (e-mail, address) plus a per-e-mail ceiling. Refused: the 429
+        # page, which offers the password reset.
+        limits = login_limits(request, credentials.get("email", ""))
+        if not all(limit.allows(request) for limit in limits):
+            refuse_login(request, limits)
+        self._login_failed_hits = limits
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        for limit in getattr(self, "_login_failed_hits", ()):
+            limit.hit(request)
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # After a successful password reset the owner may log in at once, from anywhere.
+        for limit in login_limits(request, credentials.get("email", "")):
+            limit.clear(request)
 
     def respond_email_verification_sent(
         self, request: HttpRequest, user: AbstractBaseUser | None

@@ -1,6 +1,7 @@
 """The login and registration forms of the user guide, on top of django-allauth's."""
 
 from allauth.account import forms as allauth_forms
+from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from phonenumber_field.formfields import PhoneNumberField
 
+from mokesta.accounts.limits import Limit, too_many_requests
 from mokesta.accounts.models import User
 from mokesta.accounts.passwords import PasswordPolicyValidator
 
@@ -126,6 +128,14 @@ class SignupForm(allauth_forms.SignupForm):
         return data
 
     def try_save(self, request: HttpRequest) -> tuple[User | None, object]:
+        # Only a valid form gets here: registrations are limited per address and per e-mail
+        # when they succeed (an existing address counts too: it mails its owner), never for
+        # the invalid tries of a newcomer fixing the form.
+        limit = Limit("signup_success", key=str(self.cleaned_data["email"]).lower())
+        if not limit.hit(request):
+            raise ImmediateHttpResponse(
+                too_many_requests(request, reason="signup", retry_after=limit.retry_after(request))
+            )
         if self.account_already_exists:
             # A new registration spends most of its time hashing the password; do the same
             # work here so the response time does not tell that the address is registered.

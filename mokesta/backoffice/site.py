@@ -1,6 +1,5 @@
 """The back office: Django's admin, in Lithuanian, behind a TOTP second factor for staff."""
 
-from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
@@ -10,6 +9,8 @@ from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import Device
+
+from mokesta.accounts.adapter import login_limits
 
 
 class BackofficeLoginForm(OTPAdminAuthenticationForm):
@@ -28,11 +29,16 @@ class BackofficeLoginForm(OTPAdminAuthenticationForm):
         device_required=_("You have no authenticator device. Ask an administrator to add one."),
     )
 
+    # One answer for every refusal: a wrong password, a wrong, missing or expired code, no
+    # device, an inactive account. A separate "wrong code" message would tell a guesser that the
+    # password was right. The work is the same either way (the password is always hashed).
+    refused_message = _("Enter a correct e-mail, password and authenticator code.")
+
     def clean(self) -> dict[str, object]:
-        # Failed staff logins share the customer login's limit (ACCOUNT_RATE_LIMITS
-        # "login_failed", per IP and per e-mail): a password and a 6-digit code are guessable.
-        email = str(self.data.get("username", "")).strip().lower()
-        if not ratelimit.consume(self.request, action="login_failed", key=email, dry_run=True):
+        # Failed staff logins count against the customer login's limits (per e-mail and address,
+        # and the per-e-mail ceiling): a password and a 6-digit code are guessable.
+        limits = login_limits(self.request, str(self.data.get("username", "")))
+        if not all(limit.allows(self.request) for limit in limits):
             raise forms.ValidationError(
                 _("Too many failed login attempts. Try again in a few minutes."),
                 code="too_many_attempts",
@@ -40,8 +46,14 @@ class BackofficeLoginForm(OTPAdminAuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            ratelimit.consume(self.request, action="login_failed", key=email)
-            raise
+            for limit in limits:
+                limit.hit(self.request)
+            raise forms.ValidationError(self.refused_message, code="invalid_login") from None
+
+    def _update_form(self, user: object) -> None:
+        # django-otp fills the password back in once it was right, so that only the code has to
+        # be typed again: that tells a guesser the password. Staff type both again.
+        return
 
     def clean_otp(self, user: object) -> None:
         off = not settings.ADMIN_REQUIRE_2FA

@@ -1,18 +1,17 @@
 """Linking contracts to users: automatically by a confirmed e-mail, or by contract number + payer
-code. Failed code attempts are counted per user in the cache so codes cannot be guessed."""
+code. Failed code attempts are counted in the shared cache per user and per client address
+(ACCOUNT_RATE_LIMITS "link_contract_failed"), so that codes cannot be guessed by one account nor
+by opening a new account every few tries (contract numbers are sequential)."""
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 
+from mokesta.accounts.limits import Limit
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, ContractAccess
 from mokesta.lib.dates import local_today
-
-MAX_FAILED_ATTEMPTS = 5
-ATTEMPT_WINDOW_SECONDS = 3600
 
 
 class LinkRefused(Exception):
@@ -20,11 +19,9 @@ class LinkRefused(Exception):
 
 
 class TooManyAttempts(Exception):
-    pass
-
-
-def _attempts_key(user: User) -> str:
-    return f"customers:link-failures:{user.pk}"
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after  # seconds
 
 
 def link_by_email(*, user: User, email: str) -> list[Contract]:
@@ -40,23 +37,18 @@ def link_by_email(*, user: User, email: str) -> list[Contract]:
     return contracts
 
 
-def link_by_code(*, user: User, number: str, payer_code: str) -> Contract:
+def link_by_code(*, request: HttpRequest, user: User, number: str, payer_code: str) -> Contract:
     """Link the one valid contract with this number and payer code, or refuse."""
-    key = _attempts_key(user)
-    if (cache.get(key) or 0) >= MAX_FAILED_ATTEMPTS:
-        raise TooManyAttempts
+    limit = Limit("link_contract_failed", user=user)
+    if not limit.allows(request):
+        raise TooManyAttempts(limit.retry_after(request))
     contract = (
         Contract.objects.valid_on(local_today())
         .filter(number__iexact=number.strip(), customer__payer_code=payer_code.strip())
         .first()
     )
     if contract is None:
-        # add() only sets the key when missing, so the window starts at the first failure.
-        cache.add(key, 0, ATTEMPT_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, ATTEMPT_WINDOW_SECONDS)
+        limit.hit(request)
         raise LinkRefused
     with transaction.atomic():
         ContractAccess.objects.get_or_create(

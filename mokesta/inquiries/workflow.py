@@ -20,9 +20,18 @@ from mokesta.outbox.queue import queue
 DAILY_LIMIT = 10
 
 
-def over_daily_limit(user: User) -> bool:
-    since = timezone.now() - dt.timedelta(days=1)
-    return Inquiry.objects.filter(user=user, created_at__gte=since).count() >= DAILY_LIMIT
+def wait_before_next(user: User) -> int:
+    """Seconds until `user` may submit another request (0: now): DAILY_LIMIT a rolling day,
+    counted in the database, so every process agrees."""
+    now = timezone.now()
+    recent = list(
+        Inquiry.objects.filter(user=user, created_at__gte=now - dt.timedelta(days=1))
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:DAILY_LIMIT]
+    )
+    if len(recent) < DAILY_LIMIT:
+        return 0
+    return int((recent[-1] + dt.timedelta(days=1) - now).total_seconds()) + 1
 
 
 def submit_inquiry(

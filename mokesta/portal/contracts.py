@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.accounts.limits import too_many_requests
 from mokesta.customers import linking
 from mokesta.customers.access import user_contract
 from mokesta.customers.forms import LinkContractForm
@@ -20,12 +21,13 @@ def link(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contract = linking.link_by_code(
+                request=request,
                 user=request.user,
                 number=form.cleaned_data["number"],
                 payer_code=form.cleaned_data["payer_code"],
             )
-        except linking.TooManyAttempts:
-            form.add_error(None, _("Too many failed attempts. Try again in an hour."))
+        except linking.TooManyAttempts as refused:
+            return too_many_requests(request, reason="link", retry_after=refused.retry_after)
         except linking.LinkRefused:
             form.add_error(
                 None,

@@ -19,7 +19,7 @@ from mokesta.portal.declare import (
 )
 
 FIELD_PREFIX = "meter_"
-WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would take „١٢", „１２"
 
 
 class DeclarationForm(forms.Form):

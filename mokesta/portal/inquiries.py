@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.accounts.limits import too_many_requests
 from mokesta.accounts.models import User
 from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contracts
@@ -165,10 +166,6 @@ class InquiryForm(forms.Form):
         return cleaned
 
 
-def too_many(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "inquiries/too_many.html", {"limit": workflow.DAILY_LIMIT}, status=429)
-
-
 @login_required
 def inquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     inquiries = (
@@ -186,8 +183,9 @@ def inquiry_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("portal:dashboard")
     form = InquiryForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
-        if workflow.over_daily_limit(request.user):
-            return too_many(request)
+        wait = workflow.wait_before_next(request.user)
+        if wait:
+            return too_many_requests(request, reason="request", retry_after=wait)
         if form.is_valid():
             data = form.cleaned_data
             inquiry = workflow.submit_inquiry(

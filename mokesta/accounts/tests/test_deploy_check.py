@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core.checks import run_checks
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -45,3 +46,26 @@ def test_the_deploy_check_catches_a_plain_http_site() -> None:
     result = run_check(**{**PRODUCTION, "SITE_URL": "http://savitarna.example.lt"})
     assert result.returncode != 0
     assert "security.W012" in result.stderr + result.stdout
+
+
+def test_a_per_process_cache_fails_the_deploy_check() -> None:
+    # The check itself, in this process: LocMem (what the tests use) is refused.
+    errors = [m.id for m in run_checks(include_deployment_checks=True, tags=["security"])]
+    assert "mokesta.E001" in errors
+
+
+def test_the_database_cache_passes_it(settings) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mokesta_cache",
+        }
+    }
+    errors = [m.id for m in run_checks(include_deployment_checks=True, tags=["security"])]
+    assert "mokesta.E001" not in errors
+
+
+def test_the_recipes_settings_pass_the_deploy_check() -> None:
+    # deploy/mokesta.env's settings (behind nginx, workers, database cache).
+    result = run_check(**PRODUCTION, TRUSTED_PROXY_COUNT="1", TASK_BACKEND="database")
+    assert result.returncode == 0, result.stdout + result.stderr

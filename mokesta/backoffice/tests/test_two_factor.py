@@ -14,6 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mokesta.accounts.models import User
 from mokesta.conftest import PASSWORD
 
+# Every refusal reads the same, so that a wrong code does not tell that the password was right.
+REFUSED = "Įveskite teisingą el. pašto adresą, slaptažodį ir autentifikavimo programėlės kodą."
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_2fa")]
 
 
@@ -50,7 +53,7 @@ def test_it_refuses_a_login_without_the_code(staff: User) -> None:
     response = log_in(client, staff)
 
     assert response.status_code == 200
-    assert "Įveskite kodą iš autentifikavimo programėlės." in response.content.decode()
+    assert REFUSED in response.content.decode()
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
 
@@ -61,14 +64,14 @@ def test_it_refuses_a_wrong_code(staff: User) -> None:
     response = log_in(Client(), staff, otp_token=wrong)
 
     assert response.status_code == 200
-    assert "Kodas neteisingas arba nebegalioja." in response.content.decode()
+    assert REFUSED in response.content.decode()
 
 
 def test_it_refuses_staff_who_have_no_device(staff: User) -> None:
     response = log_in(Client(), staff, otp_token="123456")
 
     assert response.status_code == 200
-    assert "Neturite autentifikavimo įrenginio." in response.content.decode()
+    assert REFUSED in response.content.decode()
 
 
 def test_a_password_only_session_does_not_open_the_admin(staff: User) -> None:
@@ -104,7 +107,7 @@ def test_without_required_2fa_an_enrolled_staff_member_still_needs_the_code(staf
     response = log_in(Client(), staff)
 
     assert response.status_code == 200
-    assert "Įveskite kodą" in response.content.decode()
+    assert REFUSED in response.content.decode()
 
 
 def test_add_totp_device_prints_a_secret_that_logs_in(
@@ -143,3 +146,26 @@ def test_it_stops_guessing_after_five_failed_logins(staff: User) -> None:
 
     assert "Per daug nesėkmingų bandymų prisijungti." in response.content.decode()
     assert client.get("/admin/").status_code == 302
+
+
+def answer(response: Any) -> str:
+    """The page without what differs between any two requests (the CSRF token)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_a_wrong_password_and_a_wrong_code_get_the_same_answer(staff: User) -> None:
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    wrong_code = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+
+    wrong_password = log_in(Client(), staff, password="Neteisingas1", otp_token=wrong_code)
+    right_password_wrong_code = log_in(Client(), staff, otp_token=wrong_code)
+
+    assert wrong_password.status_code == right_password_wrong_code.status_code == 200
+    assert answer(wrong_password) == answer(right_password_wrong_code)
+    assert REFUSED in answer(wrong_password)
+    assert "Slaptas" not in answer(right_password_wrong_code)  # the password is not echoed
+    # Without a code, too.
+    no_code = [
+        log_in(Client(), staff, password=password) for password in ("Neteisingas1", PASSWORD)
+    ]
+    assert answer(no_code[0]) == answer(no_code[1])

@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from mokesta.accounts.models import User
@@ -107,7 +108,8 @@ def test_failed_attempts_are_limited_per_user(client, alice, bob):
         reverse("customers:link"),
         {"number": contract.number, "payer_code": contract.customer.payer_code},
     )
-    assert "Per daug nesėkmingų bandymų" in response.content.decode()
+    assert response.status_code == 429
+    assert "Per daug nesėkmingų bandymų pridėti sutartį" in response.content.decode()
     assert linked(alice) == set()
     # Another user is not affected.
     client.force_login(bob)
@@ -116,6 +118,27 @@ def test_failed_attempts_are_limited_per_user(client, alice, bob):
         {"number": contract.number, "payer_code": contract.customer.payer_code},
     )
     assert linked(bob) == {contract.number}
+
+
+def test_new_accounts_at_one_address_get_no_new_tries(alice, bob):
+    # Contract numbers are sequential: a guesser must not get 5 more tries per new account.
+    contract = make_contract()
+    carol = User.objects.create_user(email="carol@example.lt", password="x")
+    wrong = {"number": contract.number, "payer_code": "0"}
+    for user, tries in ((alice, 4), (bob, 4), (carol, 2)):
+        client = Client(REMOTE_ADDR="203.0.113.5")
+        client.force_login(user)
+        for _ in range(tries):
+            assert client.post(reverse("customers:link"), wrong).status_code == 200
+    right = {"number": contract.number, "payer_code": contract.customer.payer_code}
+    response = client.post(reverse("customers:link"), right)  # carol: 2 tries of her own
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 3000
+    assert linked(carol) == set()
+    elsewhere = Client(REMOTE_ADDR="198.51.100.5")
+    elsewhere.force_login(carol)
+    elsewhere.post(reverse("customers:link"), right)
+    assert linked(carol) == {contract.number}
 
 
 def test_the_limit_resets_after_an_hour(client, alice):

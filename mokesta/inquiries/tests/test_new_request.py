@@ -175,7 +175,8 @@ def test_ten_requests_a_day_then_a_lithuanian_429(client: Client, alice: User, h
     refused = client.post(NEW, form(home))
 
     assert refused.status_code == 429
-    assert "Per daug užklausų" in refused.content.decode()
+    assert int(refused["Retry-After"]) == 24 * 3600 + 1  # all ten were sent this very second
+    assert "pateikėte tiek užklausų, kiek savitarna priima per dieną" in refused.content.decode()
     assert Inquiry.objects.count() == DAILY_LIMIT
     with time_machine.travel(dt.datetime(2026, 11, 16, 12, 1, tzinfo=dt.UTC), tick=False):
         assert client.post(NEW, form(home)).status_code == 302

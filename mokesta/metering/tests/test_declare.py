@@ -49,7 +49,8 @@ def test_it_shows_the_previous_reading_and_the_deadline(client, alice, contract,
     assert f'<label for="id_meter_{meter.pk}">' in content
 
 
-@pytest.mark.parametrize("value", ["12.5", "12,5", "abc", "1e3", ""])
+# „٢٠٠" and „２００" are 200 to int(); only ASCII digits are a reading.
+@pytest.mark.parametrize("value", ["12.5", "12,5", "abc", "1e3", "", "٢٠٠", "２００", "١٢", "１２"])
 def test_it_rejects_a_value_that_is_not_a_whole_number(client, alice, contract, meter, value):
     client.force_login(alice)
     response = post(client, contract, {f"meter_{meter.pk}": value})
