@@ -5,6 +5,7 @@ the back office all read this one figure.
 """
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from typing import TypedDict
 
@@ -59,3 +60,36 @@ def with_balance(
         balance=_per_contract(Invoice.objects.all(), "total")
         - _per_contract(Payment.objects.all(), "amount")
     )
+
+
+PAID, UNPAID, CREDITED, CREDIT_NOTE = "paid", "unpaid", "credited", "credit_note"
+
+
+def invoice_states(invoices: list[Invoice]) -> dict[int, str]:
+    """Paid, unpaid or credited, per invoice. Each credit note is first offset against the invoice
+    it corrects (a credited invoice is settled, not unpaid, and takes no payment); then a
+    contract's payments cover its remaining invoices oldest first."""
+    contract_ids = {invoice.contract_id for invoice in invoices}
+    paid = dict(
+        Payment.objects.filter(contract_id__in=contract_ids)
+        .values_list("contract_id")
+        .annotate(s=Sum("amount"))
+    )
+    credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for invoice in invoices:
+        if invoice.corrects_id is not None:
+            credits[invoice.corrects_id] += invoice.total  # negative
+    covered: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    states = {}
+    for invoice in sorted(invoices, key=lambda i: (i.issue_date, i.sequence)):
+        if invoice.corrects_id is not None:
+            states[invoice.pk] = CREDIT_NOTE
+            continue
+        remaining = invoice.total + credits[invoice.pk]
+        if invoice.pk in credits and remaining <= 0:
+            states[invoice.pk] = CREDITED
+            continue
+        covered[invoice.contract_id] += remaining
+        settled = covered[invoice.contract_id] <= paid.get(invoice.contract_id, ZERO)
+        states[invoice.pk] = PAID if settled else UNPAID
+    return states

@@ -1,18 +1,15 @@
-from collections import defaultdict
-from decimal import Decimal
-
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
+from mokesta.billing.invoice_readings import invoice_readings
+from mokesta.billing.ledger import invoice_states
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
-from mokesta.lib.money import ZERO
-from mokesta.payments.models import Payment
 
 
 def user_invoices(user: User) -> QuerySet[Invoice]:
@@ -21,39 +18,6 @@ def user_invoices(user: User) -> QuerySet[Invoice]:
         .select_related("period", "contract", "corrects")
         .defer("pdf", "corrects__pdf")  # the list never needs the stored PDFs
     )
-
-
-PAID, UNPAID, CREDITED, CREDIT_NOTE = "paid", "unpaid", "credited", "credit_note"
-
-
-def invoice_states(invoices: list[Invoice]) -> dict[int, str]:
-    """Paid, unpaid or credited, per invoice. Each credit note is first offset against the invoice
-    it corrects (a credited invoice is settled, not unpaid, and takes no payment); then a
-    contract's payments cover its remaining invoices oldest first."""
-    contract_ids = {invoice.contract_id for invoice in invoices}
-    paid = dict(
-        Payment.objects.filter(contract_id__in=contract_ids)
-        .values_list("contract_id")
-        .annotate(s=Sum("amount"))
-    )
-    credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for invoice in invoices:
-        if invoice.corrects_id is not None:
-            credits[invoice.corrects_id] += invoice.total  # negative
-    covered: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    states = {}
-    for invoice in sorted(invoices, key=lambda i: (i.issue_date, i.sequence)):
-        if invoice.corrects_id is not None:
-            states[invoice.pk] = CREDIT_NOTE
-            continue
-        remaining = invoice.total + credits[invoice.pk]
-        if invoice.pk in credits and remaining <= 0:
-            states[invoice.pk] = CREDITED
-            continue
-        covered[invoice.contract_id] += remaining
-        settled = covered[invoice.contract_id] <= paid.get(invoice.contract_id, ZERO)
-        states[invoice.pk] = PAID if settled else UNPAID
-    return states
 
 
 @login_required
@@ -73,10 +37,18 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(user_invoices(request.user), pk=pk)
     lines = list(invoice.lines.all())
     corrections = invoice.corrections.defer("pdf")
+    # Paid or not depends on the contract's other invoices (payments cover the oldest first).
+    state = invoice_states(list(user_invoices(request.user).filter(contract=invoice.contract_id)))
     return render(
         request,
         "billing/detail.html",
-        {"invoice": invoice, "lines": lines, "corrections": corrections},
+        {
+            "invoice": invoice,
+            "lines": lines,
+            "corrections": corrections,
+            "state": state[invoice.pk],
+            "readings": invoice_readings(invoice),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from mokesta.customers.access import user_contracts
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import ServicePoint
 from mokesta.lib.money import round_money
+from mokesta.metering.insights import suspected_leaks
 from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
 from mokesta.portal.declare import current_month, deadline
@@ -22,6 +23,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/rules.html")
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """„Pagalba": reading a meter, where the numbers are on an invoice, deadlines, contacts."""
+    return render(request, "portal/help.html")
 
 
 @login_required
@@ -46,9 +52,15 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         )
     )
+    # „Galimas vandens nuotėkis": one query for every meter on the page.
+    leaks = suspected_leaks(
+        (m for c in contracts for p in c.service_points.all() for m in p.meters.all()), month=month
+    )
     cards = []
     for contract in contracts:
         meter_list = [m for p in contract.service_points.all() for m in p.meters.all()]
+        for meter in meter_list:
+            meter.leak_suspected = meter.pk in leaks
         cards.append(
             {
                 "contract": contract,

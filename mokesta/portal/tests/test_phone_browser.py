@@ -1,0 +1,74 @@
+"""Issue 8.3, "done when": at 390×844 no customer or account page scrolls sideways, no text is
+cut off at the sides, and the amount due is on screen."""
+
+import pytest
+
+from mokesta.portal.tests.browser_pages import customer_pages, load_demo, log_in, public_pages
+
+# Elements with their own text whose box leaves the viewport horizontally. The skip link waits
+# off-screen until it gets the focus, by design.
+OFF_SCREEN = """() => {
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest(".skip")) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    for (const r of el.getClientRects()) {
+      if (r.width && (r.left < -0.5 || r.right > window.innerWidth + 0.5)) {
+        const text = el.textContent.trim().slice(0, 40);
+        out.push(el.tagName + ": " + text + " " + r.left + "–" + r.right);
+        break;
+      }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_fits_a_phone(live_server, page):
+    load_demo()
+    page.set_viewport_size({"width": 390, "height": 844})
+    problems = []
+    for url in public_pages():
+        page.goto(live_server.url + url)
+        problems += check(page, url)
+    log_in(page, live_server.url)
+    for url in customer_pages():
+        page.goto(live_server.url + url)
+        problems += check(page, url)
+        # The compact menu opens (a <details>, no script needed) and fits too.
+        if url == customer_pages()[0]:
+            page.get_by_text("Meniu").click()
+            page.get_by_role("navigation", name="Meniu").get_by_role(
+                "link", name="Sąskaitos"
+            ).wait_for()
+            problems += check(page, url + " (menu open)")
+    assert problems == []
+
+
+def check(page, url: str) -> list[str]:
+    problems = []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > 390:
+        problems.append(f"{url}: document {width} px wide")
+    problems += [f"{url}: {item}" for item in page.evaluate(OFF_SCREEN)]
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_amount_due_is_on_screen_on_the_dashboard_and_the_invoice(live_server, page):
+    load_demo()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url)
+    pages = customer_pages()
+    for url in (pages[0], pages[9]):
+        page.goto(live_server.url + url)
+        amount = page.locator(".amount-due").first
+        amount.scroll_into_view_if_needed()
+        assert amount.is_visible()
+        box = amount.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, url
+        assert amount.inner_text().endswith("€")
