@@ -22,6 +22,14 @@ ADMIN_TITLES = (
     gettext_noop("Add %s"),
     gettext_noop("Change %s"),
     gettext_noop("View %s"),
+    # Django's own strings its Lithuanian catalogue lacks.
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Skip to main content"),
+    gettext_noop("Start typing to filter…"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
 )
 
 

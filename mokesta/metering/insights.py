@@ -4,6 +4,7 @@ meter is due for its legal verification (with a reminder 60 days before)."""
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db.models import Q
 
@@ -20,7 +21,7 @@ LEAK_FACTOR = 2
 VERIFICATION_NOTICE_DAYS = 60
 
 
-def average_use(meter: Meter, readings: list[Reading], *, month: dt.date):  # -> Decimal | None
+def average_use(meter: Meter, readings: list[Reading], *, month: dt.date) -> Decimal | None:
     """The meter's 12-month average before `month`: the one call of the averaging rule here."""
     return average_monthly(
         readings, initial_value=meter.initial_reading, installed_on=meter.installed_on, month=month

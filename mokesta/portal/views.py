@@ -59,13 +59,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     cards = []
     for contract in contracts:
         meter_list = [m for p in contract.service_points.all() for m in p.meters.all()]
-        for meter in meter_list:
-            meter.leak_suspected = meter.pk in leaks
         cards.append(
             {
                 "contract": contract,
                 "meters": meter_list,
                 "to_declare": any(not m.declared for m in meter_list),
+                "leaks": [m for m in meter_list if m.pk in leaks],
                 "balance": round_money(balance(contract)),
                 "invoice": Invoice.objects.filter(contract=contract)
                 .select_related("period")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -32,34 +34,43 @@ def permission_label(permission: Permission) -> str:
     action, _sep, model_name = permission.codename.partition("_")
     if model is None:
         return str(permission)
-    what = capfirst(UNNAMED_MODELS.get(model._meta.model_name, model._meta.verbose_name))
+    unnamed = UNNAMED_MODELS.get(model._meta.model_name or "")
+    what = capfirst(unnamed if unnamed is not None else model._meta.verbose_name)
     if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
         return f"{what}: {str(PERMISSION_ACTIONS[action]).lower()}"
     custom = CUSTOM_PERMISSIONS.get(permission.codename)
     return f"{what}: {custom if custom is not None else gettext(permission.name)}"
 
 
-class TranslatedPermissions:
-    def formfield_for_manytomany(
-        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: object
-    ) -> forms.ModelMultipleChoiceField | None:
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
-        if field is not None and db_field.name in ("permissions", "user_permissions"):
-            field.label_from_instance = permission_label
-        return field
+def translate_permission_labels(field: forms.Field | None) -> None:
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        field.label_from_instance = permission_label  # type: ignore[method-assign,assignment]
 
 
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(TranslatedPermissions, DjangoGroupAdmin):
-    pass
+class GroupAdmin(DjangoGroupAdmin):
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField, request: HttpRequest | None = None, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField | None:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        translate_permission_labels(field)
+        return field
 
 
 @admin.register(User)
-class UserAdmin(TranslatedPermissions, DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):
     """Logins of customers and staff, with their message opt-ins."""
+
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField | None:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "user_permissions":
+            translate_permission_labels(field)
+        return field
 
     ordering = ["email"]
     list_display = [

@@ -97,7 +97,7 @@ def staff_pages() -> list[str]:
         first = model._default_manager.order_by("pk").first()
         if first is not None:
             pages.append(f"{base}{first.pk}/change/")
-    period = BillingPeriod.objects.order_by("-month").first()
+    period = BillingPeriod.objects.order_by("-month")[0]
     pages.append(f"/admin/billing/billingperiod/{period.pk}/bill/")
     pages.append("/admin/payments/statementimport/add/")
     pages.append("/admin/")

@@ -11,6 +11,8 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 
 def violations(page, axe: Axe, url: str) -> list[str]:
     results = axe.run(page, options=WCAG)
+    assert results.response["testEngine"]["name"] == "axe-core"
+    assert results.response["passes"], url  # the rules did run
     return [
         f"{url} {page.viewport_size['width']}px: {v['id']} ({v['impact']}) "
         + "; ".join(node["target"][0] for node in v["nodes"][:3])

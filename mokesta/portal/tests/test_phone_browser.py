@@ -25,6 +25,14 @@ OFF_SCREEN = """() => {
 }"""
 
 
+# Controls smaller than a 44 px touch target: buttons, the menu and the links standing alone.
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    "button, summary, .site-header a, .actions a, main li > a, main td a")]
+  .filter(el => el.getClientRects().length && !el.closest(".skip"))
+  .filter(el => el.getBoundingClientRect().height < 43.5)
+  .map(el => "small target: " + el.textContent.trim().slice(0, 30))"""
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_fits_a_phone(live_server, page):
@@ -45,7 +53,7 @@ def test_every_page_fits_a_phone(live_server, page):
                 "link", name="Sąskaitos"
             ).wait_for()
             problems += check(page, url + " (menu open)")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def check(page, url: str) -> list[str]:
@@ -54,6 +62,7 @@ def check(page, url: str) -> list[str]:
     if width > 390:
         problems.append(f"{url}: document {width} px wide")
     problems += [f"{url}: {item}" for item in page.evaluate(OFF_SCREEN)]
+    problems += [f"{url}: {item}" for item in page.evaluate(SMALL_TARGETS)]
     return problems
 
 
