@@ -81,3 +81,30 @@ def test_the_amount_due_is_on_screen_on_the_dashboard_and_the_invoice(live_serve
         box = amount.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, url
         assert amount.inner_text().endswith("€")
+        # site.js shows the copy buttons (hidden without it) and copies the IBAN.
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        copy = page.locator("button.copy").first
+        copy.click()
+        page.get_by_text("Nukopijuota").first.wait_for()
+        assert page.evaluate("navigator.clipboard.readText()").startswith("LT")
+
+
+CHART_TEXT_PX = """() => [...document.querySelectorAll("svg[role=img]")].flatMap(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll("text")].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * scale);
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_chart_text_is_at_least_12_px_on_a_phone(live_server, page):
+    load_demo()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url)
+    page.goto(live_server.url + customer_pages()[7])
+    sizes = page.evaluate(CHART_TEXT_PX)
+    assert sizes and min(sizes) >= 11.9, min(sizes)
+    # The table is one tap away.
+    page.get_by_text("Tie patys skaičiai lentele").first.click()
+    page.get_by_role("columnheader", name="Suvartojimas, m³").first.wait_for()
