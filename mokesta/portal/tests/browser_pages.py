@@ -64,3 +64,21 @@ def log_in(page, base: str) -> None:
     page.fill("input[name=password]", DEMO_LOGIN[1])
     page.locator("form:has(input[name=login]) [type=submit]").click()
     page.wait_for_url("**/savitarna/")
+
+
+def open_declaration_check(page, base: str) -> None:
+    """The declaration's second step, with an unusual reading: the warning box and the cost."""
+    contract = Contract.objects.filter(accesses__user__email=DEMO_LOGIN[0]).order_by("number")[0]
+    page.goto(base + reverse("metering:declare", args=[contract.pk]))
+    field = page.locator("input[name^=meter_]").first
+    meter = Meter.objects.get(pk=field.get_attribute("name").removeprefix("meter_"))
+    last = Reading.objects.filter(meter=meter).order_by("-period")[0]
+    field.fill(str(last.value + 90))
+    page.get_by_role("button", name="Toliau: peržiūrėti kainą").click()
+    page.locator(".warning-box").wait_for()
+
+
+def open_signup_errors(page, base: str) -> None:
+    page.goto(base + reverse("account_signup"))
+    page.get_by_role("main").get_by_role("button", name="Registruotis").click()
+    page.locator(".error-summary").wait_for()

@@ -4,7 +4,14 @@ page, at 1280 and 390 px wide."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from mokesta.portal.tests.browser_pages import customer_pages, load_demo, log_in, public_pages
+from mokesta.portal.tests.browser_pages import (
+    customer_pages,
+    load_demo,
+    log_in,
+    open_declaration_check,
+    open_signup_errors,
+    public_pages,
+)
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -31,10 +38,14 @@ def test_no_wcag_violations_on_any_page(live_server, page):
         for url in public_pages():
             page.goto(live_server.url + url)
             found += violations(page, axe, url)
+        open_signup_errors(page, live_server.url)
+        found += violations(page, axe, "signup with errors")
     log_in(page, live_server.url)
     for width, height in [(1280, 900), (390, 844)]:
         page.set_viewport_size({"width": width, "height": height})
         for url in customer_pages():
             page.goto(live_server.url + url)
             found += violations(page, axe, url)
+        open_declaration_check(page, live_server.url)
+        found += violations(page, axe, "declaration check")
     assert found == [], "\n".join(found)

@@ -3,7 +3,14 @@ cut off at the sides, and the amount due is on screen."""
 
 import pytest
 
-from mokesta.portal.tests.browser_pages import customer_pages, load_demo, log_in, public_pages
+from mokesta.portal.tests.browser_pages import (
+    customer_pages,
+    load_demo,
+    log_in,
+    open_declaration_check,
+    open_signup_errors,
+    public_pages,
+)
 
 # Elements with their own text whose box leaves the viewport horizontally. The skip link waits
 # off-screen until it gets the focus, by design.
@@ -42,7 +49,11 @@ def test_every_page_fits_a_phone(live_server, page):
     for url in public_pages():
         page.goto(live_server.url + url)
         problems += check(page, url)
+    open_signup_errors(page, live_server.url)
+    problems += check(page, "signup with errors")
     log_in(page, live_server.url)
+    open_declaration_check(page, live_server.url)
+    problems += check(page, "declaration check")
     for url in customer_pages():
         page.goto(live_server.url + url)
         problems += check(page, url)
