@@ -26,7 +26,10 @@ def known(paths: list[Path]) -> dict[tuple[str, str, str], polib.POEntry]:
     found = {}
     for path in paths:
         for entry in polib.pofile(str(path)):
-            done = entry.msgstr if not entry.msgid_plural else all(entry.msgstr_plural.values())
+            if entry.msgid_plural:  # all of Lithuanian's three forms
+                done = len(entry.msgstr_plural) >= 3 and all(entry.msgstr_plural.values())
+            else:
+                done = bool(entry.msgstr)
             if done and "fuzzy" not in entry.flags:
                 found.setdefault(key(entry), entry)
     return found
@@ -45,11 +48,13 @@ def main() -> None:
                 entry.previous_msgid = entry.previous_msgid_plural = None
                 entry.msgstr = ""
                 entry.msgstr_plural = {i: "" for i in entry.msgstr_plural}
+            if entry.msgid_plural:  # exactly Lithuanian's three forms
+                entry.msgstr_plural = {i: entry.msgstr_plural.get(i, "") for i in range(3)}
             source = translations.get(key(entry))
             if source is None:
                 continue
             if entry.msgid_plural and not all(entry.msgstr_plural.get(i) for i in range(3)):
-                entry.msgstr_plural = dict(source.msgstr_plural)
+                entry.msgstr_plural = {i: source.msgstr_plural[i] for i in range(3)}
             elif not entry.msgid_plural and not entry.msgstr:
                 entry.msgstr = source.msgstr
         catalogue.save()

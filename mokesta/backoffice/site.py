@@ -5,12 +5,33 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import Device
 
 from mokesta.accounts.adapter import login_limits
+
+# Django's admin titles put the model's name into a Lithuanian sentence where it would need
+# another case („Pasirinkti sąskaita peržiūrai"); this app's catalogue (read before Django's)
+# translates them with the name after a colon, where the nominative is right.
+ADMIN_TITLES = (
+    gettext_noop("Select %s to view"),
+    gettext_noop("Select %s to change"),
+    gettext_noop("Select %s"),
+    gettext_noop("Add %s"),
+    gettext_noop("Change %s"),
+    gettext_noop("View %s"),
+    # Django's own strings its Lithuanian catalogue lacks.
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Skip to main content"),
+    gettext_noop("Start typing to filter…"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
+)
 
 
 class BackofficeLoginForm(OTPAdminAuthenticationForm):

@@ -20,11 +20,12 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from mokesta.billing.invoice_readings import InvoiceReading, invoice_readings
 from mokesta.billing.models import Invoice
+from mokesta.billing.payment_qr import QR_MASK, payment_qr_text  # noqa: F401 (QR_MASK: tests)
 from mokesta.utility.models import Utility
 
 FONTS = Path(__file__).parent / "fonts"
-QR_MASK = 2
 # Streams compressed but not also ASCII85-encoded: a quarter smaller and faster to write (the
 # text encoding only mattered for 7-bit mail transports of PDFs).
 rl_config.useA85 = 0
@@ -59,6 +60,7 @@ def _labels() -> dict[str, str]:
         "Due date": _("Due date"),
         "Contract": _("Contract"),
         "Service address": _("Service address"),
+        "estimated": _("estimated"),
         "Pay by": _("Pay by"),
         "Account": _("Account"),
         "Payee code": _("Payee code"),
@@ -67,40 +69,27 @@ def _labels() -> dict[str, str]:
 
 def document_title(invoice: Invoice) -> str:
     """A VAT-registered customer's documents are VAT invoices [PVM sąskaita faktūra] and credit
-    VAT invoices; everyone else's payment notices and credit notes."""
+    VAT invoices; everyone else's invoices [sąskaita, the guide's one name for the document on
+    the page, the PDF, the e-mail and the SMS] and credit notes."""
     if invoice.is_vat_invoice:
         return _("Credit VAT invoice") if invoice.is_credit_note else _("VAT invoice")
-    return _("Credit note") if invoice.is_credit_note else _("Payment notice")
+    return _("Credit note") if invoice.is_credit_note else _("Invoice")
 
 
-def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
-    """The payment as an EPC QR code ("SEPA credit transfer" QR, EPC069-12, version 002, UTF-8):
-    banking apps fill the payee, IBAN, amount and the details with the payment code from it."""
-    details = (
-        f"{invoice.payment_code} {invoice.payer_code} {invoice.number}"  # what bank import reads
-    )
-    return "\n".join(
-        [
-            "BCD",
-            "002",
-            "1",  # UTF-8
-            "SCT",
-            "",  # BIC: optional within the EEA
-            utility.name[:70],
-            utility.iban.replace(" ", ""),
-            # Nothing to pay (an overpayment): no amount, the app asks for one.
-            f"EUR{invoice.amount_due:.2f}" if invoice.amount_due > 0 else "",
-            "",  # purpose code
-            "",  # structured reference: none, the details carry the payment code
-            details[:140],
-        ]
-    )
+def _reading_line(row: InvoiceReading, estimated: str) -> str:
+    def value(number: int, is_estimate: bool) -> str:
+        return f"{number} ({estimated})" if is_estimate else str(number)
+
+    return _("Meter %(serial)s: previous %(previous)s, current %(current)s, used %(used)s m³") % {
+        "serial": row.meter.serial_number,
+        "previous": value(row.previous, row.previous_estimated),
+        "current": value(row.current, row.current_estimated),
+        "used": row.used,
+    }
 
 
 def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
-    # A fixed mask: choosing the "best" of the eight (segno scores each) was most of the time of
-    # a whole invoice, and any mask is valid QR that every reader decodes.
-    qr = segno.make(text, error="m", micro=False, mask=QR_MASK)
+    qr = segno.make(text, error="m", micro=False, mask=QR_MASK)  # the web page's QR too
     rows = [list(row) for row in qr.matrix_iter(border=2)]
     cell = size / len(rows)
     # In a coordinate system of one unit per module every rectangle is whole numbers, written
@@ -254,6 +243,16 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             y -= 13
             pdf.drawString(left, y, line)
 
+        meter_rows = [] if credit_note else invoice_readings(invoice)
+        if meter_rows:
+            y -= 20
+            pdf.setFont(BOLD, 10)
+            pdf.drawString(left, y, _("Meter readings, m³"))
+            pdf.setFont(REGULAR, 9.5)
+            for row in meter_rows:
+                y -= 13
+                pdf.drawString(left, y, _reading_line(row, L["estimated"]))
+
         y -= 26
         # Right edges of the number columns, wide enough for the longest amounts
         # (e.g. "-115,17 €") not to run into each other.
@@ -319,7 +318,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         if credit_note:
             # Not paid by itself: the amount settles through the contract's balance.
             pdf.drawRightString(
-                right, y, _("The credit note is taken into account in your next payment notice.")
+                right, y, _("The credit note is taken into account in your next invoice.")
             )
         else:
             pdf.drawRightString(right, y, f"{L['Pay by']} {invoice.due_date:%Y-%m-%d}")

@@ -25,7 +25,8 @@ def user_contract(user: User, pk: int) -> Contract:
 
 def pick_contract(request: AuthenticatedHttpRequest, url_name: str, title: str) -> HttpResponse:
     """Menu entries without a contract: straight to it when the user has one, else a choice."""
-    contracts = list(user_contracts(request.user))
+    # The address tells apart two contracts of one person.
+    contracts = list(user_contracts(request.user).prefetch_related("service_points"))
     if not contracts:
         return redirect("portal:dashboard")
     if len(contracts) == 1:

@@ -1,37 +1,61 @@
-"""A bar chart of monthly consumption drawn on the server as SVG: no JavaScript needed."""
+"""A bar chart of monthly consumption drawn on the server as SVG: no JavaScript needed.
+
+The drawing is sized for a phone: its viewBox is as wide as a 390 px screen's content, so the
+12-unit text is 12 px there; wider screens scale it up to a capped width (CSS)."""
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
-from mokesta.lib.dates import add_months
+from mokesta.lib.dates import add_months, month_start
 
 MONTHS = 24
-BAR_WIDTH = 22
-GAP = 6
-HEIGHT = 160
-TOP = 16  # room for the value above the tallest bar
-BOTTOM = 34  # room for the month labels
+WIDTH = 358  # a 390 px screen less the page's padding
+LEFT = 34  # room for the axis' figures
+RIGHT = 4
+TOP = 22  # room for the axis' unit
+PLOT = 150
+BOTTOM = 36  # month and year labels
+FONT = 12
+NICE_STEPS = (1, 2, 5)
 
 
 @dataclass
 class Month:
     month: dt.date
-    m3: int | None  # None: no reading for the month
+    m3: int | None  # None: no reading for the month (or the meter was not in service)
     estimated: bool
+    in_service: bool = True
 
 
 @dataclass
 class Bar:
-    x: int
-    y: int
-    height: int
-    label_x: int
+    x: float
+    y: float
+    height: float
+    label_x: float
     month: Month
+    month_label: str
+    year_label: str
 
 
-def last_months(readings: list, *, initial_value: int, until: dt.date) -> list[Month]:
+@dataclass
+class Tick:
+    y: float
+    value: int
+
+
+def last_months(
+    readings: list,
+    *,
+    initial_value: int,
+    until: dt.date,
+    installed_on: dt.date | None = None,
+    removed_on: dt.date | None = None,
+) -> list[Month]:
     """The MONTHS months up to `until`, each with its consumption: the reading minus the one
-    before it (a month after a gap carries everything used since the last reading)."""
+    before it (a month after a gap carries everything used since the last reading). Months
+    before the meter's installation or after its removal are out of service: no bar, not 0."""
     first = add_months(until, -(MONTHS - 1))
     previous = initial_value
     by_month = {}
@@ -41,30 +65,66 @@ def last_months(readings: list, *, initial_value: int, until: dt.date) -> list[M
     result = []
     for i in range(MONTHS):
         month = add_months(first, i)
-        m3, estimated = by_month.get(month, (None, False))
-        result.append(Month(month=month, m3=m3, estimated=estimated))
+        in_service = (installed_on is None or month >= month_start(installed_on)) and (
+            removed_on is None or month <= month_start(removed_on)
+        )
+        m3, estimated = by_month.get(month, (None, False)) if in_service else (None, False)
+        result.append(Month(month=month, m3=m3, estimated=estimated, in_service=in_service))
     return result
 
 
+def _axis_top(tallest: int) -> tuple[int, int]:
+    """A round top for the axis and the step between its figures (at most 4 steps)."""
+    tallest = max(tallest, 1)
+    magnitude = 10 ** max(0, int(math.log10(tallest)) - 1)
+    while True:
+        for step in NICE_STEPS:
+            if tallest <= 4 * step * magnitude:
+                step *= magnitude
+                return step * math.ceil(tallest / step), step
+        magnitude *= 10
+
+
 def bars(months: list[Month]) -> dict:
-    tallest = max((m.m3 or 0 for m in months), default=0) or 1
+    tallest = max((m.m3 for m in months if m.m3 is not None and m.m3 > 0), default=0)
+    top, step = _axis_top(tallest)
+    baseline = TOP + PLOT
+    slot = (WIDTH - LEFT - RIGHT) / max(len(months), 1)
+    bar_width = round(slot * 0.7, 1)
     drawn = []
     for i, month in enumerate(months):
-        height = round((month.m3 or 0) * (HEIGHT - TOP) / tallest)
-        x = GAP + i * (BAR_WIDTH + GAP)
+        height = round(max(month.m3 or 0, 0) * PLOT / top, 1)
+        x = round(LEFT + i * slot + (slot - bar_width) / 2, 1)
+        # Every third month is named (January, April, July, October), the year under January
+        # and under the first month unless a January comes right after it.
+        named = month.month.month % 3 == 1
+        first_year = i == 0 and month.month.month <= 10
         drawn.append(
             Bar(
                 x=x,
-                y=HEIGHT - height,
+                y=round(baseline - height, 1),
                 height=height,
-                label_x=x + BAR_WIDTH // 2,
+                label_x=round(x + bar_width / 2, 1),
                 month=month,
+                month_label=f"{month.month:%m}" if named else "",
+                year_label=f"{month.month:%Y}" if month.month.month == 1 or first_year else "",
             )
         )
+    ticks = [
+        Tick(y=round(baseline - value * PLOT / top, 1), value=value)
+        for value in range(0, top + 1, step)
+    ]
     return {
         "bars": drawn,
-        "width": GAP + len(months) * (BAR_WIDTH + GAP),
-        "height": HEIGHT + BOTTOM,
-        "baseline": HEIGHT,
-        "bar_width": BAR_WIDTH,
+        "ticks": ticks,
+        "width": WIDTH,
+        "height": baseline + BOTTOM,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "baseline": baseline,
+        "bar_width": bar_width,
+        "font": FONT,
+        "month_y": baseline + 15,
+        "year_y": baseline + 30,
+        "unit_y": TOP - 8,
     }

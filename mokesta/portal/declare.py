@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.models import User
@@ -143,12 +144,17 @@ def warnings_for(state: MeterState, value: int, category: str) -> list[str]:
                 "%(used)s m³ is more than %(factor)s times this meter's average of "
                 "%(average)s m³ a month. Please check the reading."
             )
-            % {"used": used, "factor": WARN_FACTOR, "average": round_money(state.average)}
+            % {
+                "used": number_format(used, decimal_pos=None if isinstance(used, int) else 2),
+                "factor": WARN_FACTOR,
+                # Lithuanian figures: "9,50", never "9.50" beside "749,00".
+                "average": number_format(round_money(state.average), decimal_pos=2),
+            }
         )
     if category != Contract.Category.COMPANY and used > HOUSEHOLD_CAP_M3:
         found.append(
             _("%(used)s m³ in a month is unusually much for a household. Please check the reading.")
-            % {"used": used}
+            % {"used": number_format(used, decimal_pos=None if isinstance(used, int) else 2)}
         )
     return found
 

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
-from mokesta.billing.ledger import invoice_states
+from mokesta.billing.invoice_readings import invoice_readings
+from mokesta.billing.ledger import invoice_states, paid_totals, settle
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
@@ -47,11 +48,25 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(user_invoices(request.user), pk=pk)
     lines = list(invoice.lines.all())
-    corrections = invoice.corrections.defer("pdf")
+    # Paid or not depends on the contract's other invoices (payments cover the oldest first);
+    # the same rows name the credit notes that correct this one.
+    siblings = list(
+        Invoice.objects.filter(contract=invoice.contract_id).only(
+            "pk", "contract_id", "corrects_id", "total", "issue_date", "sequence", "number"
+        )
+    )
+    state = settle(siblings, paid_totals([invoice.contract_id]))
+    corrections = [other for other in siblings if other.corrects_id == invoice.pk]
     return render(
         request,
         "billing/detail.html",
-        {"invoice": invoice, "lines": lines, "corrections": corrections},
+        {
+            "invoice": invoice,
+            "lines": lines,
+            "corrections": corrections,
+            "state": state[invoice.pk],
+            "readings": invoice_readings(invoice),
+        },
     )
 
 

@@ -119,7 +119,13 @@ def _consumption(contract) -> list[tuple[Meter, list[chart.Month]]]:
     return [
         (
             meter,
-            chart.last_months(by_meter[meter.pk], initial_value=meter.initial_reading, until=until),
+            chart.last_months(
+                by_meter[meter.pk],
+                initial_value=meter.initial_reading,
+                until=until,
+                installed_on=meter.installed_on,
+                removed_on=meter.removed_on,
+            ),
         )
         for meter in meters
     ]

@@ -9,6 +9,7 @@ app_name = "portal"
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("taisykles/", views.rules, name="rules"),
+    path("pagalba/", views.help_page, name="help"),
     path("savitarna/", views.dashboard, name="dashboard"),
 ]
 

@@ -12,6 +12,7 @@ from mokesta.customers.access import user_contracts
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import ServicePoint
 from mokesta.lib.money import round_money
+from mokesta.metering.insights import suspected_leaks
 from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
 from mokesta.portal.declare import current_month, deadline
@@ -24,6 +25,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/rules.html")
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """„Pagalba": reading a meter, where the numbers are on an invoice, deadlines, contacts."""
+    return render(request, "portal/help.html")
 
 
 @login_required
@@ -54,6 +60,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     latest_invoices = Invoice.objects.defer("pdf").in_bulk(
         [c.latest_invoice for c in contracts if c.latest_invoice is not None]
     )
+    # „Galimas vandens nuotėkis": one query for every meter on the page.
+    leaks = suspected_leaks(
+        (m for c in contracts for p in c.service_points.all() for m in p.meters.all()), month=month
+    )
     cards = []
     for contract in contracts:
         # Meters as annotated by the prefetch above (last_value, last_period, declared).
@@ -63,6 +73,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "contract": contract,
                 "meters": meter_list,
                 "to_declare": any(not m.declared for m in meter_list),
+                "leaks": [m for m in meter_list if m.pk in leaks],
                 "balance": round_money(contract.balance),
                 "invoice": latest_invoices.get(contract.latest_invoice),
             }

@@ -245,9 +245,12 @@ def test_it_rejects_markup_and_digits_in_names_next_to_the_fields(client, alice)
     assert errors["first_name"] == [NAME_ERROR]
     assert errors["last_name"] == [NAME_ERROR]
     content = response.content.decode()
-    # The message sits between the field's label and its input.
+    # The message sits between the field's label and its input (and in the summary on top).
     label = content.index('<label for="id_first_name">')
-    assert label < content.index(NAME_ERROR) < content.index('id="id_first_name"', label + 30)
+    assert content.index(NAME_ERROR) < label  # the error summary
+    assert (
+        label < content.index(NAME_ERROR, label) < content.index('id="id_first_name"', label + 30)
+    )
     alice.refresh_from_db()
     assert alice.first_name != "<b>1234</b>"
 

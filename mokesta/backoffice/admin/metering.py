@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ class ReadingForm(forms.ModelForm):
     class Meta:
         model = Reading
         fields = ["meter", "period", "value", "source"]
+        labels = {"meter": gettext_lazy("meter")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -99,7 +101,7 @@ class MeterAdmin(admin.ModelAdmin):
         "installed_on",
         "removed_on",
         "broken_since",
-        "verification_due",
+        "verification_due_on",
     ]
     list_filter = ["kind", "garden", "installed_on", "removed_on", "broken_since"]
     search_fields = [
@@ -112,6 +114,10 @@ class MeterAdmin(admin.ModelAdmin):
     autocomplete_fields = ["service_point"]
     list_select_related = ["service_point"]
     inlines = [ReadingInline]
+
+    @admin.display(description=gettext_lazy("verification due"))
+    def verification_due_on(self, meter: Meter) -> dt.date:
+        return meter.verification_due
 
     def save_formset(
         self, request: HttpRequest, form: object, formset: object, change: bool
@@ -128,7 +134,8 @@ class MeterAdmin(admin.ModelAdmin):
 
 @admin.register(Reading)
 class ReadingAdmin(admin.ModelAdmin):
-    list_display = ["meter", "period", "value", "source", "created_by", "updated_at"]
+    # The model's fields without a verbose name get one here, so the list reads in Lithuanian.
+    list_display = ["meter_serial", "period", "value", "source", "entered_by", "updated"]
     list_filter = ["source", "period"]
     search_fields = [
         "meter__serial_number",
@@ -141,6 +148,18 @@ class ReadingAdmin(admin.ModelAdmin):
     list_select_related = ["meter", "created_by"]
     form = ReadingForm
     actions = [delete_selected]
+
+    @admin.display(description=gettext_lazy("meter"), ordering="meter__serial_number")
+    def meter_serial(self, reading: Reading) -> str:
+        return reading.meter.serial_number
+
+    @admin.display(description=gettext_lazy("entered by"), ordering="created_by")
+    def entered_by(self, reading: Reading) -> str:
+        return str(reading.created_by or "—")
+
+    @admin.display(description=gettext_lazy("updated"), ordering="updated_at")
+    def updated(self, reading: Reading) -> object:
+        return reading.updated_at
 
     def has_delete_permission(self, request: HttpRequest, obj: Reading | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not is_locked(obj)

@@ -130,7 +130,7 @@ def test_a_credit_note_renders_with_the_corrected_invoice_and_no_payment_details
     # Not paid by transfer: no payment code or QR details to pay it with.
     assert "Įmokos kodas" not in text
     assert "Mokėjimo rekvizitai" not in text
-    assert "kitame mokėjimo pranešime" in text
+    assert "įskaitoma kitoje sąskaitoje" in text
 
 
 def qr_modules_on_page(pdf: bytes) -> set[tuple[int, int]]:

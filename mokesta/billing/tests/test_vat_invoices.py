@@ -94,7 +94,7 @@ def test_a_vat_registered_customer_gets_a_vat_invoice_in_its_own_series(
         "PVM mokėtojo kodas: LT100001234567",
     ]:
         assert expected in text, expected
-    assert "Mokėjimo pranešimas VKU000001" in text_of(render_invoice_pdf(notice))
+    assert "Sąskaita VKU000001" in text_of(render_invoice_pdf(notice))
 
 
 def test_the_credit_note_of_a_vat_invoice_is_a_credit_vat_invoice(company: Contract) -> None:

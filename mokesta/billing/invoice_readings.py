@@ -1,0 +1,58 @@
+"""The readings an invoice was billed from, per meter: the previous and the month's reading, each
+marked when it is the billing run's estimate. The web page and the PDF show the same rows."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from mokesta.billing.models import Invoice
+from mokesta.metering.models import Meter, Reading
+
+
+@dataclass(frozen=True)
+class InvoiceReading:
+    meter: Meter
+    previous: int
+    previous_estimated: bool
+    current: int
+    current_estimated: bool
+
+    @property
+    def used(self) -> int:
+        return self.current - self.previous
+
+    @property
+    def estimated(self) -> bool:
+        return self.current_estimated
+
+
+def invoice_readings(invoice: Invoice) -> list[InvoiceReading]:
+    """One row per meter with a reading for the invoice's month (one query, whatever the
+    history). A meter's previous reading is its last one before the month, or its initial
+    reading; a meter without a reading in the month (a norm month, a broken meter) has no row."""
+    month: dt.date = invoice.period.month
+    readings = (
+        Reading.objects.filter(meter__service_point__contract_id=invoice.contract_id)
+        .filter(period__lte=month)
+        .select_related("meter")
+        .order_by("meter__serial_number", "period")
+    )
+    by_meter: dict[int, list[Reading]] = {}
+    for reading in readings:
+        by_meter.setdefault(reading.meter_id, []).append(reading)
+    rows = []
+    for meter_readings in by_meter.values():
+        current = meter_readings[-1]
+        if current.period != month:
+            continue
+        before = meter_readings[-2] if len(meter_readings) > 1 else None
+        meter = current.meter
+        rows.append(
+            InvoiceReading(
+                meter=meter,
+                previous=before.value if before else meter.initial_reading,
+                previous_estimated=before is not None and before.source == Reading.Source.ESTIMATE,
+                current=current.value,
+                current_estimated=current.source == Reading.Source.ESTIMATE,
+            )
+        )
+    return rows
