@@ -1,0 +1,232 @@
+"""Booking a statement's rows: each new credit becomes a payment (matched to a contract or left
+in the unmatched queue), each debit is recorded, and what was already imported or not booked by
+the bank is listed. All of a file in one transaction: it is imported whole or not at all.
+
+Bulk throughout: the identities already known and the contracts the texts can name are read in
+a few queries per import, payments and transactions are written with bulk_create.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mokesta.accounts.models import User
+from mokesta.bank.matching import ContractIndex, in_chunks
+from mokesta.bank.parsing import ParsedStatement, Row, StatementError, parse_statement
+from mokesta.customers.models import Contract
+from mokesta.lib.audit import ADDITION, CHANGE, audit
+from mokesta.payments.models import BankTransaction, Payment, StatementImport
+
+log = logging.getLogger(__name__)
+State = BankTransaction.State
+BATCH = 2000  # rows per INSERT
+# One key for pg_advisory_xact_lock: imports book one after another, so two overlapping files
+# imported at the same moment see each other's transactions and book each one once.
+IMPORT_LOCK = 0x6D6F6B62616E6B  # "mokbank"
+COUNTERS = {
+    State.MATCHED: "matched",
+    State.UNMATCHED: "unmatched",
+    State.IGNORED: "ignored",
+    State.PAYOUT: "ignored",
+    State.DUPLICATE: "duplicates",
+    State.SKIPPED: "skipped",
+}
+
+
+@dataclass
+class ImportResult:
+    statement: StatementImport
+
+    @property
+    def summary(self) -> str:
+        return summary(self.statement)
+
+
+def summary(s: StatementImport) -> str:
+    return _(
+        "%(entries)s entries: %(matched)s matched, %(unmatched)s unmatched, "
+        "%(ignored)s debits ignored, %(duplicates)s already imported."
+    ) % {
+        "entries": s.entries,
+        "matched": s.matched,
+        "unmatched": s.unmatched,
+        "ignored": s.ignored,
+        "duplicates": s.duplicates,
+    } + (
+        " "
+        + _("%(skipped)s not booked by the bank (pending or information), skipped.")
+        % {"skipped": s.skipped}
+        if s.skipped
+        else ""
+    )
+
+
+def import_statement(*, data: bytes, filename: str, user: User | None = None) -> ImportResult:
+    """Import a statement file now; raises StatementError (and writes nothing) if it is refused."""
+    parsed = parse_statement(data=data, filename=filename)
+    with transaction.atomic():
+        lock_imports()
+        statement = StatementImport.objects.create(
+            file_name=filename[:255],
+            format=parsed.format,
+            uploaded_by=user,
+            entries=len(parsed.rows),
+            state=StatementImport.State.RUNNING,
+        )
+        book_rows(statement=statement, rows=parsed.rows)
+    if user is not None:
+        audit(user, statement, ADDITION, summary(statement))
+    return ImportResult(statement)
+
+
+def queue_statement(*, data: bytes, filename: str, user: User | None = None) -> StatementImport:
+    """Check a statement file and keep it for a background import (run_import). Raises
+    StatementError at once, before anything is written, if the file is refused."""
+    parsed: ParsedStatement = parse_statement(data=data, filename=filename)
+    return StatementImport.objects.create(
+        file_name=filename[:255],
+        format=parsed.format,
+        uploaded_by=user,
+        entries=len(parsed.rows),
+        state=StatementImport.State.QUEUED,
+        content=data,
+    )
+
+
+def run_import(
+    *, statement_id: int, progress: Callable[[int], None] | None = None
+) -> StatementImport:
+    """Import a queued statement (the background task). A failure is written to the statement
+    (state FAILED, with the reason) and nothing of the file is booked."""
+    started = StatementImport.objects.filter(
+        pk=statement_id, state=StatementImport.State.QUEUED
+    ).update(state=StatementImport.State.RUNNING)
+    statement = StatementImport.objects.select_related("uploaded_by").get(pk=statement_id)
+    if not started:  # delivered twice, or already done: import once
+        return statement
+    try:
+        parsed = parse_statement(data=bytes(statement.content), filename=statement.file_name)
+        with transaction.atomic():
+            lock_imports()
+            book_rows(statement=statement, rows=parsed.rows, progress=progress)
+    except StatementError as error:
+        fail(statement, str(error))
+    except Exception:
+        log.exception("statement import %s failed", statement_id)
+        fail(statement, _("The import failed unexpectedly; nothing was booked. Try again later."))
+    else:
+        if statement.uploaded_by is not None:
+            audit(statement.uploaded_by, statement, ADDITION, summary(statement))
+    return statement
+
+
+def fail(statement: StatementImport, error: str) -> None:
+    statement.state = StatementImport.State.FAILED
+    statement.error = error
+    statement.finished_at = timezone.now()
+    statement.save(update_fields=["state", "error", "finished_at"])
+
+
+def lock_imports() -> None:
+    """Let imports book one at a time (inside the caller's transaction). SQLite needs nothing:
+    its transactions start IMMEDIATE (see settings), one writer at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def book_rows(
+    *,
+    statement: StatementImport,
+    rows: list[Row],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Book a statement's rows and count them on the statement; in the caller's transaction."""
+    refs = [row.reference for row in rows if row.booked]
+    known = set(in_chunks(BankTransaction.objects.order_by(), "checksum", refs))
+    known |= set(in_chunks(Payment.objects.order_by(), "bank_reference", refs))
+    if progress:
+        progress(0)
+    states: list[str] = []
+    for row in rows:
+        if not row.booked:
+            states.append(State.SKIPPED)
+        elif row.reference in known:  # imported before, or twice in this file
+            states.append(State.DUPLICATE)
+        else:
+            known.add(row.reference)
+            states.append(State.UNMATCHED if row.credit else State.IGNORED)
+    index = ContractIndex.for_texts(
+        row.remittance for row, state in zip(rows, states, strict=True) if state == State.UNMATCHED
+    )
+    payments: list[Payment | None] = []
+    for i, row in enumerate(rows):
+        payment = None
+        if states[i] == State.UNMATCHED:
+            match = index.match(row)
+            if match.payout is not None:
+                states[i] = State.PAYOUT
+            else:
+                payment = Payment(
+                    contract_id=match.contract_id,
+                    amount=row.amount,
+                    paid_on=row.booked_on,
+                    source=Payment.Source.BANK,
+                    bank_reference=row.reference,
+                    payer_name=row.payer_name,
+                    details=row.remittance,
+                    unmatched_reason=match.reason,
+                    unmatched_detail=match.detail,
+                )
+                if match.contract_id:
+                    states[i] = State.MATCHED
+        payments.append(payment)
+    created = [payment for payment in payments if payment is not None]
+    for start in range(0, len(created), BATCH):
+        Payment.objects.bulk_create(created[start : start + BATCH])
+        if progress:
+            progress(start + BATCH)
+    transactions = [
+        BankTransaction(
+            statement=statement,
+            checksum=row.reference if state not in (State.DUPLICATE, State.SKIPPED) else None,
+            reference=row.reference,
+            entry_number=row.entry_number,
+            position=row.position,
+            amount=row.amount,
+            booked_on=row.booked_on,
+            credit=row.credit,
+            payer_name=row.payer_name,
+            remittance=row.remittance,
+            state=state,
+            payment=payment,
+        )
+        for row, state, payment in zip(rows, states, payments, strict=True)
+    ]
+    BankTransaction.objects.bulk_create(transactions, batch_size=BATCH)
+    counts = dict.fromkeys(["matched", "unmatched", "ignored", "duplicates", "skipped"], 0)
+    for state in states:
+        counts[COUNTERS[state]] += 1
+    for name, value in counts.items():
+        setattr(statement, name, value)
+    statement.entries = len(rows)
+    statement.state = StatementImport.State.DONE
+    statement.finished_at = timezone.now()
+    statement.save(update_fields=[*counts, "entries", "state", "finished_at"])
+
+
+def assign_payment(*, payment: Payment, contract: Contract, user: User) -> Payment:
+    """Staff assign an unmatched payment to a contract (from the unmatched queue)."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.contract_id is not None:
+            raise ValueError("payment is already assigned")
+        locked.contract = contract
+        locked.save(update_fields=["contract"])
+        BankTransaction.objects.filter(payment=locked).update(state=State.ASSIGNED)
+        audit(user, locked, CHANGE, _("Assigned to contract %(number)s.") % {"number": contract})
+    return locked
