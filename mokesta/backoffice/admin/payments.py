@@ -191,7 +191,7 @@ class StatementImportAdmin(admin.ModelAdmin):
         extra_context: dict | None = None,
     ) -> HttpResponse:
         """An import's page: its progress while it runs (the page reloads itself, no JavaScript
-        needed), then its result, every transaction of the file one page of RESULT_PAGE at a time."""
+        needed), then its result: every transaction of the file, RESULT_PAGE at a time."""
         statement = StatementImport.objects.filter(pk=object_id).defer("content").first()
         if statement is None:
             raise Http404

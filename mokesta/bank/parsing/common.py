@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ PLAIN_AMOUNT = re.compile(r"\d+(?:\.\d{1,2})?")
 # Booking dates a statement of ours can carry; 31.12.9999 or 1970 is a broken file, not a payment.
 FIRST_DATE = dt.date(2000, 1, 1)
 LAST_DATE = dt.date(2099, 12, 31)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 REFERENCE_LENGTH = 100  # BankTransaction.checksum / Payment.bank_reference
 # What banks write where they have no reference: never an identity.
 PLACEHOLDERS = {"", "NOTPROVIDED", "NOT PROVIDED", "NONREF", "NONE", "N/A", "NA", "UNKNOWN"}
@@ -64,7 +66,16 @@ def parse_amount(value: str, *, currency: str) -> Decimal:
     return amount
 
 
+@lru_cache(maxsize=4096)  # a statement has few distinct dates and many entries
 def parse_date(value: str) -> dt.date:
+    if ISO_DATE.fullmatch(value):
+        date = dt.date.fromisoformat(value)  # fast; strptime below is ten times slower
+        if not FIRST_DATE <= date <= LAST_DATE:
+            raise ValueError(
+                _("the booking date %(date)s is out of range (%(first)s – %(last)s)")
+                % {"date": value, "first": FIRST_DATE, "last": LAST_DATE}
+            )
+        return date
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
             date = dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a plain date
