@@ -27,7 +27,7 @@ BATCH = 2000  # rows per INSERT
 # One key for pg_advisory_xact_lock: imports book one after another, so two overlapping files
 # imported at the same moment see each other's transactions and book each one once.
 IMPORT_LOCK = 0x6D6F6B62616E6B  # "mokbank"
-COUNTERS = {
+COUNTERS: dict[str, str] = {
     State.MATCHED: "matched",
     State.UNMATCHED: "unmatched",
     State.IGNORED: "ignored",
@@ -174,7 +174,7 @@ def book_rows(
                 payment = Payment(
                     contract_id=match.contract_id,
                     amount=row.amount,
-                    paid_on=row.booked_on,
+                    paid_on=row.booked_on,  # type: ignore[misc]  # booked rows have a date
                     source=Payment.Source.BANK,
                     bank_reference=row.reference,
                     payer_name=row.payer_name,
@@ -244,7 +244,8 @@ def insert_transactions(values: Iterable[tuple]) -> None:
     """
     meta = BankTransaction._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in TRANSACTION_FIELDS)
+    # Every name is a concrete field of the model (a ForeignKey's column is its `_id`).
+    columns = ", ".join(quote(meta.get_field(name).column) for name in TRANSACTION_FIELDS)  # type: ignore[union-attr, arg-type]
     placeholders = ", ".join(["%s"] * len(TRANSACTION_FIELDS))
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     batch: list[tuple] = []

@@ -43,7 +43,7 @@ def check_safe(data: bytes) -> None:
     parser = pyexpat.ParserCreate()
     parser.StartDoctypeDeclHandler = refuse_dtd
     parser.EntityDeclHandler = refuse_dtd
-    parser.ExternalEntityRefHandler = refuse_dtd
+    parser.ExternalEntityRefHandler = refuse_dtd  # type: ignore[assignment]
     try:
         parser.Parse(data, True)
     except DocumentTypeDeclared as exc:
