@@ -11,6 +11,7 @@ Uses DATABASE_URL (a test database is created and dropped); not a test."""
 
 import os
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -113,6 +114,12 @@ def baseline(n: int, rows: list) -> tuple[float, float]:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     setup_test_environment()
+    # A database of its own, so that the benchmark and the test suite may run side by side.
+    test = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite":
+        test["NAME"] = str(Path(tempfile.gettempdir()) / f"mokesta-bench-{os.getpid()}.sqlite3")
+    else:
+        test["NAME"] = f"test_{connection.settings_dict['NAME']}_bench"
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         from mokesta.bank.booking import import_statement

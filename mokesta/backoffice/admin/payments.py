@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,6 +38,7 @@ class PaymentAdmin(admin.ModelAdmin):
     date_hierarchy = "paid_on"
     autocomplete_fields = ["contract"]
     list_select_related = ["contract"]
+    exclude = ["unmatched_reason", "unmatched_detail"]  # written by the import, shown in the queue
 
     def get_readonly_fields(self, request: HttpRequest, obj: Payment | None = None) -> list[str]:
         # A booked bank entry is the bank's record: only its contract may be corrected.
@@ -137,6 +139,9 @@ class StatementImportAdmin(admin.ModelAdmin):
     ]
     list_filter = ["format", "state", "created_at"]
     search_fields = ["file_name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StatementImport]:
+        return super().get_queryset(request).defer("content")  # the files: up to 5 MB each
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [field.name for field in StatementImport._meta.fields if field.name != "content"]

@@ -151,3 +151,18 @@ def test_an_unknown_import_is_404_and_a_clerk_may_not_see_imports(
     )
     response = admin_client(clerk).get(f"/admin/payments/statementimport/{statement.pk}/change/")
     assert response.status_code == 403
+
+
+def test_the_list_of_imports_and_a_bank_payment_open(accountant: User, ledger: Ledger) -> None:  # noqa: F811
+    client = admin_client(accountant)
+    statement = import_statement(data=sample("camt053.xml"), filename="spalis.xml").statement
+    payment = Payment.objects.get(contract__isnull=True)
+
+    listing = client.get("/admin/payments/statementimport/")
+    change = client.get(f"/admin/payments/payment/{payment.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "spalis.xml" in listing.content.decode()
+    assert statement.state == StatementImport.State.DONE
+    assert change.status_code == 200
+    assert "unmatched_reason" not in change.content.decode()
