@@ -23,7 +23,9 @@ from mokesta.payments.models import BankTransaction, Payment, StatementImport
 
 log = logging.getLogger(__name__)
 State = BankTransaction.State
-BATCH = 2000  # rows per INSERT
+BATCH = 2000  # payments per bulk_create INSERT
+# Transactions per INSERT: 12 values each, well under SQLite's 32,766 parameters per statement.
+ROWS_PER_INSERT = 1000
 # One key for pg_advisory_xact_lock: imports book one after another, so two overlapping files
 # imported at the same moment see each other's transactions and book each one once.
 IMPORT_LOCK = 0x6D6F6B62616E6B  # "mokbank"
@@ -235,28 +237,37 @@ TRANSACTION_FIELDS = (
 
 
 def insert_transactions(values: Iterable[tuple]) -> None:
-    """INSERT rows of BankTransaction (values in TRANSACTION_FIELDS order) with executemany.
+    """INSERT rows of BankTransaction (values in TRANSACTION_FIELDS order), ROWS_PER_INSERT rows
+    per multi-row INSERT statement.
 
-    A plain executemany, not bulk_create: building a model instance and compiling each of its
-    fields costs more than the database's work, and a statement's transactions are the largest
-    part of an import (every one of them is listed, duplicates and skipped included). The values
-    are plain Decimal/date/str/bool/int, which both database drivers adapt themselves.
+    Plain SQL, not bulk_create: building a model instance and compiling each of its fields costs
+    more than the database's work, and a statement's transactions are the largest part of an
+    import (every one of them is listed, duplicates and skipped included). The values are plain
+    Decimal/date/str/bool/int, which both database drivers adapt themselves.
     """
     meta = BankTransaction._meta
     quote = connection.ops.quote_name
     # Every name is a concrete field of the model (a ForeignKey's column is its `_id`).
-    columns = ", ".join(quote(meta.get_field(name).column) for name in TRANSACTION_FIELDS)  # type: ignore[union-attr, arg-type]
-    placeholders = ", ".join(["%s"] * len(TRANSACTION_FIELDS))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    columns = ", ".join(
+        quote(meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
+        for name in TRANSACTION_FIELDS
+    )
+    row = "(" + ", ".join(["%s"] * len(TRANSACTION_FIELDS)) + ")"
+    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+
+    def insert(batch: list[tuple]) -> None:
+        sql = head + ", ".join([row] * len(batch))
+        cursor.execute(sql, [value for values in batch for value in values])
+
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for value in values:
             batch.append(value)
-            if len(batch) == BATCH:
-                cursor.executemany(sql, batch)
+            if len(batch) == ROWS_PER_INSERT:
+                insert(batch)
                 batch = []
         if batch:
-            cursor.executemany(sql, batch)
+            insert(batch)
 
 
 def assign_payment(*, payment: Payment, contract: Contract, user: User) -> Payment:
