@@ -120,7 +120,7 @@ def main() -> None:
         test["NAME"] = str(Path(tempfile.gettempdir()) / f"mokesta-bench-{os.getpid()}.sqlite3")
     else:
         test["NAME"] = f"test_{connection.settings_dict['NAME']}_bench"
-    old_name = connection.creation.create_test_db(verbosity=0)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from mokesta.bank.booking import import_statement
         from mokesta.bank.parsing import parse_statement
