@@ -3,7 +3,8 @@ in the unmatched queue), each debit is recorded, and what was already imported o
 the bank is listed. All of a file in one transaction: it is imported whole or not at all.
 
 Bulk throughout: the identities already known and the contracts the texts can name are read in
-a few queries per import, payments and transactions are written with bulk_create.
+a few queries per import; payments are written with bulk_create (their ids are needed), the
+transactions with multi-row INSERTs (insert_transactions).
 """
 
 import logging
