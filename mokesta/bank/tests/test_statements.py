@@ -5,7 +5,7 @@ from django.contrib.admin.models import LogEntry
 from django.test import override_settings
 
 from mokesta.accounts.models import User
-from mokesta.bank.booking import assign_payment, import_statement
+from mokesta.bank.booking import TRANSACTION_FIELDS, assign_payment, import_statement
 from mokesta.bank.parsing import StatementError
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.payments.models import BankTransaction, Payment, StatementImport
@@ -315,3 +315,9 @@ class TestAmbiguousTexts:
         import_statement(data=self.camt("kodas 49107080033"), filename="a.xml")
 
         assert payment_of("12.50").contract == ledger.by_payer_code
+
+
+def test_the_plain_insert_of_transactions_writes_every_column() -> None:
+    # insert_transactions() names its columns; a new BankTransaction field must be added there.
+    columns = {f.name for f in BankTransaction._meta.concrete_fields if not f.primary_key}
+    assert set(TRANSACTION_FIELDS) == columns
