@@ -61,7 +61,7 @@ def submit_inquiry(
                 f"{inquiry.pk}-{number}.{photo.extension}", ContentFile(photo.content), save=False
             )
             row.save()
-        audit(user.pk, inquiry, ADDITION, "Submitted by the customer in the self-service")
+        audit(user, inquiry, ADDITION, "Submitted by the customer in the self-service")
     return inquiry
 
 
@@ -71,7 +71,7 @@ def add_customer_message(*, inquiry: Inquiry, user: User, text: str) -> InquiryM
         Inquiry.objects.filter(pk=inquiry.pk).update(
             awaiting_answer=True, updated_at=timezone.now()
         )
-        audit(user.pk, inquiry, CHANGE, "The customer added a message")
+        audit(user, inquiry, CHANGE, "The customer added a message")
     return message
 
 

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mokesta.accounts.models import User
 from mokesta.inquiries import workflow
 from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryMessage, InquiryPhoto
 from mokesta.lib.audit import audit
@@ -131,16 +132,18 @@ class InquiryAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Inquiry, form: forms.ModelForm, change: bool
     ) -> None:
         # The answer and the new state go through the workflow, which tells the customer.
+        staff = request.user
+        assert isinstance(staff, User)  # the admin serves logged-in staff only
         new_state = obj.state
         obj.state = form.initial.get("state", obj.state)
         text = form.cleaned_data.get("answer", "")
         workflow.answer(
             inquiry=obj,
-            staff=request.user,  # type: ignore[arg-type]
+            staff=staff,
             text=text,
             state=new_state,
             reason=obj.rejection_reason,
         )
         obj.save()  # the assignment and the reason, also without an answer
         if text:
-            audit(request.user.pk or 0, obj, CHANGE, f"Answered the customer: {text[:150]}")
+            audit(staff, obj, CHANGE, f"Answered the customer: {text[:150]}")

@@ -3,16 +3,24 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.backoffice.admin.audit import ReadOnlyAdmin
-from mokesta.bank.statements import StatementError, assign_payment, import_statement
+from mokesta.bank.booking import assign_payment, queue_statement, summary
+from mokesta.bank.parsing import StatementError
+from mokesta.bank.tasks import import_statement_task, progress_key
 from mokesta.payments.models import BankTransaction, Payment, StatementImport, UnmatchedPayment
+
+RESULT_PAGE = 200  # transactions per page of an import's result: a 100,000-entry file stays fast
 
 
 @admin.register(Payment)
@@ -30,6 +38,7 @@ class PaymentAdmin(admin.ModelAdmin):
     date_hierarchy = "paid_on"
     autocomplete_fields = ["contract"]
     list_select_related = ["contract"]
+    exclude = ["unmatched_reason", "unmatched_detail"]  # written by the import, shown in the queue
 
     def get_readonly_fields(self, request: HttpRequest, obj: Payment | None = None) -> list[str]:
         # A booked bank entry is the bank's record: only its contract may be corrected.
@@ -53,12 +62,31 @@ class UnmatchedPaymentAdmin(admin.ModelAdmin):
     """The unmatched queue: open a payment, choose its contract, save."""
 
     form = AssignForm
-    list_display = ["paid_on", "amount", "payer_name", "details", "bank_reference"]
-    list_filter = ["paid_on"]
-    search_fields = ["payer_name", "details", "bank_reference"]
-    fields = ["paid_on", "amount", "payer_name", "details", "bank_reference", "contract"]
-    readonly_fields = ["paid_on", "amount", "payer_name", "details", "bank_reference"]
+    list_display = ["paid_on", "amount", "payer_name", "details", "why_unmatched", "bank_reference"]
+    list_filter = ["paid_on", "unmatched_reason"]
+    search_fields = ["payer_name", "details", "bank_reference", "unmatched_detail"]
+    fields = [
+        "paid_on",
+        "amount",
+        "payer_name",
+        "details",
+        "why_unmatched",
+        "bank_reference",
+        "contract",
+    ]
+    readonly_fields = [
+        "paid_on",
+        "amount",
+        "payer_name",
+        "details",
+        "why_unmatched",
+        "bank_reference",
+    ]
     autocomplete_fields = ["contract"]
+
+    @admin.display(description=_("why unmatched"))
+    def why_unmatched(self, obj: Payment) -> str:
+        return obj.unmatched_because
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -87,17 +115,6 @@ class UnmatchedPaymentAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:payments_unmatchedpayment_changelist"))
 
 
-class BankTransactionInline(admin.TabularInline):
-    model = BankTransaction
-    fields = ("booked_on", "amount", "credit", "payer_name", "remittance", "state", "payment")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 class StatementUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Statement file"),
@@ -117,13 +134,17 @@ class StatementImportAdmin(admin.ModelAdmin):
         "unmatched",
         "ignored",
         "duplicates",
+        "skipped",
+        "state",
     ]
-    list_filter = ["format", "created_at"]
+    list_filter = ["format", "state", "created_at"]
     search_fields = ["file_name"]
-    inlines = [BankTransactionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StatementImport]:
+        return super().get_queryset(request).defer("content")  # the files: up to 5 MB each
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
-        return [field.name for field in StatementImport._meta.fields]
+        return [field.name for field in StatementImport._meta.fields if field.name != "content"]
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -134,7 +155,8 @@ class StatementImportAdmin(admin.ModelAdmin):
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        """The upload page: a file is checked whole, then imported, or refused with a reason."""
+        """The upload page: a file is checked whole at once (refused with a reason next to the
+        field), then imported by a background task; its page shows the progress, then the result."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = StatementUploadForm()
@@ -145,7 +167,7 @@ class StatementImportAdmin(admin.ModelAdmin):
                 # Read one byte past the limit: enough to know it is too large.
                 data = upload.read(settings.STATEMENT_MAX_BYTES + 1)
                 try:
-                    result = import_statement(
+                    statement = queue_statement(
                         data=data,
                         filename=upload.name,
                         user=request.user,  # type: ignore[arg-type]  # staff only
@@ -153,9 +175,10 @@ class StatementImportAdmin(admin.ModelAdmin):
                 except StatementError as exc:
                     form.add_error("file", str(exc))
                 else:
-                    messages.success(request, result.summary)
+                    pk = statement.pk
+                    transaction.on_commit(lambda: import_statement_task.enqueue(pk))
                     return HttpResponseRedirect(
-                        reverse("admin:payments_statementimport_change", args=[result.statement.pk])
+                        reverse("admin:payments_statementimport_change", args=[pk])
                     )
         context = {
             **self.admin_site.each_context(request),
@@ -164,6 +187,47 @@ class StatementImportAdmin(admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "bank/admin/statement_upload.html", context)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        """An import's page: its progress while it runs (the page reloads itself, no JavaScript
+        needed), then its result: every transaction of the file, RESULT_PAGE at a time."""
+        statement = StatementImport.objects.filter(pk=object_id).defer("content").first()
+        if statement is None:
+            raise Http404
+        if not self.has_view_permission(request, statement):
+            raise PermissionDenied
+        states = BankTransaction.State
+        state = request.GET.get("state", "")
+        if state not in states.values:
+            state = ""
+        rows = statement.transactions.select_related("payment__contract").order_by(
+            "entry_number", "position", "pk"
+        )
+        if state:
+            rows = rows.filter(state=state)
+        page = Paginator(rows, RESULT_PAGE).get_page(request.GET.get("page"))
+        active = statement.state in (StatementImport.State.QUEUED, StatementImport.State.RUNNING)
+        done = cache.get(progress_key(statement.pk), 0) if active else statement.entries
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": statement.file_name,
+            "statement": statement,
+            "summary": summary(statement),
+            "active": active,
+            "done": min(done, statement.entries),
+            "percent": min(done, statement.entries) * 100 // (statement.entries or 1),
+            "page": page,
+            "state": state,
+            "states": states.choices,
+        }
+        return TemplateResponse(request, "bank/admin/statement_result.html", context)
 
 
 @admin.register(BankTransaction)

@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 
 from mokesta.accounts.models import User
 from mokesta.backoffice.tests.conftest import accountant, admin_client, clerk  # noqa: F401
@@ -15,7 +15,9 @@ URL = "/admin/payments/statementimport/add/"
 
 
 def upload(client: Client, name: str, data: bytes) -> Any:
-    return client.post(URL, {"file": SimpleUploadedFile(name, data)})
+    # The import task is enqueued when the upload commits; the test's transaction never does.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(URL, {"file": SimpleUploadedFile(name, data)})
 
 
 def test_the_page_has_a_labelled_file_field(accountant: User) -> None:  # noqa: F811

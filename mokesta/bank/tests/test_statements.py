@@ -5,7 +5,8 @@ from django.contrib.admin.models import LogEntry
 from django.test import override_settings
 
 from mokesta.accounts.models import User
-from mokesta.bank.statements import StatementError, assign_payment, import_statement
+from mokesta.bank.booking import TRANSACTION_FIELDS, assign_payment, import_statement
+from mokesta.bank.parsing import StatementError
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.payments.models import BankTransaction, Payment, StatementImport
 
@@ -83,8 +84,11 @@ class TestCamt053:
         again = import_statement(data=sample("camt053.xml"), filename="camt053-copy.xml")
 
         assert Payment.objects.count() == 4
-        assert BankTransaction.objects.count() == 5
+        assert BankTransaction.objects.filter(checksum__isnull=False).count() == 5
         assert (again.statement.duplicates, again.statement.matched) == (5, 0)
+        # The second import lists what it found already imported: nothing vanishes unseen.
+        listed = again.statement.transactions.values_list("state", "reference", "payment")
+        assert sorted(listed) == [("duplicate", f"202611020000{i}", None) for i in range(1, 6)]
 
     def test_a_batch_entry_books_each_transaction(self, ledger: Ledger) -> None:
         data = b"""<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
@@ -102,7 +106,9 @@ class TestCamt053:
         assert payment_of("10.00").contract == ledger.by_contract_number
         assert payment_of("10.00").payer_name == "Petras"
         assert payment_of("20.00").contract == ledger.by_payer_code
-        assert set(Payment.objects.values_list("bank_reference", flat=True)) == {"T1", "T2"}
+        # The bank's reference of the entry, with each transaction's place in it (TxId is the
+        # payer's bank's and may repeat).
+        assert set(Payment.objects.values_list("bank_reference", flat=True)) == {"B1/1", "B1/2"}
 
     def test_two_identical_entries_without_a_bank_reference_are_two_payments(
         self, ledger: Ledger
@@ -309,3 +315,9 @@ class TestAmbiguousTexts:
         import_statement(data=self.camt("kodas 49107080033"), filename="a.xml")
 
         assert payment_of("12.50").contract == ledger.by_payer_code
+
+
+def test_the_plain_insert_of_transactions_writes_every_column() -> None:
+    # insert_transactions() names its columns; a new BankTransaction field must be added there.
+    columns = {f.name for f in BankTransaction._meta.concrete_fields if not f.primary_key}
+    assert set(TRANSACTION_FIELDS) == columns

@@ -3,7 +3,7 @@ from django.contrib.admin.models import LogEntry
 
 from mokesta.accounts.models import User
 from mokesta.backoffice.tests.conftest import accountant, admin_client, clerk  # noqa: F401
-from mokesta.bank.statements import import_statement
+from mokesta.bank.booking import import_statement
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.payments.models import BankTransaction, Payment
 

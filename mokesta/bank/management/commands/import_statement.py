@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mokesta.bank.statements import StatementError, import_statement
+from mokesta.bank.booking import import_statement
+from mokesta.bank.parsing import StatementError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,301 @@
+"""Booking a statement's rows: each new credit becomes a payment (matched to a contract or left
+in the unmatched queue), each debit is recorded, and what was already imported or not booked by
+the bank is listed. All of a file in one transaction: it is imported whole or not at all.
+
+Bulk throughout: the identities already known and the contracts the texts can name are read in
+a few queries per import; payments are written with bulk_create (their ids are needed), the
+transactions with COPY or executemany (insert_transactions).
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mokesta.accounts.models import User
+from mokesta.bank.matching import ContractIndex, in_chunks
+from mokesta.bank.parsing import ParsedStatement, Row, StatementError, parse_statement
+from mokesta.customers.models import Contract
+from mokesta.lib.audit import ADDITION, CHANGE, audit
+from mokesta.payments.models import BankTransaction, Payment, StatementImport
+
+log = logging.getLogger(__name__)
+State = BankTransaction.State
+BATCH = 2000  # rows per INSERT (payments) or executemany (transactions on SQLite)
+# One key for pg_advisory_xact_lock: imports book one after another, so two overlapping files
+# imported at the same moment see each other's transactions and book each one once.
+IMPORT_LOCK = 0x6D6F6B62616E6B  # "mokbank"
+COUNTERS: dict[str, str] = {
+    State.MATCHED: "matched",
+    State.UNMATCHED: "unmatched",
+    State.IGNORED: "ignored",
+    State.PAYOUT: "ignored",
+    State.DUPLICATE: "duplicates",
+    State.SKIPPED: "skipped",
+}
+
+
+@dataclass
+class ImportResult:
+    statement: StatementImport
+
+    @property
+    def summary(self) -> str:
+        return summary(self.statement)
+
+
+def summary(s: StatementImport) -> str:
+    return _(
+        "%(entries)s entries: %(matched)s matched, %(unmatched)s unmatched, "
+        "%(ignored)s debits ignored, %(duplicates)s already imported."
+    ) % {
+        "entries": s.entries,
+        "matched": s.matched,
+        "unmatched": s.unmatched,
+        "ignored": s.ignored,
+        "duplicates": s.duplicates,
+    } + (
+        " "
+        + _("%(skipped)s not booked by the bank (pending or information), skipped.")
+        % {"skipped": s.skipped}
+        if s.skipped
+        else ""
+    )
+
+
+def import_statement(*, data: bytes, filename: str, user: User | None = None) -> ImportResult:
+    """Import a statement file now; raises StatementError (and writes nothing) if it is refused."""
+    parsed = parse_statement(data=data, filename=filename)
+    with transaction.atomic():
+        lock_imports()
+        statement = StatementImport.objects.create(
+            file_name=filename[:255],
+            format=parsed.format,
+            uploaded_by=user,
+            entries=len(parsed.rows),
+            state=StatementImport.State.RUNNING,
+        )
+        book_rows(statement=statement, rows=parsed.rows)
+    if user is not None:
+        audit(user, statement, ADDITION, summary(statement))
+    return ImportResult(statement)
+
+
+def queue_statement(*, data: bytes, filename: str, user: User | None = None) -> StatementImport:
+    """Check a statement file and keep it for a background import (run_import). Raises
+    StatementError at once, before anything is written, if the file is refused."""
+    parsed: ParsedStatement = parse_statement(data=data, filename=filename)
+    return StatementImport.objects.create(
+        file_name=filename[:255],
+        format=parsed.format,
+        uploaded_by=user,
+        entries=len(parsed.rows),
+        state=StatementImport.State.QUEUED,
+        content=data,
+    )
+
+
+def run_import(
+    *, statement_id: int, progress: Callable[[int], None] | None = None
+) -> StatementImport:
+    """Import a queued statement (the background task). A failure is written to the statement
+    (state FAILED, with the reason) and nothing of the file is booked."""
+    started = StatementImport.objects.filter(
+        pk=statement_id, state=StatementImport.State.QUEUED
+    ).update(state=StatementImport.State.RUNNING)
+    statement = StatementImport.objects.select_related("uploaded_by").get(pk=statement_id)
+    if not started:  # delivered twice, or already done: import once
+        return statement
+    try:
+        parsed = parse_statement(data=bytes(statement.content), filename=statement.file_name)
+        with transaction.atomic():
+            lock_imports()
+            book_rows(statement=statement, rows=parsed.rows, progress=progress)
+    except StatementError as error:
+        fail(statement, str(error))
+    except Exception:
+        log.exception("statement import %s failed", statement_id)
+        fail(statement, _("The import failed unexpectedly; nothing was booked. Try again later."))
+    else:
+        if statement.uploaded_by is not None:
+            audit(statement.uploaded_by, statement, ADDITION, summary(statement))
+    return statement
+
+
+def fail(statement: StatementImport, error: str) -> None:
+    statement.state = StatementImport.State.FAILED
+    statement.error = error
+    statement.finished_at = timezone.now()
+    statement.save(update_fields=["state", "error", "finished_at"])
+
+
+def lock_imports() -> None:
+    """Let imports book one at a time (inside the caller's transaction). SQLite needs nothing:
+    its transactions start IMMEDIATE (see settings), one writer at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def book_rows(
+    *,
+    statement: StatementImport,
+    rows: list[Row],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Book a statement's rows and count them on the statement; in the caller's transaction."""
+    known = known_identities([row.reference for row in rows if row.booked])
+    if progress:
+        progress(0)
+    states: list[str] = []
+    for row in rows:
+        if not row.booked:
+            states.append(State.SKIPPED)
+        elif row.reference in known:  # imported before, or twice in this file
+            states.append(State.DUPLICATE)
+        else:
+            known.add(row.reference)
+            states.append(State.UNMATCHED if row.credit else State.IGNORED)
+    index = ContractIndex.for_texts(
+        row.remittance for row, state in zip(rows, states, strict=True) if state == State.UNMATCHED
+    )
+    payments: list[Payment | None] = []
+    for i, row in enumerate(rows):
+        payment = None
+        if states[i] == State.UNMATCHED:
+            match = index.match(row)
+            if match.payout is not None:
+                states[i] = State.PAYOUT
+            else:
+                payment = Payment(
+                    contract_id=match.contract_id,
+                    amount=row.amount,
+                    paid_on=row.booked_on,  # type: ignore[misc]  # booked rows have a date
+                    source=Payment.Source.BANK,
+                    bank_reference=row.reference,
+                    payer_name=row.payer_name,
+                    details=row.remittance,
+                    unmatched_reason=match.reason,
+                    unmatched_detail=match.detail,
+                )
+                if match.contract_id:
+                    states[i] = State.MATCHED
+        payments.append(payment)
+    created = [payment for payment in payments if payment is not None]
+    for start in range(0, len(created), BATCH):
+        Payment.objects.bulk_create(created[start : start + BATCH])
+        if progress:
+            progress(start + BATCH)
+    insert_transactions(
+        (
+            statement.pk,
+            row.reference if state not in (State.DUPLICATE, State.SKIPPED) else None,
+            row.reference,
+            row.entry_number,
+            row.position,
+            row.amount,
+            row.booked_on,
+            row.credit,
+            row.payer_name,
+            row.remittance,
+            str(state),
+            payment.pk if payment is not None else None,
+        )
+        for row, state, payment in zip(rows, states, payments, strict=True)
+    )
+    counts = dict.fromkeys(["matched", "unmatched", "ignored", "duplicates", "skipped"], 0)
+    for state in states:
+        counts[COUNTERS[state]] += 1
+    for name, value in counts.items():
+        setattr(statement, name, value)
+    statement.entries = len(rows)
+    statement.state = StatementImport.State.DONE
+    statement.finished_at = timezone.now()
+    statement.save(update_fields=[*counts, "entries", "state", "finished_at"])
+
+
+TRANSACTION_FIELDS = (
+    "statement",
+    "checksum",
+    "reference",
+    "entry_number",
+    "position",
+    "amount",
+    "booked_on",
+    "credit",
+    "payer_name",
+    "remittance",
+    "state",
+    "payment",
+)
+
+
+def known_identities(refs: list[str]) -> set[str]:
+    """Those of `refs` already booked: a bank transaction's or a payment's reference."""
+    if connection.vendor == "postgresql":
+        # One array parameter instead of thousands of IN (...) placeholders, which the driver
+        # would scan one by one (seconds for a 100,000-entry file).
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT checksum FROM {quote(BankTransaction._meta.db_table)} "  # noqa: S608
+            "WHERE checksum = ANY(%s) UNION "
+            f"SELECT bank_reference FROM {quote(Payment._meta.db_table)} "
+            "WHERE bank_reference = ANY(%s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [refs, refs])
+            return {ref for (ref,) in cursor.fetchall()}
+    known = set(in_chunks(BankTransaction.objects.order_by(), "checksum", refs))
+    return known | set(in_chunks(Payment.objects.order_by(), "bank_reference", refs))
+
+
+def insert_transactions(values: Iterable[tuple]) -> None:
+    """INSERT rows of BankTransaction (values in TRANSACTION_FIELDS order).
+
+    Plain SQL, not bulk_create: building a model instance and compiling each of its fields costs
+    more than the database's work, and a statement's transactions are the largest part of an
+    import (every one of them is listed, duplicates and skipped included). PostgreSQL gets them
+    by COPY (the driver would otherwise scan a multi-row INSERT's placeholders one by one),
+    SQLite by executemany (one prepared statement). The values are plain Decimal/date/str/bool/
+    int/None, which both drivers adapt themselves.
+    """
+    meta = BankTransaction._meta
+    quote = connection.ops.quote_name
+    # Every name is a concrete field of the model (a ForeignKey's column is its `_id`).
+    columns = ", ".join(
+        quote(meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
+        for name in TRANSACTION_FIELDS
+    )
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
+        placeholders = ", ".join(["%s"] * len(TRANSACTION_FIELDS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        batch: list[tuple] = []
+        for value in values:
+            batch.append(value)
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def assign_payment(*, payment: Payment, contract: Contract, user: User) -> Payment:
+    """Staff assign an unmatched payment to a contract (from the unmatched queue)."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.contract_id is not None:
+            raise ValueError("payment is already assigned")
+        locked.contract = contract
+        locked.save(update_fields=["contract"])
+        BankTransaction.objects.filter(payment=locked).update(state=State.ASSIGNED)
+        audit(user, locked, CHANGE, _("Assigned to contract %(number)s.") % {"number": contract})
+    return locked
