@@ -33,6 +33,7 @@ from mokesta.accounts.models import User
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
 from mokesta.lib.money import round_money
+from mokesta.onlinepay.payouts import is_payout, reconcile_payout
 from mokesta.payments.models import BankTransaction, Payment, StatementImport
 
 CAMT053_NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053."
@@ -364,7 +365,10 @@ def book_entry(entry: Entry, *, statement: StatementImport, index: "ContractInde
         with transaction.atomic():
             payment = None
             contract_id = None
-            if entry.credit:
+            # --- onlinepay hook: a payment provider's payout settles online payments that were
+            # booked when the provider confirmed them; it is recorded, never booked again.
+            payout = entry.credit and is_payout(payer_name=entry.payer_name)
+            if entry.credit and not payout:
                 contract_id = index.find(entry.remittance, on=entry.booked_on)
                 payment = Payment.objects.create(
                     contract_id=contract_id,
@@ -376,13 +380,15 @@ def book_entry(entry: Entry, *, statement: StatementImport, index: "ContractInde
                     details=entry.remittance,
                 )
             state = (
-                BankTransaction.State.IGNORED
+                BankTransaction.State.PAYOUT
+                if payout
+                else BankTransaction.State.IGNORED
                 if not entry.credit
                 else BankTransaction.State.MATCHED
                 if contract_id
                 else BankTransaction.State.UNMATCHED
             )
-            BankTransaction.objects.create(
+            bank_transaction = BankTransaction.objects.create(
                 statement=statement,
                 checksum=entry.reference,
                 amount=entry.amount,
@@ -393,10 +399,18 @@ def book_entry(entry: Entry, *, statement: StatementImport, index: "ContractInde
                 state=state,
                 payment=payment,
             )
+            if payout:  # onlinepay hook: tie the payout to the online payments it settles
+                reconcile_payout(bank_transaction=bank_transaction)
     except IntegrityError:
         # The bank reference is booked already: by another import running at the same moment.
         return "duplicates"
-    return {"ignored": "ignored", "matched": "matched", "unmatched": "unmatched"}[state]
+    # A payout counts as matched: it is accounted for, not waiting for staff.
+    return {
+        "ignored": "ignored",
+        "matched": "matched",
+        "unmatched": "unmatched",
+        "payout": "matched",
+    }[state]
 
 
 TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z/._-]*[0-9A-Za-z]|[0-9A-Za-z]")

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
+from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
-from mokesta.lib.money import ZERO
+from mokesta.lib.money import ZERO, round_money
 from mokesta.payments.models import Payment
 
 
@@ -73,11 +74,22 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(user_invoices(request.user), pk=pk)
     lines = list(invoice.lines.all())
     corrections = invoice.corrections.defer("pdf")
+    # What „Apmokėti" offers to pay: the unpaid part (0 hides the button).
+    unpaid = unpaid_amount(invoice)
     return render(
         request,
         "billing/detail.html",
-        {"invoice": invoice, "lines": lines, "corrections": corrections},
+        {"invoice": invoice, "lines": lines, "corrections": corrections, "unpaid": unpaid},
     )
+
+
+def unpaid_amount(invoice: Invoice) -> Decimal:
+    """What paying this invoice should take: its amount due, but no more than the contract owes
+    now (part of it may be paid already); ZERO when it is not an unpaid invoice."""
+    contract_invoices = list(Invoice.objects.filter(contract_id=invoice.contract_id).defer("pdf"))
+    if invoice_states(contract_invoices).get(invoice.pk) != UNPAID:
+        return ZERO
+    return round_money(min(invoice.amount_due, balance(invoice.contract)))
 
 
 @login_required

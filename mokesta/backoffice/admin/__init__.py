@@ -8,6 +8,7 @@ from mokesta.backoffice.admin import (  # noqa: F401
     customers,
     metering,
     news,
+    onlinepay,
     outbox,
     payments,
     utility,
