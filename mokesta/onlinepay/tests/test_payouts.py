@@ -161,3 +161,12 @@ def test_accountants_see_online_payments_and_payouts(
     detail = client.get(f"/admin/onlinepay/payout/{Payout.objects.get().pk}/change/")
     assert detail.status_code == 200 and order.order_id in detail.content.decode()
     assert client.post(f"/admin/onlinepay/paymentorder/{order.pk}/delete/").status_code == 403
+
+
+def test_a_booked_online_payment_is_read_only_in_the_admin(
+    client: Client, staff: User, alice: User, debt: Debt, paysera: None
+) -> None:
+    order = confirmed(debt, alice, "10.00", dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC))
+    client.force_login(staff)
+    page = client.get(f"/admin/payments/payment/{order.payment_id}/change/").content.decode()
+    assert 'name="amount"' not in page and f"paysera:{order.order_id}" in page
