@@ -43,6 +43,7 @@ def test_the_demo_customer_pays_online(
     due = balance(contract)
     payments_before = Payment.objects.filter(contract=contract).count()
 
+    page.set_viewport_size({"width": 390, "height": 844})  # phone-first
     page.goto(live_server.url + reverse("account_login"))
     page.fill("input[name=login]", CUSTOMER_EMAIL)
     page.fill("input[name=password]", "Demo2026pass")
