@@ -76,11 +76,10 @@ def pay_contract(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pay_invoice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(user_invoices(request.user), pk=pk)
-    if unpaid_amount(invoice) <= 0:
+    unpaid = unpaid_amount(invoice)
+    if unpaid <= 0:
         raise Http404  # a paid or credited invoice, or a credit note, has nothing to pay
-    return pay(
-        request, contract=invoice.contract, invoice=invoice, suggested=unpaid_amount(invoice)
-    )
+    return pay(request, contract=invoice.contract, invoice=invoice, suggested=unpaid)
 
 
 def pay(
