@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mokesta.accounts.models import User
 from mokesta.accounts.notify import messages_for
@@ -81,13 +82,19 @@ def apply_outcome(*, outcome: Outcome, provider: Provider) -> PaymentOrder:
 
 def mismatch(order: PaymentOrder, outcome: Outcome, provider: Provider) -> str:
     """Why a confirmation must not be booked ("" when it may be)."""
+    # Stored for staff, in the site's language (the provider's request carries no choice).
     if outcome.amount != order.amount or outcome.currency != order.currency:
-        return (
-            f"The provider confirmed {outcome.amount} {outcome.currency}, "
-            f"the order is for {order.amount} {order.currency}."
-        )
+        return _(
+            "The provider confirmed %(paid)s %(paid_currency)s, "
+            "the order is for %(amount)s %(currency)s."
+        ) % {
+            "paid": outcome.amount,
+            "paid_currency": outcome.currency,
+            "amount": order.amount,
+            "currency": order.currency,
+        }
     if outcome.test and not provider.test_allowed:
-        return "The provider confirmed a test payment, but test mode is off."
+        return _("The provider confirmed a test payment, but test mode is off.")
     return ""
 
 

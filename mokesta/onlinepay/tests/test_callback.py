@@ -111,7 +111,7 @@ def test_a_confirmation_of_another_amount_is_flagged_not_booked(
     assert response.content == b"OK"  # genuine: Paysera need not send it again
     order = PaymentOrder.objects.get()
     assert order.state == PaymentOrder.State.FLAGGED
-    assert "12.34 EUR" in order.problem
+    assert "užsakyta 12.34 EUR" in order.problem
     assert not Payment.objects.exists()
     # The right confirmation arriving later does not book a flagged order behind staff's back.
     Client().post(CALLBACK, fake_paysera.callback(request))
