@@ -3,6 +3,7 @@
 import hashlib
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "mokesta.metering",
     "mokesta.billing",
     "mokesta.payments",
+    "mokesta.onlinepay",
     "mokesta.bank",
     "mokesta.inquiries",
     "mokesta.outbox",
@@ -358,3 +360,21 @@ if SMS_BACKEND == "infobip" and not (
 READING_REMINDER_DAY = env.int("READING_REMINDER_DAY", default=25)
 if not 1 <= READING_REMINDER_DAY <= 28:
     raise environ.ImproperlyConfigured("READING_REMINDER_DAY must be between 1 and 28")
+
+# --- online payments (mokesta.onlinepay; README: "Online payments") ------------------
+# PAYMENT_PROVIDER: "paysera", "demo" (a local page for development; a system check refuses it
+# without DEBUG) or "" (online payments off, no „Apmokėti" button).
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="demo" if DEBUG or TESTING else "")
+PAYSERA_PROJECT_ID = env.str("PAYSERA_PROJECT_ID", default="")
+PAYSERA_PASSWORD = env.str("PAYSERA_PASSWORD", default="")  # the project's sign password
+# Paysera's public key (PEM: the certificate or key from https://www.paysera.com/download/public.key);
+# with it callbacks must carry a valid RSA signature (ss3/ss2), without it the ss1 checksum.
+PAYSERA_PUBLIC_KEY = env.str("PAYSERA_PUBLIC_KEY", default="", multiline=True)
+PAYSERA_PAY_URL = env.str("PAYSERA_PAY_URL", default="https://bank.paysera.com/pay/")
+PAYSERA_TEST = env.bool("PAYSERA_TEST", default=False)  # test payments: nothing is charged
+# A pending order nobody finished at the provider expires after this long.
+ONLINEPAY_ORDER_LIFETIME = timedelta(hours=env.int("ONLINEPAY_ORDER_HOURS", default=24))
+# Bank statement credits from these payers are the provider's payouts, not customer payments.
+ONLINEPAY_PAYOUT_PAYERS = env.list(
+    "ONLINEPAY_PAYOUT_PAYERS", default=["Paysera", "EVP International"]
+)

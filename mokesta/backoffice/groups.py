@@ -24,6 +24,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "news.article": ["view", "add", "change", "delete"],
         "payments.unmatchedpayment": ["view", "change"],
         "payments.payment": ["view"],
+        # "Did my online payment go through?": clerks look it up.
+        "onlinepay.paymentorder": ["view"],
         # "Did you send me the invoice?": clerks look it up; resending is the accountant's.
         "messaging.outgoingmessage": ["view"],
         # Customer requests: clerks answer them and change their state.
@@ -36,6 +38,9 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "payments.unmatchedpayment": ["view", "change"],
         "payments.statementimport": ["view", "add"],
         "payments.banktransaction": ["view"],
+        # Online payments and the provider's payouts that settle them (reconciliation).
+        "onlinepay.paymentorder": ["view"],
+        "onlinepay.payout": ["view"],
         "billing.tariff": ["view", "add", "change"],
         # add: a new month to bill; an existing period changes only by closing and billing it.
         "billing.billingperiod": ["view", "add"],

@@ -20,6 +20,7 @@ from mokesta.bank.matching import ContractIndex, in_chunks
 from mokesta.bank.parsing import ParsedStatement, Row, StatementError, parse_statement
 from mokesta.customers.models import Contract
 from mokesta.lib.audit import ADDITION, CHANGE, audit
+from mokesta.onlinepay.payouts import reconcile_payout
 from mokesta.payments.models import BankTransaction, Payment, StatementImport
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ COUNTERS: dict[str, str] = {
     State.MATCHED: "matched",
     State.UNMATCHED: "unmatched",
     State.IGNORED: "ignored",
-    State.PAYOUT: "ignored",
+    State.PAYOUT: "matched",  # accounted for (onlinepay), not waiting for staff
     State.DUPLICATE: "duplicates",
     State.SKIPPED: "skipped",
 }
@@ -206,6 +207,9 @@ def book_rows(
         )
         for row, state, payment in zip(rows, states, payments, strict=True)
     )
+    # Each new payout settles the online payments booked one by one when customers paid.
+    for payout in BankTransaction.objects.filter(statement=statement, state=State.PAYOUT):
+        reconcile_payout(bank_transaction=payout)
     counts = dict.fromkeys(["matched", "unmatched", "ignored", "duplicates", "skipped"], 0)
     for state in states:
         counts[COUNTERS[state]] += 1

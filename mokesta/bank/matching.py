@@ -17,11 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Manager, QuerySet
 
 from mokesta.bank.parsing import Row
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
+from mokesta.onlinepay.payouts import is_payout
 from mokesta.payments.models import Payment
 
 Reason = Payment.UnmatchedReason
@@ -78,9 +80,10 @@ def provider_payout(row: Row) -> str | None:
     transfer.
 
     A provider's payout settles payments already booked one by one when the customer paid
-    online; booking it again as a payment would count them twice. Recognising payouts (and
-    reconciling them with the online payments) plugs in here; until then none is recognised.
+    online; booking it again as a payment would count them twice (onlinepay reconciles it).
     """
+    if row.credit and is_payout(payer_name=row.payer_name):
+        return settings.PAYMENT_PROVIDER or "paysera"
     return None
 
 

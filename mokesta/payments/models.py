@@ -39,6 +39,11 @@ class Payment(models.Model):
     bank_reference = models.CharField(
         _("bank reference"), max_length=100, unique=True, null=True, blank=True
     )
+    # An online payment's id at its provider ("paysera:<order id>"): unique, so a confirmation
+    # the provider repeats, or that races the customer's return, is booked once.
+    provider_reference = models.CharField(
+        _("provider reference"), max_length=100, unique=True, null=True, blank=True
+    )
     payer_name = models.CharField(_("payer"), max_length=200, blank=True)
     details = models.CharField(_("payment details"), max_length=500, blank=True)
     unmatched_reason = models.CharField(

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -6,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.billing.invoice_readings import invoice_readings
-from mokesta.billing.ledger import invoice_states, paid_totals, settle
+from mokesta.billing.ledger import UNPAID, balance_of, invoice_states, paid_totals, settle
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
+from mokesta.lib.money import ZERO, round_money
 
 
 def user_invoices(user: User) -> QuerySet[Invoice]:
@@ -50,12 +53,9 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     lines = list(invoice.lines.all())
     # Paid or not depends on the contract's other invoices (payments cover the oldest first);
     # the same rows name the credit notes that correct this one.
-    siblings = list(
-        Invoice.objects.filter(contract=invoice.contract_id).only(
-            "pk", "contract_id", "corrects_id", "total", "issue_date", "sequence", "number"
-        )
-    )
-    state = settle(siblings, paid_totals([invoice.contract_id]))
+    siblings = contract_invoices(invoice.contract_id)
+    paid = paid_totals([invoice.contract_id]).get(invoice.contract_id, ZERO)
+    state = settle(siblings, {invoice.contract_id: paid})
     corrections = [other for other in siblings if other.corrects_id == invoice.pk]
     return render(
         request,
@@ -66,8 +66,37 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "corrections": corrections,
             "state": state[invoice.pk],
             "readings": invoice_readings(invoice),
+            # What „Apmokėti" offers to pay (0 hides the button).
+            "unpaid": unpaid_part(invoice, state[invoice.pk], siblings, paid),
         },
     )
+
+
+def contract_invoices(contract_id: int) -> list[Invoice]:
+    """Every invoice and credit note of a contract, with what the ledger and the page need."""
+    return list(
+        Invoice.objects.filter(contract=contract_id).only(
+            "pk", "contract_id", "corrects_id", "total", "issue_date", "sequence", "number"
+        )
+    )
+
+
+def unpaid_part(invoice: Invoice, state: str, siblings: list[Invoice], paid: Decimal) -> Decimal:
+    """What paying `invoice` should take: its amount due, but no more than the contract owes now
+    (part of it may be paid already); ZERO when it is not unpaid. `siblings` are all of the
+    contract's invoices, `paid` all of its payments."""
+    if state != UNPAID:
+        return ZERO
+    owed = balance_of((other.total for other in siblings), [paid])
+    return round_money(min(invoice.amount_due, owed))
+
+
+def unpaid_amount(invoice: Invoice) -> Decimal:
+    """unpaid_part() of one invoice, read from the database."""
+    siblings = contract_invoices(invoice.contract_id)
+    paid = paid_totals([invoice.contract_id]).get(invoice.contract_id, ZERO)
+    state = settle(siblings, {invoice.contract_id: paid})[invoice.pk]
+    return unpaid_part(invoice, state, siblings, paid)
 
 
 @login_required

@@ -3,7 +3,16 @@
 
 from django.urls import URLPattern, path
 
-from mokesta.portal import contracts, inquiries, invoices, payments, profile, readings, views
+from mokesta.portal import (
+    contracts,
+    inquiries,
+    invoices,
+    pay,
+    payments,
+    profile,
+    readings,
+    views,
+)
 
 app_name = "portal"
 urlpatterns: list[URLPattern] = [
@@ -50,6 +59,10 @@ payment_urls = (
     [
         path("mokejimai/", payments.payments_pick, name="pick"),
         path("sutartys/<int:pk>/mokejimai/", payments.payment_list, name="list"),
+        # „Apmokėti" online (mokesta.onlinepay): a contract's debt or one unpaid invoice.
+        path("sutartys/<int:pk>/apmoketi/", pay.pay_contract, name="pay"),
+        path("saskaitos/<int:pk>/apmoketi/", pay.pay_invoice, name="pay_invoice"),
+        path("mokejimai/<str:order_id>/", pay.order_status, name="order"),
     ],
     "payments",
 )

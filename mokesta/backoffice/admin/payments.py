@@ -34,6 +34,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "payer_name",
         "details",
         "bank_reference",
+        "provider_reference",
     ]
     date_hierarchy = "paid_on"
     autocomplete_fields = ["contract"]
@@ -41,9 +42,18 @@ class PaymentAdmin(admin.ModelAdmin):
     exclude = ["unmatched_reason", "unmatched_detail"]  # written by the import, shown in the queue
 
     def get_readonly_fields(self, request: HttpRequest, obj: Payment | None = None) -> list[str]:
-        # A booked bank entry is the bank's record: only its contract may be corrected.
-        if obj is not None and obj.source == Payment.Source.BANK:
-            return ["amount", "paid_on", "source", "bank_reference", "payer_name", "details"]
+        # A booked bank entry is the bank's record, an online payment the provider's: only the
+        # contract may be corrected.
+        if obj is not None and obj.source in (Payment.Source.BANK, Payment.Source.ONLINE):
+            return [
+                "amount",
+                "paid_on",
+                "source",
+                "bank_reference",
+                "provider_reference",
+                "payer_name",
+                "details",
+            ]
         return []
 
 

@@ -1,0 +1,150 @@
+"""„Apmokėti": the customer pays a contract's amount due (or an unpaid invoice) online, and comes
+back to a page that says whether the payment is confirmed or still pending."""
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.billing.ledger import balance
+from mokesta.billing.models import Invoice
+from mokesta.customers.access import user_contract
+from mokesta.customers.models import Contract
+from mokesta.lib.money import round_money
+from mokesta.onlinepay import paysera, providers
+from mokesta.onlinepay.models import PaymentOrder
+from mokesta.onlinepay.orders import (
+    MAX_AMOUNT,
+    MIN_AMOUNT,
+    UnknownOrder,
+    apply_outcome,
+    start_order,
+)
+from mokesta.portal.invoices import unpaid_amount, user_invoices
+
+# "12,34", "12.34", "1 234,56" (a space, or the no-break space Lithuanian formatting uses).
+AMOUNT = re.compile(r"\d{1,9}(?:[.,]\d{1,2})?")
+
+
+class PayForm(forms.Form):
+    amount = forms.CharField(
+        label=gettext_lazy("Amount, €"),
+        max_length=20,
+        error_messages={"required": gettext_lazy("Enter the amount to pay.")},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def clean_amount(self) -> Decimal:
+        text = re.sub(r"[\s\u00a0\u202f]", "", self.cleaned_data["amount"])
+        if not AMOUNT.fullmatch(text):
+            raise forms.ValidationError(
+                _("Enter the amount in euros with at most two decimals, e.g. 12,34.")
+            )
+        amount = Decimal(text.replace(",", "."))
+        if not MIN_AMOUNT <= amount <= MAX_AMOUNT:
+            # The limits as each language writes them (Lithuanian: 10 000,00).
+            raise forms.ValidationError(_("The amount must be from 0.01 € to 10,000.00 €."))
+        return round_money(amount)
+
+
+def money_text(amount: Decimal) -> str:
+    """12,34 in Lithuanian, 12.34 in English; no thousands separator (the form reads it back)."""
+    return number_format(amount, decimal_pos=2, use_l10n=True)
+
+
+def provider_or_404() -> providers.Provider:
+    provider = providers.current()
+    if provider is None:
+        raise Http404  # online payments are off
+    return provider
+
+
+@login_required
+def pay_contract(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = user_contract(request.user, pk)
+    return pay(request, contract=contract, invoice=None, suggested=balance(contract))
+
+
+@login_required
+def pay_invoice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    invoice = get_object_or_404(user_invoices(request.user), pk=pk)
+    unpaid = unpaid_amount(invoice)
+    if unpaid <= 0:
+        raise Http404  # a paid or credited invoice, or a credit note, has nothing to pay
+    return pay(request, contract=invoice.contract, invoice=invoice, suggested=unpaid)
+
+
+def pay(
+    request: AuthenticatedHttpRequest,
+    *,
+    contract: Contract,
+    invoice: Invoice | None,
+    suggested: Decimal,
+) -> HttpResponse:
+    provider = provider_or_404()
+    if request.method == "POST":
+        form = PayForm(request.POST)
+        if form.is_valid():
+            order = start_order(
+                user=request.user,
+                contract=contract,
+                invoice=invoice,
+                amount=form.cleaned_data["amount"],
+                provider=provider,
+            )
+            return_url = request.build_absolute_uri(
+                reverse("payments:order", args=[order.order_id])
+            )
+            checkout = providers.Checkout(
+                order_id=order.order_id,
+                amount=order.amount,
+                currency=order.currency,
+                accept_url=return_url,
+                cancel_url=return_url + "?atsaukta=1",
+                callback_url=request.build_absolute_uri(reverse("onlinepay:callback")),
+                language=get_language() or "lt",
+                description=invoice.number if invoice else contract.number,
+                email=request.user.email,
+            )
+            return HttpResponseRedirect(provider.checkout_url(checkout))
+    else:
+        initial = money_text(suggested) if MIN_AMOUNT <= suggested <= MAX_AMOUNT else ""
+        form = PayForm(initial={"amount": initial})
+    return render(
+        request,
+        "onlinepay/pay.html",
+        {"form": form, "contract": contract, "invoice": invoice, "due": suggested},
+    )
+
+
+@login_required
+def order_status(request: AuthenticatedHttpRequest, order_id: str) -> HttpResponse:
+    """Where the provider sends the customer back: confirmed, pending, failed. Only reads,
+    except that a signed confirmation the provider appends is applied like its callback (so the
+    page is right even when the callback is late); reloading it changes nothing."""
+    order = get_object_or_404(
+        PaymentOrder.objects.select_related("contract", "invoice", "payment"),
+        order_id=order_id,
+        contract__accesses__user=request.user,
+    )
+    provider = providers.current()
+    if provider is not None and provider.name == order.provider and request.GET.get("data"):
+        try:
+            outcome = provider.verify(request.GET.dict())
+            if outcome.order_id == order.order_id:
+                order = apply_outcome(outcome=outcome, provider=provider)
+        except (paysera.SignatureError, UnknownOrder):
+            pass  # not proof of anything: the page shows what the callback recorded
+    return render(
+        request,
+        "onlinepay/order.html",
+        {"order": order, "cancelled": "atsaukta" in request.GET},
+    )
