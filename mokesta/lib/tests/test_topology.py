@@ -404,8 +404,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running.down()
 
 
-def access_lines(stack: Stack, needle: str) -> list[str]:
-    return [line for line in stack.access_log.read_text().splitlines() if needle in line]
+def access_lines(stack: Stack, needle: str, *, within: float = 5.0) -> list[str]:
+    """The access log's lines containing `needle`. nginx writes a request's line after it has
+    sent the response, so a client may ask before it is there: look again until `within`
+    seconds have passed."""
+    deadline = time.monotonic() + within
+    while True:
+        found = [line for line in stack.access_log.read_text().splitlines() if needle in line]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 # --- the checks -------------------------------------------------------------------------
