@@ -1,5 +1,5 @@
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from mokesta.billing.models import Invoice
@@ -17,3 +17,25 @@ def payment_qr(invoice: Invoice) -> SafeString:
         Utility.current(),
         label=_("Payment QR code of invoice %(number)s") % {"number": invoice.number},
     )
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context: template.Context) -> str:
+        # Set in the current scope (used within the same {% with %}); already escaped markup.
+        context[self.name] = mark_safe(self.nodelist.render(context))  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> CaptureNode:
+    """`{% capture name %}…{% endcapture %}` renders its body once into `name`: the menu is
+    shown twice (folded on a phone, wide on a screen) but built once per page."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("usage: {% capture name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])
