@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
@@ -13,6 +15,7 @@ from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
 from mokesta.lib.money import ZERO, round_money
+from mokesta.portal.rows import day, format_html, join, localize, pk_url
 
 
 def user_invoices(user: User) -> QuerySet[Invoice]:
@@ -43,8 +46,42 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not invoices and not user_contracts(request.user).exists():
         return redirect("portal:dashboard")
     states = invoice_states(invoices)
-    rows = [(invoice, states[invoice.pk]) for invoice in invoices]
-    return render(request, "billing/list.html", {"rows": rows})
+    return render(request, "billing/list.html", {"rows": invoice_rows(invoices, states)})
+
+
+def invoice_rows(invoices: list[Invoice], states: dict[int, str]) -> SafeString:
+    """The invoice list's table rows (see rows.py for why in Python)."""
+    detail, pdf = pk_url("billing:detail"), pk_url("billing:pdf")
+    contract, period, total = _("Contract"), _("Period"), _("Total, €")
+    due, due_date, state_label = _("Amount due, €"), _("Due date"), _("State")
+    state_html = {
+        "credited": format_html('<span class="credit">{}</span>', _("credited")),
+        "paid": format_html('<span class="credit">{}</span>', _("paid")),
+    }
+    unpaid = format_html('<span class="debt">{}</span>', _("unpaid"))
+
+    def row(invoice: Invoice) -> tuple:
+        number = invoice.number
+        if invoice.kind == "credit_note":
+            state = _("credit note for %(number)s") % {"number": invoice.corrects.number}
+            pdf_label = _("PDF of credit note %(number)s") % {"number": number}
+        else:
+            state = state_html.get(states[invoice.pk], unpaid)
+            pdf_label = _("PDF of invoice %(number)s") % {"number": number}
+        return (
+            detail(invoice.pk), number, contract, invoice.contract.number,
+            period, day(invoice.period.month, "Y-m"), total, localize(invoice.total),
+            due, localize(invoice.amount_due), due_date, day(invoice.due_date),
+            state_label, state, pdf(invoice.pk), pdf_label,
+        )  # fmt: skip
+
+    return join(
+        '<tr><td><a href="{}">{}</a></td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
+        '<td class="num" data-label="{}">{}</td><td class="num" data-label="{}">{}</td>'
+        '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
+        '<td><a href="{}" download aria-label="{}">PDF</a></td></tr>\n',
+        map(row, invoices),
+    )
 
 
 @login_required
