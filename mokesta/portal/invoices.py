@@ -46,7 +46,9 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not invoices and not user_contracts(request.user).exists():
         return redirect("portal:dashboard")
     states = invoice_states(invoices)
-    return render(request, "billing/list.html", {"rows": invoice_rows(invoices, states)})
+    rows = [(invoice, states[invoice.pk]) for invoice in invoices]
+    context = {"rows": rows, "table": invoice_rows(invoices, states)}
+    return render(request, "billing/list.html", context)
 
 
 def invoice_rows(invoices: list[Invoice], states: dict[int, str]) -> SafeString:

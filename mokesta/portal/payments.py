@@ -1,14 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.billing.ledger import running_balance
+from mokesta.billing.ledger import Entry, running_balance
 from mokesta.billing.models import Invoice
 from mokesta.customers.access import pick_contract, user_contract
 from mokesta.lib.money import ZERO
 from mokesta.payments.models import Payment
+from mokesta.portal.rows import day, format_html, localize, pk_url
 
 
 @login_required
@@ -31,5 +33,37 @@ def payment_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/list.html",
-        {"contract": contract, "rows": rows, "balance": balance},
+        {"contract": contract, "rows": rows, "table": entry_rows(rows), "balance": balance},
     )
+
+
+def entry_rows(entries: list[Entry]) -> SafeString:
+    """The payments page's table rows (see rows.py for why in Python)."""
+    detail = pk_url("billing:detail")
+    charged, paid, balance = _("Charged, €"), _("Paid, €"), _("Balance, €")
+
+    def row(entry: Entry) -> SafeString:
+        obj = entry.obj
+        if entry.charge is not None:
+            title = _(
+                "Credit note %(number)s" if obj.kind == "credit_note" else "Invoice %(number)s"
+            )
+            what = format_html(
+                '<a href="{}">{}</a>', detail(obj.pk), title % {"number": obj.number}
+            )
+            charge = format_html(' data-label="{}">{}', charged, localize(entry.charge))
+        else:
+            what = _("Payment (%(source)s)") % {"source": obj.get_source_display()}
+            charge = SafeString(">")
+        amount = (
+            format_html(' data-label="{}">{}', paid, localize(entry.paid))
+            if entry.paid is not None
+            else SafeString(">")
+        )
+        return format_html(
+            '<tr><td>{}</td><td>{}</td><td class="num"{}</td><td class="num"{}</td>'
+            '<td class="num" data-label="{}">{}</td></tr>\n',
+            day(entry.day), what, charge, amount, balance, localize(entry.balance),
+        )  # fmt: skip
+
+    return SafeString("".join(map(row, entries)))
