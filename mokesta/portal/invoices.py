@@ -15,7 +15,7 @@ from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
 from mokesta.lib.money import ZERO, round_money
-from mokesta.portal.rows import day, format_html, join, localize, pk_url
+from mokesta.portal.rows import day, format_html, join, numbers, pk_url
 
 
 def user_invoices(user: User) -> QuerySet[Invoice]:
@@ -53,7 +53,7 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def invoice_rows(invoices: list[Invoice], states: dict[int, str]) -> SafeString:
     """The invoice list's table rows (see rows.py for why in Python)."""
-    detail, pdf = pk_url("billing:detail"), pk_url("billing:pdf")
+    detail, pdf, num = pk_url("billing:detail"), pk_url("billing:pdf"), numbers()
     contract, period, total = _("Contract"), _("Period"), _("Total, €")
     due, due_date, state_label = _("Amount due, €"), _("Due date"), _("State")
     state_html = {
@@ -72,8 +72,8 @@ def invoice_rows(invoices: list[Invoice], states: dict[int, str]) -> SafeString:
             pdf_label = _("PDF of invoice %(number)s") % {"number": number}
         return (
             detail(invoice.pk), number, contract, invoice.contract.number,
-            period, day(invoice.period.month, "Y-m"), total, localize(invoice.total),
-            due, localize(invoice.amount_due), due_date, day(invoice.due_date),
+            period, day(invoice.period.month, "Y-m"), total, num(invoice.total),
+            due, num(invoice.amount_due), due_date, day(invoice.due_date),
             state_label, state, pdf(invoice.pk), pdf_label,
         )  # fmt: skip
 

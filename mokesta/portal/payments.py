@@ -10,7 +10,7 @@ from mokesta.billing.models import Invoice
 from mokesta.customers.access import pick_contract, user_contract
 from mokesta.lib.money import ZERO
 from mokesta.payments.models import Payment
-from mokesta.portal.rows import day, format_html, localize, pk_url
+from mokesta.portal.rows import day, format_html, numbers, pk_url
 
 
 @login_required
@@ -39,7 +39,7 @@ def payment_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def entry_rows(entries: list[Entry]) -> SafeString:
     """The payments page's table rows (see rows.py for why in Python)."""
-    detail = pk_url("billing:detail")
+    detail, num = pk_url("billing:detail"), numbers()
     charged, paid, balance = _("Charged, €"), _("Paid, €"), _("Balance, €")
 
     def row(entry: Entry) -> SafeString:
@@ -51,19 +51,19 @@ def entry_rows(entries: list[Entry]) -> SafeString:
             what = format_html(
                 '<a href="{}">{}</a>', detail(obj.pk), title % {"number": obj.number}
             )
-            charge = format_html(' data-label="{}">{}', charged, localize(entry.charge))
+            charge = format_html(' data-label="{}">{}', charged, num(entry.charge))
         else:
             what = _("Payment (%(source)s)") % {"source": obj.get_source_display()}
             charge = SafeString(">")
         amount = (
-            format_html(' data-label="{}">{}', paid, localize(entry.paid))
+            format_html(' data-label="{}">{}', paid, num(entry.paid))
             if entry.paid is not None
             else SafeString(">")
         )
         return format_html(
             '<tr><td>{}</td><td>{}</td><td class="num"{}</td><td class="num"{}</td>'
             '<td class="num" data-label="{}">{}</td></tr>\n',
-            day(entry.day), what, charge, amount, balance, localize(entry.balance),
+            day(entry.day), what, charge, amount, balance, num(entry.balance),
         )  # fmt: skip
 
     return SafeString("".join(map(row, entries)))

@@ -23,7 +23,7 @@ from mokesta.portal.declare import (
     meter_states,
 )
 from mokesta.portal.forms import DeclarationForm
-from mokesta.portal.rows import day, format_html, localize
+from mokesta.portal.rows import day, format_html, numbers
 
 
 @login_required
@@ -149,6 +149,7 @@ def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> Saf
     """A meter's chart and its table's rows, built in Python (see rows.py for why): about a
     hundred elements per meter, each a handful of template lookups before."""
     not_installed, no_reading, estimated = _("not installed"), _("no reading"), _("estimated")
+    num = numbers()
     pk, left, right, baseline = meter.pk, drawn["left"], drawn["right"], drawn["baseline"]
 
     def note(m: chart.Month) -> str:
@@ -156,7 +157,7 @@ def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> Saf
             return not_installed
         if m.m3 is None:
             return no_reading
-        return f"{localize(m.m3)} m³" + (f" ({estimated})" if m.estimated else "")
+        return f"{num(m.m3)} m³" + (f" ({estimated})" if m.estimated else "")
 
     parts = [
         format_html(
@@ -181,7 +182,7 @@ def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> Saf
         parts.append(
             f'<line x1="{left}" y1="{tick.y}" x2="{right}" y2="{tick.y}" stroke="#dde3e7"/>\n'
             f'<text x="{left - 4}" y="{tick.y}" dy="4" text-anchor="end" fill="#1b2a33">'
-            f"{localize(tick.value)}</text>\n"
+            f"{num(tick.value)}</text>\n"
         )
     parts.append(
         f'<line x1="{left}" y1="{baseline}" x2="{right}" y2="{baseline}" stroke="#5b6770"/>\n'
@@ -212,6 +213,7 @@ def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> Saf
 def consumption_rows(months: list[chart.Month]) -> SafeString:
     """The rows of the table under a meter's chart (the chart's numbers, for screen readers)."""
     not_installed, no_reading, estimated = _("not installed"), _("no reading"), _("estimated")
+    num = numbers()
 
     def note(m: chart.Month) -> str:
         if not m.in_service:
@@ -223,7 +225,7 @@ def consumption_rows(months: list[chart.Month]) -> SafeString:
     return format_html_join(
         "",
         '<tr><td>{}</td><td class="num">{}</td><td>{}</td></tr>\n',
-        ((day(m.month, "Y-m"), "–" if m.m3 is None else localize(m.m3), note(m)) for m in months),
+        ((day(m.month, "Y-m"), "–" if m.m3 is None else num(m.m3), note(m)) for m in months),
     )
 
 
