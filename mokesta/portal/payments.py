@@ -1,3 +1,5 @@
+from html import escape  # the standard one: Django's adds a lazy-string check per call
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,7 +12,7 @@ from mokesta.billing.models import Invoice
 from mokesta.customers.access import pick_contract, user_contract
 from mokesta.lib.money import ZERO
 from mokesta.payments.models import Payment
-from mokesta.portal.rows import day, format_html, numbers, pk_url
+from mokesta.portal.rows import day, numbers, pk_url
 
 
 @login_required
@@ -40,30 +42,26 @@ def payment_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def entry_rows(entries: list[Entry]) -> SafeString:
     """The payments page's table rows (see rows.py for why in Python)."""
     detail, num = pk_url("billing:detail"), numbers()
-    charged, paid, balance = _("Charged, €"), _("Paid, €"), _("Balance, €")
+    charged, paid, balance = (
+        escape(label) for label in (_("Charged, €"), _("Paid, €"), _("Balance, €"))
+    )
 
-    def row(entry: Entry) -> SafeString:
+    def row(entry: Entry) -> str:
         obj = entry.obj
-        if entry.charge is not None:
-            title = _(
-                "Credit note %(number)s" if obj.kind == "credit_note" else "Invoice %(number)s"
-            )
-            what = format_html(
-                '<a href="{}">{}</a>', detail(obj.pk), title % {"number": obj.number}
-            )
-            charge = format_html(' data-label="{}">{}', charged, num(entry.charge))
+        if isinstance(obj, Invoice):
+            if obj.kind == "credit_note":
+                title = _("Credit note %(number)s") % {"number": obj.number}
+            else:
+                title = _("Invoice %(number)s") % {"number": obj.number}
+            what = f'<a href="{detail(obj.pk)}">{escape(title)}</a>'
         else:
-            what = _("Payment (%(source)s)") % {"source": obj.get_source_display()}
-            charge = SafeString(">")
-        amount = (
-            format_html(' data-label="{}">{}', paid, num(entry.paid))
-            if entry.paid is not None
-            else SafeString(">")
+            what = escape(_("Payment (%(source)s)") % {"source": obj.get_source_display()})
+        charge = ">" if entry.charge is None else f' data-label="{charged}">{num(entry.charge)}'
+        amount = ">" if entry.paid is None else f' data-label="{paid}">{num(entry.paid)}'
+        return (
+            f'<tr><td>{day(entry.day)}</td><td>{what}</td><td class="num"{charge}</td>'
+            f'<td class="num"{amount}</td>'
+            f'<td class="num" data-label="{balance}">{num(entry.balance)}</td></tr>\n'
         )
-        return format_html(
-            '<tr><td>{}</td><td>{}</td><td class="num"{}</td><td class="num"{}</td>'
-            '<td class="num" data-label="{}">{}</td></tr>\n',
-            day(entry.day), what, charge, amount, balance, num(entry.balance),
-        )  # fmt: skip
 
     return SafeString("".join(map(row, entries)))

@@ -159,7 +159,7 @@ def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> Saf
             return no_reading
         return f"{num(m.m3)} m³" + (f" ({estimated})" if m.estimated else "")
 
-    parts = [
+    parts: list[str] = [
         format_html(
             '<svg role="img" aria-labelledby="chart-title-{} chart-desc-{}" viewBox="0 0 {} {}"'
             ' xmlns="http://www.w3.org/2000/svg" font-family="system-ui, DejaVu Sans, sans-serif"'
