@@ -1,5 +1,9 @@
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mokesta.billing.models import Invoice
@@ -40,3 +44,25 @@ def capture(parser: template.base.Parser, token: template.base.Token) -> Capture
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[1])
+
+
+_menus: dict[tuple, SafeString] = {}
+
+
+@register.simple_tag(takes_context=True)
+def menu_links(context: template.Context) -> SafeString:
+    """The menu's links (portal/nav.html): the same on every page for a language and a kind of
+    visitor (logged in or not, with a contract or not), so each process renders each once."""
+    user = context.get("user")
+    authenticated = bool(user is not None and user.is_authenticated)
+    has_contracts = bool(context.get("has_contracts"))
+    key = (get_language(), get_script_prefix(), settings.ROOT_URLCONF, authenticated, has_contracts)
+    links = _menus.get(key)
+    if links is None:
+        links = _menus[key] = mark_safe(  # noqa: S308 (a rendered template)
+            render_to_string(
+                "portal/nav.html",
+                {"authenticated": authenticated, "has_contracts": has_contracts},
+            )
+        )
+    return links
