@@ -49,7 +49,7 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("portal:dashboard")
     states = invoice_states(invoices)
     rows = [(invoice, states[invoice.pk]) for invoice in invoices]
-    context = {"rows": rows, "table": invoice_rows(invoices, states)}
+    context = {"rows": rows, "table": invoice_rows(invoices, states), "has_contracts": True}
     return render(request, "billing/list.html", context)
 
 
@@ -106,6 +106,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "billing/detail.html",
         {
             "invoice": invoice,
+            "has_contracts": True,  # the menu's question, answered: one query less
             "lines": lines,
             "corrections": corrections,
             "state": state[invoice.pk],

@@ -35,7 +35,13 @@ def payment_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/list.html",
-        {"contract": contract, "rows": rows, "table": entry_rows(rows), "balance": balance},
+        {
+            "contract": contract,
+            "rows": rows,
+            "table": entry_rows(rows),
+            "balance": balance,
+            "has_contracts": True,
+        },
     )
 
 

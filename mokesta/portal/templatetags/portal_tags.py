@@ -66,3 +66,14 @@ def menu_links(context: template.Context) -> SafeString:
             )
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def user_has_contracts(context: template.Context) -> bool:
+    """Whether the visitor has a linked contract (the menu shows more then): the view's
+    `has_contracts` when it knows (a page of one of the user's contracts), else one query."""
+    known = context.get("has_contracts")
+    if isinstance(known, bool):
+        return known
+    user = context.get("user")
+    return bool(user is not None and user.is_authenticated and user.contract_accesses.exists())
