@@ -3,6 +3,7 @@
     .venv/bin/python bench/web.py [--duration 5] [--pages dashboard,invoice] [--check]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/web.py
     .venv/bin/python bench/web.py --profile --pages dashboard,consumption   # cProfile, no load
+    .venv/bin/python bench/web.py --cpu                   # in-process CPU ms per page, no load
 
 Builds a throw-away database (SQLite in a temporary folder; with a postgres:// DATABASE_URL, a
 fresh database on that server, dropped at the end), migrates it, loads the demo data, collects the
@@ -184,6 +185,22 @@ def profile(client, paths: dict[str, str], n: int) -> None:
         stats.sort_stats("tottime").print_stats(20)
 
 
+def cpu_times(client, paths: dict[str, str], n: int) -> None:
+    """Median CPU time of one request per page, in this process (test client, no server): on a
+    shared machine steadier than req/s, which the neighbours' load moves."""
+    print(f"\nin-process CPU time per request, median of {n} after 20 warm-up requests")
+    for name, path in paths.items():
+        for _ in range(20):
+            client.get(path)
+        times = []
+        for _ in range(n):
+            started = time.thread_time()
+            client.get(path)
+            times.append(time.thread_time() - started)
+        times.sort()
+        print(f"{name:<12} {1000 * times[len(times) // 2]:6.2f} ms", flush=True)
+
+
 def prepare(tmp: Path, database_url: str) -> dict[str, str]:
     """The servers' environment; the database migrated, with the demo data and static files."""
     # STATIC_ROOT is not read from the environment: a settings module of our own moves it.
@@ -267,12 +284,13 @@ def main() -> int:
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--profile", action="store_true", help="cProfile the pages in-process")
+    parser.add_argument("--cpu", action="store_true", help="in-process CPU time per page")
     parser.add_argument("--requests", type=int, default=200, help="requests per profiled page")
     args = parser.parse_args()
     pages = args.pages.split(",")
     if unknown := set(pages) - set(PAGES):
         parser.error(f"unknown pages {sorted(unknown)}; known: {', '.join(PAGES)}")
-    if not args.profile and not shutil.which("wrk"):
+    if not (args.profile or args.cpu) and not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
     # SIGTERM ends like Ctrl-C: through the finally below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -287,6 +305,9 @@ def main() -> int:
         paths = {name: paths[name] for name in pages}
         if args.profile:
             profile(client, paths, args.requests)
+            return 0
+        if args.cpu:
+            cpu_times(client, paths, min(args.requests, 100))
             return 0
         queries = {name: count_queries(client, path) for name, path in paths.items()}
         cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())

@@ -48,7 +48,8 @@ def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     points = ServicePoint.objects.filter(contract=contract).prefetch_related(
         Prefetch("meters", queryset=Meter.objects.order_by("serial_number"))
     )
-    return render(request, "customers/contract.html", {"contract": contract, "points": points})
+    context = {"contract": contract, "points": points, "has_contracts": True}
+    return render(request, "customers/contract.html", context)
 
 
 @login_required
