@@ -6,10 +6,14 @@ import io
 from django.core.management import call_command
 from django.urls import reverse
 
+from mokesta.accounts.models import User
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
+from mokesta.inquiries.models import Inquiry
+from mokesta.inquiries.workflow import answer, submit_inquiry
 from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
+from mokesta.outbox.models import OutgoingMessage
 
 DEMO_LOGIN = ("demo@mokesta.lt", "Demo2026pass")
 
@@ -35,6 +39,7 @@ def customer_pages() -> list[str]:
     meter = Meter.objects.filter(service_point__contract=contract).order_by("pk")[0]
     reading = Reading.objects.filter(meter=meter).order_by("-period")[0]
     invoice = Invoice.objects.filter(contract=contract, kind="invoice").order_by("-issue_date")[0]
+    inquiry, message = answered_inquiry(contract)
     return [
         reverse("portal:dashboard"),
         reverse("customers:link"),
@@ -47,11 +52,28 @@ def customer_pages() -> list[str]:
         reverse("billing:list"),
         reverse("billing:detail", args=[invoice.pk]),
         reverse("payments:list", args=[contract.pk]),
+        reverse("payments:pay", args=[contract.pk]),
+        reverse("inquiries:list"),
+        reverse("inquiries:new"),
+        reverse("inquiries:detail", args=[inquiry.pk]),
+        reverse("inquiries:messages"),
+        reverse("inquiries:message", args=[message.pk]),
         reverse("accounts:profile"),
         reverse("accounts:profile_delete"),
         reverse("account_change_password"),
         reverse("account_email"),
     ]
+
+
+def answered_inquiry(contract: Contract) -> tuple[Inquiry, OutgoingMessage]:
+    """A request of the demo customer with the utility's answer (and so a message to list)."""
+    user = User.objects.get(email=DEMO_LOGIN[0])
+    inquiry = Inquiry.objects.filter(user=user).first() or submit_inquiry(
+        user=user, contract=contract, topic="other", text="Ar galiu mokėti kas ketvirtį?", photos=[]
+    )
+    staff = User.objects.filter(is_staff=True).order_by("pk")[0]
+    answer(inquiry=inquiry, staff=staff, text="Taip, mokėti galima ir rečiau.")
+    return inquiry, OutgoingMessage.objects.filter(user=user).order_by("-pk")[0]
 
 
 def load_demo() -> None:
