@@ -25,6 +25,25 @@ from django_tasks import task
 from mokesta.utility.models import Utility
 
 
+def mail_context(context: dict[str, Any]) -> dict[str, Any]:
+    # Every mail is signed with the utility's name and address, also when a worker renders it
+    # without a request (and so without the context processors).
+    return {"utility": Utility.current(), "site_url": settings.SITE_URL, **context}
+
+
+def render_subject(
+    template_prefix: str,
+    context: dict[str, Any],
+    *,
+    language: str,
+    request: HttpRequest | None = None,
+) -> str:
+    """The subject line alone (a header is one line)."""
+    with translation.override(language):
+        subject = render_to_string(f"{template_prefix}_subject.txt", mail_context(context), request)
+    return " ".join(subject.split())
+
+
 def render_email(
     template_prefix: str,
     context: dict[str, Any],
@@ -34,18 +53,16 @@ def render_email(
     request: HttpRequest | None = None,
     from_email: str | None = None,
 ) -> EmailMultiAlternatives:
-    # Every mail is signed with the utility's name and address, also when a worker renders it
-    # without a request (and so without the context processors).
-    context = {"utility": Utility.current(), "site_url": settings.SITE_URL, **context}
+    subject = render_subject(template_prefix, context, language=language, request=request)
+    context = mail_context(context)
     with translation.override(language):
-        subject = render_to_string(f"{template_prefix}_subject.txt", context, request)
         text = render_to_string(f"{template_prefix}_message.txt", context, request).strip()
         try:
             html = render_to_string(f"{template_prefix}_message.html", context, request).strip()
         except TemplateDoesNotExist:
             html = ""
     message = EmailMultiAlternatives(
-        " ".join(subject.split()),  # a header is one line
+        subject,
         text,
         from_email or settings.DEFAULT_FROM_EMAIL,
         to,

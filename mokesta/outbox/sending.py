@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from mokesta.outbox.mail import render_email
+from mokesta.outbox.mail import render_email, render_subject
 from mokesta.outbox.models import OutgoingMessage
 from mokesta.outbox.sms import send_sms
 from mokesta.utility.models import Utility
@@ -189,3 +189,13 @@ def preview(message: OutgoingMessage) -> tuple[str, str]:
         language=message.language,
     )
     return str(email.subject), str(email.body)
+
+
+def subject_of(message: OutgoingMessage) -> str:
+    """The subject of an e-mail (an SMS has none) without rendering its body: the history's
+    list shows only this."""
+    if message.channel == OutgoingMessage.Channel.SMS:
+        return ""
+    return render_subject(
+        f"emails/{message.template}", _typed_context(message), language=message.language
+    )

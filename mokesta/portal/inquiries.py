@@ -23,7 +23,7 @@ from mokesta.customers.models import Contract
 from mokesta.inquiries import workflow
 from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryPhoto
 from mokesta.inquiries.photos import MAX_PHOTOS, CleanPhoto, clean_photo
-from mokesta.outbox.sending import preview
+from mokesta.outbox.sending import preview, subject_of
 from mokesta.portal.declare import current_month, meter_states
 from mokesta.portal.forms import check_reading
 from mokesta.portal.profile import user_messages
@@ -270,7 +270,7 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(user_messages(request.user).order_by("-created_at", "-pk"), 50).get_page(
         request.GET.get("page")
     )
-    rows = [(message, preview(message)[0]) for message in page]
+    rows = [(message, subject_of(message)) for message in page]
     return render(request, "notifications/list.html", {"page": page, "rows": rows})
 
 
