@@ -20,7 +20,7 @@ from mokesta.bank.matching import ContractIndex, in_chunks
 from mokesta.bank.parsing import ParsedStatement, Row, StatementError, parse_statement
 from mokesta.customers.models import Contract
 from mokesta.lib.audit import ADDITION, CHANGE, audit
-from mokesta.onlinepay.payouts import reconcile_payout
+from mokesta.onlinepay.payouts import is_payout, reconcile_payout
 from mokesta.payments.models import BankTransaction, Payment, StatementImport
 
 log = logging.getLogger(__name__)
@@ -167,10 +167,12 @@ def book_rows(
     for i, row in enumerate(rows):
         payment = None
         if states[i] == State.UNMATCHED:
-            match = index.match(row)
-            if match.payout is not None:
+            # A payment provider's payout settles online payments already booked one by one:
+            # booked again it would count them twice (onlinepay reconciles it below).
+            if is_payout(payer_name=row.payer_name):
                 states[i] = State.PAYOUT
             else:
+                match = index.match(row)
                 payment = Payment(
                     contract_id=match.contract_id,
                     amount=row.amount,

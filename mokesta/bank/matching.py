@@ -17,13 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.conf import settings
 from django.db.models import Manager, QuerySet
 
 from mokesta.bank.parsing import Row
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
-from mokesta.onlinepay.payouts import is_payout
 from mokesta.payments.models import Payment
 
 Reason = Payment.UnmatchedReason
@@ -75,24 +73,11 @@ def candidates(text: str) -> frozenset[str]:
     )
 
 
-def provider_payout(row: Row) -> str | None:
-    """The online-payment provider whose payout this credit is, or None for a customer's own
-    transfer.
-
-    A provider's payout settles payments already booked one by one when the customer paid
-    online; booking it again as a payment would count them twice (onlinepay reconciles it).
-    """
-    if row.credit and is_payout(payer_name=row.payer_name):
-        return settings.PAYMENT_PROVIDER or "paysera"
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class Match:
     contract_id: int | None = None
     reason: str = ""  # a Payment.UnmatchedReason when no contract was found
     detail: str = ""  # what was found, for staff: „VKU-2018-0007, VKU-2020-0090"
-    payout: str | None = None  # the provider, when the credit is a provider's payout
 
 
 @dataclass
@@ -133,9 +118,6 @@ class ContractIndex:
 
     def match(self, row: Row) -> Match:
         """The contract a credit is for, or why none could be chosen."""
-        payout = provider_payout(row)
-        if payout is not None:
-            return Match(payout=payout)
         words = candidates(row.remittance)
         codes = {word for word in words if word in self.by_payment_code}
         contracts = set().union(*(self.by_payment_code[code] for code in codes))

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +12,7 @@ from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
 from mokesta.inquiries.models import Inquiry, InquiryMessage, InquiryPhoto
 from mokesta.inquiries.photos import CleanPhoto
-from mokesta.lib.audit import audit
+from mokesta.lib.audit import ADDITION, CHANGE, audit
 from mokesta.outbox.queue import queue
 
 # New requests a user may submit in a day (a clerk reads each one).

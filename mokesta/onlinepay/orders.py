@@ -139,7 +139,7 @@ def receipt(order: PaymentOrder, payment: Payment) -> list:
         "invoice_number": order.invoice.number if order.invoice else "",
         "amount_paid": str(payment.amount),
         "paid_date": payment.paid_on.isoformat(),
-        "amount_balance": str(round_money(balance(order.contract))),
+        "amount_balance": str(balance(order.contract)),  # whole cents already
     }
     # A receipt goes by e-mail whatever the invoice-delivery choice: the customer just paid.
     return messages_for(

@@ -28,6 +28,9 @@ from mokesta.utility.models import Utility
 def mail_context(context: dict[str, Any]) -> dict[str, Any]:
     # Every mail is signed with the utility's name and address, also when a worker renders it
     # without a request (and so without the context processors).
+    # (The outbox's context already carries them: no second look-up.)
+    if "utility" in context:
+        return {"site_url": settings.SITE_URL, **context}
     return {"utility": Utility.current(), "site_url": settings.SITE_URL, **context}
 
 
@@ -53,8 +56,8 @@ def render_email(
     request: HttpRequest | None = None,
     from_email: str | None = None,
 ) -> EmailMultiAlternatives:
-    subject = render_subject(template_prefix, context, language=language, request=request)
     context = mail_context(context)
+    subject = render_subject(template_prefix, context, language=language, request=request)
     with translation.override(language):
         text = render_to_string(f"{template_prefix}_message.txt", context, request).strip()
         try:

@@ -159,17 +159,21 @@ def render_sms(message: OutgoingMessage) -> str:
     return " ".join(text.split())
 
 
-def build_email(
-    message: OutgoingMessage, *, connection: BaseEmailBackend | None = None
-) -> EmailMultiAlternatives:
-    """The e-mail for `message`, rendered in the recipient's language from
-    emails/<template>_subject.txt, _message.txt and _message.html."""
-    email = render_email(
+def _render_email(message: OutgoingMessage) -> EmailMultiAlternatives:
+    return render_email(
         f"emails/{message.template}",
         _typed_context(message),
         to=[message.recipient],
         language=message.language,
     )
+
+
+def build_email(
+    message: OutgoingMessage, *, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    """The e-mail for `message`, rendered in the recipient's language from
+    emails/<template>_subject.txt, _message.txt and _message.html."""
+    email = _render_email(message)
     email.connection = connection
     for provider in ATTACHMENT_PROVIDERS:
         for name, content, mimetype in provider(message):
@@ -182,12 +186,7 @@ def preview(message: OutgoingMessage) -> tuple[str, str]:
     for the customer's message history; no attachment is made."""
     if message.channel == OutgoingMessage.Channel.SMS:
         return "", render_sms(message)
-    email = render_email(
-        f"emails/{message.template}",
-        _typed_context(message),
-        to=[message.recipient],
-        language=message.language,
-    )
+    email = _render_email(message)
     return str(email.subject), str(email.body)
 
 

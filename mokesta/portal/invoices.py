@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
 from mokesta.lib.money import ZERO, round_money
-from mokesta.portal.rows import day, format_html, numbers, pk_url
+from mokesta.portal.rows import day, numbers, pk_url
 
 
 def user_invoices(user: User) -> QuerySet[Invoice]:
@@ -48,8 +49,7 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not invoices and not user_contracts(request.user).exists():
         return redirect("portal:dashboard")
     states = invoice_states(invoices)
-    rows = [(invoice, states[invoice.pk]) for invoice in invoices]
-    context = {"rows": rows, "table": invoice_rows(invoices, states), "has_contracts": True}
+    context = {"rows": invoices, "table": invoice_rows(invoices, states), "has_contracts": True}
     return render(request, "billing/list.html", context)
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from mokesta.portal.declare import (
     meter_states,
 )
 from mokesta.portal.forms import DeclarationForm
-from mokesta.portal.rows import day, format_html, numbers
+from mokesta.portal.rows import day, numbers
 
 
 @login_required

@@ -3,15 +3,13 @@ language costs tens of microseconds per variable, tag and {% url %}, which over 
 rows was most of a page's time. The markup is the one the templates wrote; the labels come from
 the same msgids, so the catalogues still apply."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format, get_format, localize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 
 def pk_url(name: str) -> Callable[[int], str]:
@@ -45,10 +43,3 @@ def numbers() -> Callable[[Decimal | int], str]:
         return f"{value:f}".replace(".", separator)
 
     return number
-
-
-def join(template: str, rows: Iterable[tuple]) -> SafeString:
-    return format_html_join("", template, rows)
-
-
-__all__ = ["day", "format_html", "join", "localize", "numbers", "pk_url"]

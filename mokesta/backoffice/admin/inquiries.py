@@ -5,7 +5,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from mokesta.accounts.models import User
 from mokesta.inquiries import workflow
 from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryMessage, InquiryPhoto
-from mokesta.lib.audit import audit
+from mokesta.lib.audit import CHANGE, audit
 
 
 class AnswerForm(forms.ModelForm):
