@@ -49,7 +49,9 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not invoices and not user_contracts(request.user).exists():
         return redirect("portal:dashboard")
     states = invoice_states(invoices)
-    context = {"rows": invoices, "table": invoice_rows(invoices, states), "has_contracts": True}
+    # (invoice, state) pairs: what the page shows, as data (tests read the states from it).
+    rows = [(invoice, states[invoice.pk]) for invoice in invoices]
+    context = {"rows": rows, "table": invoice_rows(invoices, states), "has_contracts": True}
     return render(request, "billing/list.html", context)
 
 
