@@ -18,13 +18,11 @@ CHROMIUM = "/usr/bin/chromium"
 def _forget_cached_utility() -> Iterator[None]:
     """Utility.current() is cached; each test's database rollback must not leave another
     test's utility details behind."""
-    from django.core.cache import cache
-
     from mokesta.utility.models import Utility
 
-    cache.delete(Utility.CACHE_KEY)
+    Utility.forget()
     yield
-    cache.delete(Utility.CACHE_KEY)
+    Utility.forget()
 
 
 def make_user(email: str, first_name: str, last_name: str, **extra: object) -> User:

@@ -3,15 +3,14 @@ meter is due for its legal verification (with a reminder 60 days before)."""
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Iterable, Sequence
 
 from django.db.models import Q
 
 from mokesta.accounts.notify import messages_for
 from mokesta.customers.models import Contract, ContractAccess
 from mokesta.lib.dates import add_months
-from mokesta.metering.consumption import average_monthly
+from mokesta.metering.consumption import ReadingLike, average_monthly
 from mokesta.metering.models import Meter, Reading
 from mokesta.outbox.queue import queue
 
@@ -21,34 +20,40 @@ LEAK_FACTOR = 2
 VERIFICATION_NOTICE_DAYS = 60
 
 
-def average_use(meter: Meter, readings: list[Reading], *, month: dt.date) -> Decimal | None:
-    """The meter's 12-month average before `month`: the one call of the averaging rule here."""
-    return average_monthly(
-        readings, initial_value=meter.initial_reading, installed_on=meter.installed_on, month=month
+def leak_suspected(
+    readings: Sequence[ReadingLike], *, initial_value: int, installed_on: dt.date, month: dt.date
+) -> bool:
+    """Whether a meter's use in the month before `month` is above LEAK_FACTOR × its average of
+    the 12 months before that. `readings`: the meter's readings before `month`, oldest first."""
+    last_month = add_months(month, -1)
+    if not readings or readings[-1].period != last_month:
+        return False
+    if readings[-1].source == Reading.Source.ESTIMATE:
+        return False  # an estimate is the average itself
+    previous = readings[-2].value if len(readings) > 1 else initial_value
+    used = readings[-1].value - previous
+    average = average_monthly(
+        readings, initial_value=initial_value, installed_on=installed_on, month=last_month
     )
+    return average > 0 and used > LEAK_FACTOR * average
 
 
 def suspected_leaks(meters: Iterable[Meter], *, month: dt.date) -> set[int]:
-    """Ids of the meters whose use in the month before `month` is above LEAK_FACTOR × their
-    average of the 12 months before it (one query for all the meters)."""
+    """Ids of the meters for which leak_suspected() holds (one query for all the meters)."""
     meters = list(meters)
-    last_month = add_months(month, -1)
     by_meter: dict[int, list[Reading]] = defaultdict(list)
     for reading in Reading.objects.filter(meter__in=meters, period__lt=month).order_by("period"):
         by_meter[reading.meter_id].append(reading)
-    leaks = set()
-    for meter in meters:
-        readings = by_meter[meter.pk]
-        if not readings or readings[-1].period != last_month:
-            continue
-        if readings[-1].source == Reading.Source.ESTIMATE:
-            continue  # an estimate is the average itself
-        previous = readings[-2].value if len(readings) > 1 else meter.initial_reading
-        used = readings[-1].value - previous
-        average = average_use(meter, readings, month=last_month)
-        if average is not None and average > 0 and used > LEAK_FACTOR * average:
-            leaks.add(meter.pk)
-    return leaks
+    return {
+        meter.pk
+        for meter in meters
+        if leak_suspected(
+            by_meter[meter.pk],
+            initial_value=meter.initial_reading,
+            installed_on=meter.installed_on,
+            month=month,
+        )
+    }
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:

@@ -15,6 +15,15 @@ def broken_in(broken_since: dt.date | None, month: dt.date) -> bool:
     return broken_since is not None and broken_since <= month_end(month)
 
 
+def verification_due(kind: str, verified_on: dt.date) -> dt.date:
+    """When a meter of `kind` verified on `verified_on` must be verified again."""
+    years = Meter.VERIFICATION_YEARS[Meter.Kind(kind)]
+    try:
+        return verified_on.replace(year=verified_on.year + years)
+    except ValueError:  # 29 February
+        return verified_on.replace(year=verified_on.year + years, day=28)
+
+
 class MeterQuerySet(models.QuerySet["Meter"]):
     """The one rule of when a meter is in use: from the day it is installed to the day it is
     removed, both included."""
@@ -73,11 +82,7 @@ class Meter(models.Model):
 
     @property
     def verification_due(self) -> dt.date:
-        years = self.VERIFICATION_YEARS[self.Kind(self.kind)]
-        try:
-            return self.verified_on.replace(year=self.verified_on.year + years)
-        except ValueError:  # 29 February
-            return self.verified_on.replace(year=self.verified_on.year + years, day=28)
+        return verification_due(self.kind, self.verified_on)
 
     @property
     def max_value(self) -> int:

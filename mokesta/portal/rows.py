@@ -8,14 +8,22 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format, get_format, localize
+
+_patterns: dict[tuple, tuple[str, str]] = {}
 
 
 def pk_url(name: str) -> Callable[[int], str]:
-    """`reverse(name, args=[pk])` for many pks with one reverse: the path with pk 0 is a pattern."""
-    head, sep, tail = reverse(name, args=[0]).rpartition("/0/")
-    assert sep, f"{name}: no /<pk>/ segment"
+    """`reverse(name, args=[pk])` for many pks with one reverse per process: the path with pk 0
+    is a pattern."""
+    key = (name, get_script_prefix(), settings.ROOT_URLCONF, get_urlconf())
+    parts = _patterns.get(key)
+    if parts is None:
+        head, sep, tail = reverse(name, args=[0]).rpartition("/0/")
+        assert sep, f"{name}: no /<pk>/ segment"
+        parts = _patterns[key] = (head, tail)
+    head, tail = parts
     return lambda pk: f"{head}/{int(pk)}/{tail}"
 
 

@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 
 from mokesta.portal import (
     contracts,
+    dashboard,
     inquiries,
     invoices,
     pay,
@@ -19,7 +20,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("taisykles/", views.rules, name="rules"),
     path("pagalba/", views.help_page, name="help"),
-    path("savitarna/", views.dashboard, name="dashboard"),
+    path("savitarna/", dashboard.dashboard, name="dashboard"),
 ]
 
 # (patterns, namespace) pairs for include(); all under /savitarna/ but the profile.

@@ -5,7 +5,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mokesta.metering.models import Reading
+from mokesta.billing.credit_notes import issue_credit_note
+from mokesta.customers.models import ServicePoint
+from mokesta.metering.models import Meter, Reading
 from mokesta.testing.factories import (
     add_readings,
     make_contract,
@@ -71,3 +73,33 @@ def test_without_a_contract_the_menu_offers_no_contract_pages(client, alice):
     make_contract(user=alice)
     content = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("billing:list") in content
+
+
+def test_each_card_lists_its_service_points_and_current_meters_escaped(client, alice):
+    """The cards are written in Python: what staff typed is escaped, removed meters are left
+    out, every service point is named, and a contract without meters says so."""
+    contract = make_contract(user=alice, address="Liepų g. 3 <b>")
+    ServicePoint.objects.create(contract=contract, address="Sodų g. 1 & kiemas")
+    kept = make_meter(contract)
+    removed = make_meter(contract)
+    Meter.objects.filter(pk=removed.pk).update(removed_on=dt.date(2026, 1, 31))
+    bare = make_contract(user=alice)
+    client.force_login(alice)
+    response = client.get(reverse("portal:dashboard"))
+    content = response.content.decode()
+    assert "Liepų g. 3 &lt;b&gt;; Sodų g. 1 &amp; kiemas · namas" in content
+    assert f"Skaitiklis {kept.serial_number}" in content
+    assert removed.serial_number not in content
+    assert content.count("Skaitiklių nėra.") == 1  # the contract without meters
+    assert [card.contract.pk for card in response.context["cards"]] == [contract.pk, bare.pk]
+    assert f"{kept.verified_on.year + 6}-01-01" in content  # verification due, 6 years on
+
+
+def test_a_credit_note_as_the_latest_document_has_no_payment_details(client, alice):
+    contract = make_contract(user=alice)
+    invoice = make_invoice(contract, month=dt.date(2026, 3, 1), total="30.00")
+    client.force_login(alice)
+    assert "Mokėjimo rekvizitai" in client.get(reverse("portal:dashboard")).content.decode()
+    note = issue_credit_note(invoice=invoice, reason="Klaida")
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    assert note.number in content and "Mokėjimo rekvizitai" not in content

@@ -1,13 +1,17 @@
-"""The helpers that build table rows in Python show what the template filters showed."""
+"""The helpers that build markup in Python (table rows, the user box) show what the templates
+showed."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from mokesta.accounts.models import User
 from mokesta.portal.rows import day, numbers, pk_url
 
 
@@ -41,8 +45,29 @@ def test_pk_url_is_reverse_for_any_pk():
             assert url(pk) == reverse(name, args=[pk])
 
 
-def test_capture_renders_its_body_once_and_shows_it_where_used():
-    template = Template(
-        "{% load portal_tags %}{% capture x %}<b>{{ n }}</b>{% endcapture %}[{{ x }}][{{ x }}]"
+def user_box_html(user, path="/savitarna/?a=1&b=<x>"):
+    request = RequestFactory().get(path)
+    request.user = user
+    return Template("{% load portal_tags %}{% user_box %}").render(
+        Context({"request": request, "user": user})
     )
-    assert template.render(Context({"n": "<i>"})) == "[<b>&lt;i&gt;</b>][<b>&lt;i&gt;</b>]"
+
+
+def test_user_box_greets_escapes_and_offers_the_other_language():
+    user = User(email="a@example.lt", first_name="<Ona>")
+    with translation.override("lt"):
+        html = user_box_html(user)
+    assert '<span class="greeting">&lt;Ona&gt;</span>' in html
+    assert f'action="{reverse("account_logout")}"' in html
+    assert '<button type="submit">Atsijungti</button>' in html
+    assert html.count('name="csrfmiddlewaretoken"') == 2  # logout and the language switch
+    assert 'value="/savitarna/?a=1&amp;b=%3Cx%3E"' in html  # back to this page, escaped
+    assert 'value="en" lang="en" aria-label="Anglų">EN</button>' in html
+    assert 'value="lt"' not in html
+
+
+def test_user_box_of_a_visitor_has_only_the_language_switch():
+    with translation.override("en"):
+        html = user_box_html(AnonymousUser())
+    assert "greeting" not in html and reverse("account_logout") not in html
+    assert 'value="lt" lang="lt" aria-label="Lithuanian">LT</button>' in html

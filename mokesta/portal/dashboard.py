@@ -1,0 +1,318 @@
+"""„Savitarna": each linked contract at a glance (balance, meters, the latest invoice and its
+payment details), and the linking step.
+
+The page every customer opens first, so it is built for speed: five fixed queries of plain rows
+whatever the number of contracts, meters and months (model instances, prefetches and per-meter
+subqueries were most of its time), and each contract's card written in Python like the long
+tables (see rows.py), with the labels of the template it replaced."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape  # the standard one: Django's adds a lazy-string check per call
+from typing import Any, NamedTuple
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.billing.ledger import balance_of, paid_totals
+from mokesta.billing.models import Invoice
+from mokesta.customers.forms import LinkContractForm
+from mokesta.customers.models import Contract
+from mokesta.lib.money import ZERO, round_money
+from mokesta.metering.insights import leak_suspected
+from mokesta.metering.models import verification_due
+from mokesta.onlinepay import providers
+from mokesta.portal.declare import current_month, deadline
+from mokesta.portal.rows import day, numbers, pk_url
+from mokesta.portal.templatetags.portal_tags import payment_details_html
+from mokesta.utility.models import Utility
+
+# Each contract of a user with its service points and their current meters, a row per meter
+# (one for a contract or service point without one), then those meters' readings up to a month:
+# plain SQL, which the database answers in a fraction of the time the ORM took to build the two
+# queries (the page's largest cost). Django's default table names.
+METERS_SQL = """
+    SELECT c.id, c.number, c.category, p.id, p.address,
+           m.id, m.serial_number, m.kind, m.verified_on, m.initial_reading, m.installed_on
+    FROM customers_contract c
+    JOIN customers_contractaccess a ON a.contract_id = c.id AND a.user_id = %s
+    LEFT JOIN customers_servicepoint p ON p.contract_id = c.id
+    LEFT JOIN metering_meter m ON m.service_point_id = p.id AND m.removed_on IS NULL
+    ORDER BY c.number, p.id, m.serial_number
+"""
+READINGS_SQL = """
+    SELECT meter_id, period, value, source FROM metering_reading
+    WHERE meter_id IN ({marks}) AND period <= %s ORDER BY meter_id, period
+"""
+
+# What the balance and the latest invoice's payment details (and its QR code) need.
+INVOICE_FIELDS = [
+    *("pk", "contract_id", "total", "number", "kind", "amount_due", "due_date"),
+    *("payment_code", "payer_code"),
+]
+
+
+@dataclass
+class Meter:
+    """A meter's line on a card: what the table shows and the leak warning needs."""
+
+    pk: int
+    serial_number: str
+    kind: str
+    verified_on: dt.date
+    initial_reading: int
+    installed_on: dt.date
+    last_value: int | None = None
+    last_period: dt.date | None = None
+    declared: bool = False
+    leak: bool = False
+
+    def read(self, readings: list["ReadingRow"], month: dt.date) -> None:
+        """The last reading, whether `month` is declared and the leak warning, from the meter's
+        readings up to `month`, oldest first."""
+        if readings:
+            self.last_value, self.last_period = readings[-1].value, readings[-1].period
+        self.declared = bool(readings) and readings[-1].period == month
+        self.leak = leak_suspected(
+            readings[:-1] if self.declared else readings,
+            initial_value=self.initial_reading,
+            installed_on=self.installed_on,
+            month=month,
+        )
+
+
+class ReadingRow(NamedTuple):
+    period: dt.date
+    value: int
+    source: str
+
+
+class ContractRow(NamedTuple):
+    pk: int
+    number: str
+    category: str
+
+
+@dataclass
+class Card:
+    contract: ContractRow
+    addresses: str
+    meters: list[Meter]
+    balance: Decimal
+    invoice: Any  # the latest invoice's row (INVOICE_FIELDS), or None
+
+    @property
+    def to_declare(self) -> bool:
+        return any(not meter.declared for meter in self.meters)
+
+
+@login_required
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Only the linking step until a contract is linked."""
+    month = current_month()
+    cards = load_cards(request.user, month)
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "cards": cards,
+            "cards_html": CardWriter(month)(cards),
+            "has_contracts": bool(cards),  # the menu's question, answered: one query less
+            "link_form": LinkContractForm(),
+        },
+    )
+
+
+def load_cards(user: Any, month: dt.date) -> list[Card]:
+    contracts: dict[int, ContractRow] = {}
+    addresses: dict[int, dict[int, str]] = defaultdict(dict)
+    meters: dict[int, list[Meter]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(METERS_SQL, [user.pk])
+        for contract_id, number, category, point, address, *meter in cursor.fetchall():
+            contracts.setdefault(contract_id, ContractRow(contract_id, number, category))
+            if point is not None:
+                addresses[contract_id][point] = address
+            if meter[0] is not None:
+                meters[contract_id].append(Meter(*meter))
+        readings: dict[int, list[ReadingRow]] = defaultdict(list)
+        meter_ids = [meter.pk for listed in meters.values() for meter in listed]
+        if meter_ids:
+            marks = ", ".join(["%s"] * len(meter_ids))
+            cursor.execute(READINGS_SQL.format(marks=marks), [*meter_ids, month])
+            for meter_id, *reading in cursor.fetchall():
+                readings[meter_id].append(ReadingRow(*reading))
+    for meter in (m for listed in meters.values() for m in listed):
+        meter.read(readings[meter.pk], month)
+    ids = list(contracts)
+    # Every invoice (their totals make the balance), newest first: the first is the one shown.
+    invoices: dict[int, list[Any]] = defaultdict(list)
+    for invoice in (
+        Invoice.objects.filter(contract_id__in=ids)
+        .order_by("-issue_date", "-sequence")
+        .values_list(*INVOICE_FIELDS, named=True)
+    ):
+        invoices[invoice.contract_id].append(invoice)
+    paid = paid_totals(ids)
+    return [
+        Card(
+            contract=contract,
+            addresses="; ".join(addresses[contract.pk].values()),
+            meters=meters[contract.pk],
+            balance=balance_of(
+                (invoice.total for invoice in invoices[contract.pk]),
+                [paid.get(contract.pk, ZERO)],
+            ),
+            invoice=next(iter(invoices[contract.pk]), None),
+        )
+        for contract in contracts.values()
+    ]
+
+
+class CardWriter:
+    """The cards' markup. Labels are translated once per page; every value is escaped."""
+
+    def __init__(self, month: dt.date) -> None:
+        self.month = month
+        self.num = numbers()
+        self.urls = {
+            name: pk_url(name)
+            for name in (
+                *("customers:contract", "metering:consumption", "metering:declare"),
+                *("metering:meter", "payments:list", "payments:pay"),
+                *("billing:detail", "billing:pdf"),
+            )
+        }
+        self.invoices_url = reverse("billing:list")
+        self.pay_on = providers.current() is not None
+        self.utility = Utility.current()
+        reading_for = escape(_("Reading for %(month)s") % {"month": day(month, "Y-m")})
+        self.labels = {
+            key: escape(label)
+            for key, label in {
+                "balance": _("Balance:"),
+                "leak": _("Possible water leak — please check"),
+                "consumption": _("Consumption"),
+                "meters": _("Meters"),
+                "meter": _("Meter"),
+                "last": _("Last reading"),
+                "due": _("Verification due"),
+                "declared": _("declared"),
+                "to_declare": _("to declare by %(deadline)s") % {"deadline": day(deadline(month))},
+                "no_meters": _("No meters."),
+                "view": _("View"),
+                "pay": _("Pay"),
+                "declare": _("Declare readings"),
+                "invoices": _("Invoices"),
+                "payments": _("Payments"),
+            }.items()
+        }
+        self.labels["reading_for"] = reading_for
+
+    def __call__(self, cards: list[Card]) -> SafeString:
+        return SafeString("".join(map(self.card, cards)))
+
+    def money(self, amount: Decimal) -> str:
+        return self.num(round_money(amount))
+
+    def card(self, card: Card) -> str:
+        pk, url, label = card.contract.pk, self.urls, self.labels
+        category = Contract.Category(card.contract.category).label
+        leaks = "".join(
+            '<div class="warning-box" role="status">'
+            f"<strong>{label['leak']}</strong>\n"
+            + escape(
+                _(
+                    "Last month meter %(serial)s counted more than twice its average monthly "
+                    "use. Check taps, the toilet cistern and pipes."
+                )
+                % {"serial": meter.serial_number}
+            )
+            + f'\n<a href="{url["metering:consumption"](pk)}">{label["consumption"]}</a></div>\n'
+            for meter in card.meters
+            if meter.leak
+        )
+        rows = "".join(map(self.meter_row, card.meters)) or (
+            f'<tr><td colspan="4">{label["no_meters"]}</td></tr>'
+        )
+        pay = ""
+        if self.pay_on and card.balance > 0:
+            pay = f'<a class="button" href="{url["payments:pay"](pk)}">{label["pay"]}</a>\n'
+        secondary = "" if card.to_declare else " secondary"
+        return (
+            f'<section class="card" aria-labelledby="contract-{pk}">\n'
+            f'<h2 id="contract-{pk}"><a href="{url["customers:contract"](pk)}">'
+            f"{escape(_('Contract %(number)s') % {'number': card.contract.number})}</a></h2>\n"
+            f"<p>{escape(card.addresses)} · {escape(str(category))}</p>\n"
+            f'<p class="balance">{label["balance"]}\n{self.balance(card.balance)}</p>\n'
+            f"{leaks}"
+            '<table class="stack">\n'
+            f'<caption class="helptext">{label["meters"]}</caption>\n'
+            f'<thead><tr><th scope="col">{label["meter"]}</th>'
+            f'<th scope="col">{label["last"]}</th>'
+            f'<th scope="col">{label["reading_for"]}</th>'
+            f'<th scope="col">{label["due"]}</th></tr></thead>\n'
+            f"<tbody>\n{rows}</tbody>\n</table>\n"
+            f"{self.invoice(card.invoice)}"
+            '<p class="actions">\n'
+            f"{pay}"
+            f'<a class="button{secondary}" href="{url["metering:declare"](pk)}">'
+            f"{label['declare']}</a>\n"
+            f'<a href="{url["metering:consumption"](pk)}">{label["consumption"]}</a>\n'
+            f'<a href="{self.invoices_url}">{label["invoices"]}</a>\n'
+            f'<a href="{url["payments:list"](pk)}">{label["payments"]}</a>\n'
+            "</p>\n</section>\n"
+        )
+
+    def balance(self, balance: Decimal) -> str:
+        if balance > 0:
+            text = _("debt %(amount)s €") % {"amount": self.money(balance)}
+            return f'<span class="debt">{escape(text)}</span>'
+        if balance < 0:
+            text = _("overpayment %(amount)s €") % {"amount": self.money(-balance)}
+            return f'<span class="credit">{escape(text)}</span>'
+        return f"{self.money(balance)} €"
+
+    def meter_row(self, meter: Meter) -> str:
+        label = self.labels
+        serial = escape(_("Meter %(serial)s") % {"serial": meter.serial_number})
+        last = "–"
+        if meter.last_value is not None:
+            last = f"{self.num(meter.last_value)} m³ ({day(meter.last_period, 'Y-m')})"
+        state = label["declared"] if meter.declared else f"<strong>{label['to_declare']}</strong>"
+        due = day(verification_due(meter.kind, meter.verified_on))
+        return (
+            f'<tr><td><a href="{self.urls["metering:meter"](meter.pk)}">{serial}</a></td>'
+            f'<td data-label="{label["last"]}">{last}</td>'
+            f'<td data-label="{label["reading_for"]}">{state}</td>'
+            f'<td data-label="{label["due"]}">{due}</td></tr>\n'
+        )
+
+    def invoice(self, invoice: Any) -> str:
+        if invoice is None:
+            return ""
+        number = escape(invoice.number)
+        latest = _("Latest invoice %(number)s: %(amount)s € to pay by %(due)s.") % {
+            "number": invoice.number,
+            "amount": self.money(invoice.amount_due),
+            "due": day(invoice.due_date),
+        }
+        details = ""
+        if invoice.kind != Invoice.Kind.CREDIT_NOTE:
+            details = payment_details_html(invoice, self.utility, nested=True)
+        return (
+            f"<p>{escape(latest)}</p>\n"
+            f'<p class="actions"><a href="{self.urls["billing:detail"](invoice.pk)}">'
+            f'{self.labels["view"]}<span class="visually-hidden"> {number}</span></a>\n'
+            f'<a href="{self.urls["billing:pdf"](invoice.pk)}" download>PDF'
+            f'<span class="visually-hidden"> {number}</span></a></p>\n'
+            f"{details}"
+        )
