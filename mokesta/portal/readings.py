@@ -1,16 +1,20 @@
 import csv
+import datetime as dt
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.accounts.models import User
 from mokesta.customers.access import pick_contract, safe_filename, user_contract
+from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today
 from mokesta.metering import chart
 from mokesta.metering.models import Meter, Reading
@@ -114,32 +118,79 @@ def reading_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _consumption(contract) -> list[tuple[Meter, list[chart.Month]]]:
-    meters = list(Meter.objects.filter(service_point__contract=contract).order_by("serial_number"))
-    by_meter: dict[int, list[Reading]] = {m.pk: [] for m in meters}
-    for reading in Reading.objects.filter(meter__in=meters):
-        by_meter[reading.meter_id].append(reading)
+class ConsumptionContract(NamedTuple):
+    pk: int
+    number: str
+
+
+class ConsumptionMeter(NamedTuple):
+    pk: int
+    serial_number: str
+    initial_reading: int
+    installed_on: dt.date
+    removed_on: dt.date | None
+
+
+class ConsumptionReading(NamedTuple):
+    period: dt.date
+    value: int
+    source: str
+
+
+def _consumption(
+    user: User, pk: int
+) -> tuple[ConsumptionContract, list[tuple[ConsumptionMeter, list[chart.Month]]]]:
+    """The contract (pk, number) and each of its meters with its last months, from one query:
+    the contract left-joined to its meters and their readings, a row per reading (plain rows:
+    model instances and a query per table cost more than the page's drawing)."""
+    rows = list(
+        Contract.objects.filter(pk=pk, accesses__user=user)
+        .order_by("service_points__meters__serial_number")
+        .values_list(
+            "pk",
+            "number",
+            "service_points__meters__pk",
+            "service_points__meters__serial_number",
+            "service_points__meters__initial_reading",
+            "service_points__meters__installed_on",
+            "service_points__meters__removed_on",
+            "service_points__meters__readings__period",
+            "service_points__meters__readings__value",
+            "service_points__meters__readings__source",
+        )
+    )
+    if not rows:
+        raise Http404
+    meters: dict[int, tuple[ConsumptionMeter, list[ConsumptionReading]]] = {}
+    for row in rows:
+        meter_pk, serial, initial, installed, removed, period, value, source = row[2:]
+        if meter_pk is None:  # a service point without meters, or a contract without any
+            continue
+        if meter_pk not in meters:
+            meters[meter_pk] = (ConsumptionMeter(meter_pk, serial, initial, installed, removed), [])
+        if period is not None:  # a meter without readings yet
+            meters[meter_pk][1].append(ConsumptionReading(period, value, source))
     until = current_month()
-    return [
+    return ConsumptionContract(*rows[0][:2]), [
         (
             meter,
             chart.last_months(
-                by_meter[meter.pk],
+                readings,
                 initial_value=meter.initial_reading,
                 until=until,
                 installed_on=meter.installed_on,
                 removed_on=meter.removed_on,
             ),
         )
-        for meter in meters
+        for meter, readings in meters.values()
     ]
 
 
 @login_required
 def consumption(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = user_contract(request.user, pk)
+    contract, by_meter = _consumption(request.user, pk)
     meters = []
-    for meter, months in _consumption(contract):
+    for meter, months in by_meter:
         drawn = chart.bars(months)
         svg, rows = consumption_svg(meter, months, drawn), consumption_rows(months)
         meters.append((meter, months, drawn, svg, rows))
@@ -147,7 +198,7 @@ def consumption(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "metering/consumption.html", context)
 
 
-def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> SafeString:
+def consumption_svg(meter: ConsumptionMeter, months: list[chart.Month], drawn: dict) -> SafeString:
     """A meter's chart and its table's rows, built in Python (see rows.py for why): about a
     hundred elements per meter, each a handful of template lookups before."""
     not_installed, no_reading, estimated = _("not installed"), _("no reading"), _("estimated")
@@ -214,7 +265,9 @@ def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> Saf
 
 def consumption_rows(months: list[chart.Month]) -> SafeString:
     """The rows of the table under a meter's chart (the chart's numbers, for screen readers)."""
-    not_installed, no_reading, estimated = _("not installed"), _("no reading"), _("estimated")
+    not_installed, no_reading, estimated = (
+        escape(label) for label in (_("not installed"), _("no reading"), _("estimated"))
+    )
     num = numbers()
 
     def note(m: chart.Month) -> str:
@@ -224,16 +277,19 @@ def consumption_rows(months: list[chart.Month]) -> SafeString:
             return estimated
         return no_reading if m.m3 is None else ""
 
-    return format_html_join(
-        "",
-        '<tr><td>{}</td><td class="num">{}</td><td>{}</td></tr>\n',
-        ((day(m.month, "Y-m"), "–" if m.m3 is None else num(m.m3), note(m)) for m in months),
+    # Dates, numbers and escaped labels: nothing else to escape.
+    return SafeString(
+        "".join(
+            f"<tr><td>{day(m.month, 'Y-m')}</td>"
+            f'<td class="num">{"–" if m.m3 is None else num(m.m3)}</td><td>{note(m)}</td></tr>\n'
+            for m in months
+        )
     )
 
 
 @login_required
 def consumption_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = user_contract(request.user, pk)
+    contract, by_meter = _consumption(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="suvartojimas-{safe_filename(contract.number)}.csv"'
@@ -243,7 +299,7 @@ def consumption_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Semicolons: what spreadsheet programs expect in a Lithuanian locale.
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("Meter"), _("Month"), _("Consumption, m³"), _("Estimated")])
-    for meter, months in _consumption(contract):
+    for meter, months in by_meter:
         for month in months:
             writer.writerow(
                 [
