@@ -189,13 +189,55 @@ def _consumption(
 @login_required
 def consumption(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract, by_meter = _consumption(request.user, pk)
-    meters = []
-    for meter, months in by_meter:
-        drawn = chart.bars(months)
-        svg, rows = consumption_svg(meter, months, drawn), consumption_rows(months)
-        meters.append((meter, months, drawn, svg, rows))
-    context = {"contract": contract, "meters": meters, "has_contracts": True}
+    meters = [(meter, months, chart.bars(months)) for meter, months in by_meter]
+    context = {
+        "contract": contract,
+        "meters": meters,
+        "sections": consumption_sections(meters),
+        "has_contracts": True,
+    }
     return render(request, "metering/consumption.html", context)
+
+
+def consumption_sections(
+    meters: list[tuple[ConsumptionMeter, list[chart.Month], dict]],
+) -> SafeString:
+    """Each meter's section: heading, chart, legend and table (the template's loop before; its
+    labels were a dozen tags per meter). Labels are the template's: not escaped, like
+    {% translate %}'s; the serial number is."""
+    legend_and_head = (
+        '  <ul class="chart-legend">\n'
+        f'    <li><span class="swatch actual" aria-hidden="true"></span>{_("declared or read")}'
+        "</li>\n"
+        '    <li><span class="swatch estimated" aria-hidden="true"></span>'
+        f"{_('estimated (light, dashed)')}</li>\n"
+        f"    <li>{_('Months before the meter was installed have no bar.')}</li>\n"
+        "  </ul>\n"
+    )
+    parts = []
+    for meter, months, drawn in meters:
+        pk = meter.pk
+        title = _("Meter %(serial)s") % {"serial": escape(meter.serial_number)}
+        parts.append(
+            f'\n<section aria-labelledby="meter-{pk}">\n'
+            f'  <h2 id="meter-{pk}">{title}</h2>\n'
+            '  <div class="chart">\n'
+            f"  {consumption_svg(meter, months, drawn)}\n"
+            "  </div>\n"
+            f"{legend_and_head}"
+            f'  <details id="table-{pk}">\n'
+            f"    <summary>{_('The same numbers as a table')}</summary>\n"
+            "    <table>\n"
+            f'      <thead><tr><th scope="col">{_("Month")}</th><th scope="col" class="num">'
+            f'{_("Consumption, m³")}</th><th scope="col">{_("Note")}</th></tr></thead>\n'
+            "      <tbody>\n"
+            f"      {consumption_rows(months)}\n"
+            "      </tbody>\n"
+            "    </table>\n"
+            "  </details>\n"
+            "</section>\n"
+        )
+    return SafeString("".join(parts))
 
 
 def consumption_svg(meter: ConsumptionMeter, months: list[chart.Month], drawn: dict) -> SafeString:
