@@ -1,15 +1,19 @@
 import csv
+import datetime as dt
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db import connection
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.accounts.models import User
 from mokesta.customers.access import pick_contract, safe_filename, user_contract
 from mokesta.lib.dates import local_today
 from mokesta.metering import chart
@@ -114,40 +118,130 @@ def reading_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _consumption(contract) -> list[tuple[Meter, list[chart.Month]]]:
-    meters = list(Meter.objects.filter(service_point__contract=contract).order_by("serial_number"))
-    by_meter: dict[int, list[Reading]] = {m.pk: [] for m in meters}
-    for reading in Reading.objects.filter(meter__in=meters):
-        by_meter[reading.meter_id].append(reading)
+# The consumption page's one query in plain SQL: the ORM took 0.4–0.5 ms of CPU to build it,
+# a third of the page's own work; the database needs 0.05 ms. Django's default table names.
+CONSUMPTION_SQL = """
+    SELECT c.number, m.id, m.serial_number, m.initial_reading, m.installed_on, m.removed_on,
+           r.period, r.value, r.source
+    FROM customers_contract c
+    JOIN customers_contractaccess a ON a.contract_id = c.id
+    LEFT JOIN customers_servicepoint p ON p.contract_id = c.id
+    LEFT JOIN metering_meter m ON m.service_point_id = p.id
+    LEFT JOIN metering_reading r ON r.meter_id = m.id
+    WHERE c.id = %s AND a.user_id = %s
+    ORDER BY m.serial_number, r.period
+"""
+
+
+class ConsumptionContract(NamedTuple):
+    pk: int
+    number: str
+
+
+class ConsumptionMeter(NamedTuple):
+    pk: int
+    serial_number: str
+    initial_reading: int
+    installed_on: dt.date
+    removed_on: dt.date | None
+
+
+class ConsumptionReading(NamedTuple):
+    period: dt.date
+    value: int
+    source: str
+
+
+def _consumption(
+    user: User, pk: int
+) -> tuple[ConsumptionContract, list[tuple[ConsumptionMeter, list[chart.Month]]]]:
+    """The contract (pk, number) and each of its meters with its last months, from one query:
+    the contract left-joined to its meters and their readings, a row per reading."""
+    with connection.cursor() as cursor:
+        cursor.execute(CONSUMPTION_SQL, [pk, user.pk])
+        rows = cursor.fetchall()
+    if not rows:
+        raise Http404
+    meters: dict[int, tuple[ConsumptionMeter, list[ConsumptionReading]]] = {}
+    for row in rows:
+        meter_pk, serial, initial, installed, removed, period, value, source = row[1:]
+        if meter_pk is None:  # a service point without meters, or a contract without any
+            continue
+        if meter_pk not in meters:
+            meters[meter_pk] = (ConsumptionMeter(meter_pk, serial, initial, installed, removed), [])
+        if period is not None:  # a meter without readings yet
+            meters[meter_pk][1].append(ConsumptionReading(period, value, source))
     until = current_month()
-    return [
+    return ConsumptionContract(pk, rows[0][0]), [
         (
             meter,
             chart.last_months(
-                by_meter[meter.pk],
+                readings,
                 initial_value=meter.initial_reading,
                 until=until,
                 installed_on=meter.installed_on,
                 removed_on=meter.removed_on,
             ),
         )
-        for meter in meters
+        for meter, readings in meters.values()
     ]
 
 
 @login_required
 def consumption(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = user_contract(request.user, pk)
-    meters = []
-    for meter, months in _consumption(contract):
-        drawn = chart.bars(months)
-        svg, rows = consumption_svg(meter, months, drawn), consumption_rows(months)
-        meters.append((meter, months, drawn, svg, rows))
-    context = {"contract": contract, "meters": meters, "has_contracts": True}
+    contract, by_meter = _consumption(request.user, pk)
+    meters = [(meter, months, chart.bars(months)) for meter, months in by_meter]
+    context = {
+        "contract": contract,
+        "meters": meters,
+        "sections": consumption_sections(meters),
+        "has_contracts": True,
+    }
     return render(request, "metering/consumption.html", context)
 
 
-def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> SafeString:
+def consumption_sections(
+    meters: list[tuple[ConsumptionMeter, list[chart.Month], dict]],
+) -> SafeString:
+    """Each meter's section: heading, chart, legend and table (the template's loop before; its
+    labels were a dozen tags per meter). Labels are the template's: not escaped, like
+    {% translate %}'s; the serial number is."""
+    legend_and_head = (
+        '  <ul class="chart-legend">\n'
+        f'    <li><span class="swatch actual" aria-hidden="true"></span>{_("declared or read")}'
+        "</li>\n"
+        '    <li><span class="swatch estimated" aria-hidden="true"></span>'
+        f"{_('estimated (light, dashed)')}</li>\n"
+        f"    <li>{_('Months before the meter was installed have no bar.')}</li>\n"
+        "  </ul>\n"
+    )
+    parts = []
+    for meter, months, drawn in meters:
+        pk = meter.pk
+        title = _("Meter %(serial)s") % {"serial": escape(meter.serial_number)}
+        parts.append(
+            f'\n<section aria-labelledby="meter-{pk}">\n'
+            f'  <h2 id="meter-{pk}">{title}</h2>\n'
+            '  <div class="chart">\n'
+            f"  {consumption_svg(meter, months, drawn)}\n"
+            "  </div>\n"
+            f"{legend_and_head}"
+            f'  <details id="table-{pk}">\n'
+            f"    <summary>{_('The same numbers as a table')}</summary>\n"
+            "    <table>\n"
+            f'      <thead><tr><th scope="col">{_("Month")}</th><th scope="col" class="num">'
+            f'{_("Consumption, m³")}</th><th scope="col">{_("Note")}</th></tr></thead>\n'
+            "      <tbody>\n"
+            f"      {consumption_rows(months)}\n"
+            "      </tbody>\n"
+            "    </table>\n"
+            "  </details>\n"
+            "</section>\n"
+        )
+    return SafeString("".join(parts))
+
+
+def consumption_svg(meter: ConsumptionMeter, months: list[chart.Month], drawn: dict) -> SafeString:
     """A meter's chart and its table's rows, built in Python (see rows.py for why): about a
     hundred elements per meter, each a handful of template lookups before."""
     not_installed, no_reading, estimated = _("not installed"), _("no reading"), _("estimated")
@@ -214,7 +308,9 @@ def consumption_svg(meter: Meter, months: list[chart.Month], drawn: dict) -> Saf
 
 def consumption_rows(months: list[chart.Month]) -> SafeString:
     """The rows of the table under a meter's chart (the chart's numbers, for screen readers)."""
-    not_installed, no_reading, estimated = _("not installed"), _("no reading"), _("estimated")
+    not_installed, no_reading, estimated = (
+        escape(label) for label in (_("not installed"), _("no reading"), _("estimated"))
+    )
     num = numbers()
 
     def note(m: chart.Month) -> str:
@@ -224,16 +320,19 @@ def consumption_rows(months: list[chart.Month]) -> SafeString:
             return estimated
         return no_reading if m.m3 is None else ""
 
-    return format_html_join(
-        "",
-        '<tr><td>{}</td><td class="num">{}</td><td>{}</td></tr>\n',
-        ((day(m.month, "Y-m"), "–" if m.m3 is None else num(m.m3), note(m)) for m in months),
+    # Dates, numbers and escaped labels: nothing else to escape.
+    return SafeString(
+        "".join(
+            f"<tr><td>{day(m.month, 'Y-m')}</td>"
+            f'<td class="num">{"–" if m.m3 is None else num(m.m3)}</td><td>{note(m)}</td></tr>\n'
+            for m in months
+        )
     )
 
 
 @login_required
 def consumption_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = user_contract(request.user, pk)
+    contract, by_meter = _consumption(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="suvartojimas-{safe_filename(contract.number)}.csv"'
@@ -243,7 +342,7 @@ def consumption_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Semicolons: what spreadsheet programs expect in a Lithuanian locale.
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("Meter"), _("Month"), _("Consumption, m³"), _("Estimated")])
-    for meter, months in _consumption(contract):
+    for meter, months in by_meter:
         for month in months:
             writer.writerow(
                 [
