@@ -73,29 +73,46 @@ def payment_qr(invoice: Invoice, utility: Utility | None = None) -> SafeString:
     )
 
 
-_menus: dict[tuple, SafeString] = {}
+# Where the user box goes in the header rendered once (a character no template writes).
+USER_BOX = "\x00"
 
 
 @register.simple_tag(takes_context=True)
-def menu_links(context: template.Context) -> SafeString:
-    """The menu's links (portal/nav.html): the same on every page for a language and a kind of
-    visitor (logged in or not, with a contract or not), so each process renders each once."""
+def site_header(context: template.Context) -> SafeString:
+    """The header with the menu (portal/header.html): the same on every page for a language, a
+    kind of visitor (logged in or not, with a contract or not) and the utility's name, so each
+    process renders each once; only the user box is the visitor's own."""
     user = context.get("user")
     authenticated = bool(user is not None and user.is_authenticated)
-    has_contracts = bool(context.get("has_contracts"))
-    key = (get_language(), get_script_prefix(), settings.ROOT_URLCONF, authenticated, has_contracts)
-    links = _menus.get(key)
-    if links is None:
-        links = _menus[key] = mark_safe(  # noqa: S308 (a rendered template)
-            render_to_string(
-                "portal/nav.html",
-                {"authenticated": authenticated, "has_contracts": has_contracts},
-            )
-        )
-    return links
+    has_contracts = user_has_contracts(context)
+    short_name = context["utility"].short_name
+    key = (get_script_prefix(), settings.ROOT_URLCONF, authenticated, has_contracts, short_name)
+    header = fragment(
+        ("header", get_language(), *key),
+        lambda: render_to_string(
+            "portal/header.html",
+            {
+                "authenticated": authenticated,
+                "has_contracts": has_contracts,
+                "utility": {"short_name": short_name},
+                "user_box": USER_BOX,
+            },
+        ),
+    )
+    return mark_safe(header.replace(USER_BOX, user_box(context)))  # noqa: S308 (both markup)
 
 
 @register.simple_tag(takes_context=True)
+def site_footer(context: template.Context) -> SafeString:
+    """The footer (portal/footer.html), once per process for a language and utility details."""
+    utility = context["utility"]
+    shown = (utility.name, utility.address, utility.phone, utility.email)
+    return fragment(
+        ("footer", get_language(), get_script_prefix(), settings.ROOT_URLCONF, *shown),
+        lambda: render_to_string("portal/footer.html", {"utility": utility}),
+    )
+
+
 def user_has_contracts(context: template.Context) -> bool:
     """Whether the visitor has a linked contract (the menu shows more then): the view's
     `has_contracts` when it knows (a page of one of the user's contracts), else one query."""
@@ -106,7 +123,6 @@ def user_has_contracts(context: template.Context) -> bool:
     return bool(user is not None and user.is_authenticated and user.contract_accesses.exists())
 
 
-@register.simple_tag(takes_context=True)
 def user_box(context: template.Context) -> SafeString:
     """The user's name, „Atsijungti" and the language switch, shown in both menus: built in
     Python once per page (as a template include it was a fifth of the page chrome's time)."""

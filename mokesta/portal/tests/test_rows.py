@@ -13,6 +13,7 @@ from django.utils import translation
 
 from mokesta.accounts.models import User
 from mokesta.portal.rows import day, numbers, pk_url
+from mokesta.portal.templatetags.portal_tags import user_box
 
 
 @pytest.mark.parametrize("language", ["lt", "en"])
@@ -48,9 +49,7 @@ def test_pk_url_is_reverse_for_any_pk():
 def user_box_html(user, path="/savitarna/?a=1&b=<x>"):
     request = RequestFactory().get(path)
     request.user = user
-    return Template("{% load portal_tags %}{% user_box %}").render(
-        Context({"request": request, "user": user})
-    )
+    return user_box(Context({"request": request, "user": user}))
 
 
 def test_user_box_greets_escapes_and_offers_the_other_language():
