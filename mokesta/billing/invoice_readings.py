@@ -27,14 +27,18 @@ class InvoiceReading:
 
 
 def invoice_readings(invoice: Invoice) -> list[InvoiceReading]:
-    """One row per meter with a reading for the invoice's month (one query, whatever the
+    """One row per meter with a reading for the invoice's month: meter_readings()."""
+    return meter_readings(invoice.contract_id, invoice.period.month)
+
+
+def meter_readings(contract_id: int, month: dt.date) -> list[InvoiceReading]:
+    """One row per meter of the contract with a reading for `month` (one query, whatever the
     history). A meter's previous reading is its last one before the month, or its initial
     reading; a meter without a reading in the month (a norm month, a broken meter) has no row."""
-    month: dt.date = invoice.period.month
     # Plain rows: the whole history is read, and a model instance (two with the meter) per
     # reading was most of the invoice page's time.
     readings = (
-        Reading.objects.filter(meter__service_point__contract_id=invoice.contract_id)
+        Reading.objects.filter(meter__service_point__contract_id=contract_id)
         .filter(period__lte=month)
         .order_by("meter__serial_number", "period")
         .values_list(

@@ -4,15 +4,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
-from mokesta.billing.invoice_readings import invoice_readings
+from mokesta.billing.invoice_readings import InvoiceReading, meter_readings
 from mokesta.billing.ledger import UNPAID, balance_of, invoice_states, paid_totals, settle
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
@@ -93,10 +94,32 @@ def invoice_rows(invoices: list[Any], states: dict[int, str]) -> SafeString:
     return SafeString("".join(map(row, invoices)))
 
 
+# What the invoice page shows of an invoice, and of each of its lines: one row per line (the
+# invoice's fields repeated; a single row with the line fields None when it has no lines).
+DETAIL_FIELDS = [
+    *("pk", "number", "kind", "contract_id", "contract__number", "period__month", "corrects_id"),
+    *("corrects__number", "corrects__issue_date", "reason", "customer_name", "customer_address"),
+    *("issue_date", "due_date", "payment_code", "payer_code", "total", "interest"),
+    *("previous_balance", "amount_due"),
+]
+LINE_FIELDS = [
+    *("lines__description", "lines__quantity", "lines__unit", "lines__unit_price"),
+    *("lines__net", "lines__vat", "lines__total"),
+]
+
+
 @login_required
 def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    invoice = get_object_or_404(user_invoices(request.user), pk=pk)
-    lines = list(invoice.lines.all())
+    # Plain rows, the lines with the invoice: each query and model instance was a good part of
+    # the page's time.
+    rows = list(
+        Invoice.objects.filter(pk=pk, contract__accesses__user=request.user)
+        .order_by("lines__pk")
+        .values_list(*DETAIL_FIELDS, *LINE_FIELDS, named=True)
+    )
+    if not rows:
+        raise Http404
+    invoice = rows[0]
     # Paid or not depends on the contract's other invoices (payments cover the oldest first);
     # the same rows name the credit notes that correct this one.
     siblings = contract_invoices(invoice.contract_id)
@@ -109,26 +132,124 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "invoice": invoice,
             "has_contracts": True,  # the menu's question, answered: one query less
-            "lines": lines,
+            "lines": lines_table(invoice, rows),
             "corrections": corrections,
             "state": state[invoice.pk],
-            "readings": invoice_readings(invoice),
+            "readings": readings_section(
+                meter_readings(invoice.contract_id, invoice.period__month),
+                reverse("metering:declare", args=[invoice.contract_id]),
+            ),
             # What „Apmokėti" offers to pay (0 hides the button).
             "unpaid": unpaid_part(invoice, state[invoice.pk], siblings, paid),
         },
     )
 
 
-def contract_invoices(contract_id: int) -> list[Invoice]:
-    """Every invoice and credit note of a contract, with what the ledger and the page need."""
+def lines_table(invoice: Any, rows: list[Any]) -> SafeString:
+    """The table of the invoice's lines and totals (see rows.py for why in Python), from
+    DETAIL_FIELDS and LINE_FIELDS rows."""
+    num = numbers()
+    service, quantity, price, net, vat, total = (
+        escape(label)
+        for label in (
+            *(_("Service"), _("Quantity"), _("Price without VAT, €")),
+            *(_("Amount without VAT, €"), _("VAT, €"), _("Total, €")),
+        )
+    )
+    lines = "".join(
+        f"\n    <tr><td>{escape(line.lines__description)}</td>"
+        f'<td class="num" data-label="{quantity}">{num(line.lines__quantity.normalize())} '
+        f"{escape(line.lines__unit)}</td>"
+        f'<td class="num" data-label="{price}">{num(line.lines__unit_price)}</td>'
+        f'<td class="num" data-label="{net}">{num(line.lines__net)}</td>'
+        f'<td class="num" data-label="{vat}">{num(line.lines__vat)}</td>'
+        f'<td class="num" data-label="{total}">{num(line.lines__total)}</td></tr>\n  '
+        for line in rows
+        if line.lines__total is not None  # None: the invoice has no lines
+    )
+    foot = '<tr><th scope="row" colspan="5">{}</th><td class="num">{}</td></tr>'
+    interest = (
+        foot.format(escape(_("of which late payment interest (no VAT)")), num(invoice.interest))
+        if invoice.interest
+        else ""
+    )
+    return SafeString(
+        f"<h2>{escape(_('Lines'))}</h2>\n"
+        '<table class="stack">\n'
+        f'  <thead><tr><th scope="col">{service}</th><th scope="col" class="num">{quantity}</th>'
+        f'<th scope="col" class="num">{price}</th><th scope="col" class="num">{net}</th>'
+        f'<th scope="col" class="num">{vat}</th><th scope="col" class="num">{total}</th>'
+        "</tr></thead>\n"
+        f"  <tbody>\n  {lines}\n  </tbody>\n"
+        "  <tfoot>\n"
+        f"    {foot.format(escape(_('Total for the period')), num(invoice.total))}\n"
+        f"    {interest}\n"
+        f"    {foot.format(escape(_('Previous balance')), num(invoice.previous_balance))}\n"
+        f'    <tr><th scope="row" colspan="5">{escape(_("Amount due"))}</th>'
+        f'<td class="num"><strong>{num(invoice.amount_due)}</strong></td></tr>\n'
+        "  </tfoot>\n"
+        "</table>"
+    )
+
+
+def readings_section(readings: list[InvoiceReading], declare_url: str) -> SafeString:
+    """The table of the meter readings the invoice was billed from, then a notice for each
+    estimated one; nothing without readings."""
+    if not readings:
+        return SafeString("")
+    num = numbers()
+    meter, previous, current, used = (
+        escape(label)
+        for label in (
+            *(_("Meter"), _("Previous reading, m³")),
+            *(_("Current reading, m³"), _("Consumption, m³")),
+        )
+    )
+    estimated = f" ({escape(_('estimated'))})"
+    rows = "".join(
+        f'\n    <tr><td data-label="{meter}">{escape(row.meter.serial_number)}</td>\n'
+        f'      <td class="num" data-label="{previous}">{num(row.previous)}'
+        f"{estimated if row.previous_estimated else ''}</td>\n"
+        f'      <td class="num" data-label="{current}">{num(row.current)}'
+        f"{estimated if row.current_estimated else ''}</td>\n"
+        f'      <td class="num" data-label="{used}">{num(row.used)}</td></tr>\n  '
+        for row in readings
+    )
+    notices = "".join(
+        '\n<p class="notice">'
+        + _(
+            "The reading of meter %(serial)s was estimated from its average use because no "
+            "reading was declared by the end of the month."
+        )
+        % {"serial": escape(row.meter.serial_number)}
+        + f'\n  <a href="{declare_url}">{escape(_("Declare readings"))}</a></p>\n'
+        for row in readings
+        if row.current_estimated
+    )
+    return SafeString(
+        f"\n<h2>{escape(_('Meter readings'))}</h2>\n"
+        '<table class="stack">\n'
+        f'  <thead><tr><th scope="col">{meter}</th><th scope="col" class="num">{previous}</th>'
+        f'<th scope="col" class="num">{current}</th><th scope="col" class="num">{used}</th>'
+        "</tr></thead>\n"
+        f"  <tbody>\n  {rows}\n  </tbody>\n</table>\n{notices}\n"
+    )
+
+
+def contract_invoices(contract_id: int) -> list[Any]:
+    """Every invoice and credit note of a contract, with what the ledger and the page need, as
+    plain rows (settle() reads their attributes)."""
     return list(
-        Invoice.objects.filter(contract=contract_id).only(
-            "pk", "contract_id", "corrects_id", "total", "issue_date", "sequence", "number"
+        Invoice.objects.filter(contract=contract_id)
+        .order_by()
+        .values_list(
+            *("pk", "contract_id", "corrects_id", "total", "issue_date", "sequence", "number"),
+            named=True,
         )
     )
 
 
-def unpaid_part(invoice: Invoice, state: str, siblings: list[Invoice], paid: Decimal) -> Decimal:
+def unpaid_part(invoice: Any, state: str, siblings: list[Any], paid: Decimal) -> Decimal:
     """What paying `invoice` should take: its amount due, but no more than the contract owes now
     (part of it may be paid already); ZERO when it is not unpaid. `siblings` are all of the
     contract's invoices, `paid` all of its payments."""
