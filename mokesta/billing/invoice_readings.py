@@ -34,8 +34,8 @@ def invoice_readings(invoice: Invoice) -> list[InvoiceReading]:
 
 
 # Every reading of the contract's meters up to the month, with its meter. In SQL: the ORM spent
-# about 0.3 ms of Python building this query, a tenth of the invoice page. Plain columns (no
-# decimals), so the rows read the same from SQLite and PostgreSQL.
+# about 0.35 ms of Python building this query (the invoice page's), a cursor 0.05 ms. No decimal
+# columns, so the rows read the same from SQLite and PostgreSQL without the ORM's converters.
 READINGS_SQL = """
     SELECT r.meter_id, r.period, r.value, r.source, m.serial_number, m.initial_reading
     FROM metering_reading r
