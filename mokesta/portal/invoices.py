@@ -29,6 +29,8 @@ from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.customers.access import safe_filename, user_contracts
 from mokesta.lib.money import ZERO, round_money
 from mokesta.portal.rows import day, numbers, pk_url
+from mokesta.portal.templatetags.portal_tags import payment_details_html
+from mokesta.utility.models import Utility
 
 
 def user_invoices(user: User) -> QuerySet[Invoice]:
@@ -138,6 +140,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     paid = paid_totals([invoice.contract_id]).get(invoice.contract_id, ZERO)
     state = settle(siblings, {invoice.contract_id: paid})
     corrections = [other for other in siblings if other.corrects_id == invoice.pk]
+    credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
     return render(
         request,
         "billing/detail.html",
@@ -151,6 +154,10 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reverse("metering:declare", args=[invoice.contract_id]),
             ),
             "lines": lines_table(invoice, list(InvoiceLine.objects.raw(LINES_SQL, [pk]))),
+            # Rendered once per process for each invoice; a credit note is not paid by transfer.
+            "payment_details": (
+                "" if credit_note else payment_details_html(invoice, Utility.current())
+            ),
             # What „Apmokėti" offers to pay (0 hides the button).
             "unpaid": unpaid_part(invoice, state[invoice.pk], siblings, paid),
         },
