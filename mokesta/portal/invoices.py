@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -151,7 +150,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "facts": invoice_facts(invoice, state[invoice.pk], corrections),
             "readings": readings_section(
                 meter_readings(invoice.contract_id, invoice.period_month),
-                reverse("metering:declare", args=[invoice.contract_id]),
+                pk_url("metering:declare")(invoice.contract_id),
             ),
             "lines": lines_table(invoice, list(InvoiceLine.objects.raw(LINES_SQL, [pk]))),
             # Rendered once per process for each invoice; a credit note is not paid by transfer.
@@ -209,7 +208,7 @@ def invoice_facts(invoice: Any, state: str, corrections: list[Any]) -> SafeStrin
             _("Corrected by credit note"),
             f'<a href="{detail(note.pk)}">{escape(note.number)}</a> ({day(note.issue_date)})',
         )
-    contract = reverse("customers:contract", args=[invoice.contract_id])
+    contract = pk_url("customers:contract")(invoice.contract_id)
     fact(_("Contract"), f'<a href="{contract}">{escape(invoice.contract_number)}</a>')
     fact(_("Customer"), f"{escape(invoice.customer_name)}, {escape(invoice.customer_address)}")
     fact(_("Period"), day(invoice.period_month, "Y-m"))
