@@ -5,6 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+
 from mokesta.billing.models import Invoice
 from mokesta.metering.models import Meter, Reading
 
@@ -27,51 +29,54 @@ class InvoiceReading:
 
 
 def invoice_readings(invoice: Invoice) -> list[InvoiceReading]:
-    """One row per meter with a reading for the invoice's month (one query, whatever the
+    """One row per meter with a reading for the invoice's month: meter_readings()."""
+    return meter_readings(invoice.contract_id, invoice.period.month)
+
+
+# Every reading of the contract's meters up to the month, with its meter. In SQL: the ORM spent
+# about 0.35 ms of Python building this query (the invoice page's), a cursor 0.05 ms. No decimal
+# columns, so the rows read the same from SQLite and PostgreSQL without the ORM's converters.
+READINGS_SQL = """
+    SELECT r.meter_id, r.period, r.value, r.source, m.serial_number, m.initial_reading
+    FROM metering_reading r
+    JOIN metering_meter m ON m.id = r.meter_id
+    JOIN customers_servicepoint s ON s.id = m.service_point_id
+    WHERE s.contract_id = %s AND r.period <= %s
+    ORDER BY m.serial_number, r.period
+"""
+
+
+def meter_readings(contract_id: int, month: dt.date) -> list[InvoiceReading]:
+    """One row per meter of the contract with a reading for `month` (one query, whatever the
     history). A meter's previous reading is its last one before the month, or its initial
     reading; a meter without a reading in the month (a norm month, a broken meter) has no row."""
-    month: dt.date = invoice.period.month
-    # Plain rows: the whole history is read, and a model instance (two with the meter) per
-    # reading was most of the invoice page's time.
-    readings = (
-        Reading.objects.filter(meter__service_point__contract_id=invoice.contract_id)
-        .filter(period__lte=month)
-        .order_by("meter__serial_number", "period")
-        .values_list(
-            *("meter_id", "period", "value", "source"),
-            *("meter__serial_number", "meter__initial_reading"),
-            named=True,
-        )
-    )
-    by_meter: dict[int, list[Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(READINGS_SQL, [contract_id, month])
+        readings = cursor.fetchall()
+    by_meter: dict[int, list[tuple[Any, ...]]] = {}
     for reading in readings:
-        by_meter.setdefault(reading.meter_id, []).append(reading)
+        by_meter.setdefault(reading[0], []).append(reading)
     rows = []
-    for meter_readings in by_meter.values():
-        current = meter_readings[-1]
-        if current.period != month:
+    for history in by_meter.values():
+        meter_id, period, value, source, serial_number, initial_reading = history[-1]
+        if period != month:
             continue
-        before = meter_readings[-2] if len(meter_readings) > 1 else None
-        meter = _meter(current)
+        before = history[-2] if len(history) > 1 else None
         rows.append(
             InvoiceReading(
-                meter=meter,
-                previous=before.value if before else meter.initial_reading,
-                previous_estimated=before is not None and before.source == Reading.Source.ESTIMATE,
-                current=current.value,
-                current_estimated=current.source == Reading.Source.ESTIMATE,
+                meter=_meter(meter_id, serial_number, initial_reading),
+                previous=before[2] if before else initial_reading,
+                previous_estimated=before is not None and before[3] == Reading.Source.ESTIMATE,
+                current=value,
+                current_estimated=source == Reading.Source.ESTIMATE,
             )
         )
     return rows
 
 
-def _meter(row: Any) -> Meter:
+def _meter(pk: int, serial_number: str, initial_reading: int) -> Meter:
     """The meter of a reading row with what was read of it; its other fields are deferred (read
     on first use), as with .only()."""
-    known = {
-        "id": row.meter_id,
-        "serial_number": row.meter__serial_number,
-        "initial_reading": row.meter__initial_reading,
-    }
+    known = {"id": pk, "serial_number": serial_number, "initial_reading": initial_reading}
     fields = [f.attname for f in Meter._meta.concrete_fields if f.attname in known]
     return Meter.from_db("default", fields, [known[name] for name in fields])
