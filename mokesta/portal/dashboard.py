@@ -27,6 +27,7 @@ from mokesta.billing.models import Invoice
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import Contract
 from mokesta.lib.money import ZERO, round_money
+from mokesta.metering.history import ReadingRow, readings_by_meter
 from mokesta.metering.insights import leak_suspected
 from mokesta.metering.models import verification_due
 from mokesta.onlinepay import providers
@@ -36,9 +37,8 @@ from mokesta.portal.templatetags.portal_tags import payment_details_html
 from mokesta.utility.models import Utility
 
 # Each contract of a user with its service points and their current meters, a row per meter
-# (one for a contract or service point without one), then those meters' readings up to a month:
-# plain SQL, which the database answers in a fraction of the time the ORM took to build the two
-# queries (the page's largest cost). Django's default table names.
+# (one for a contract or service point without one): plain SQL, which the database answers in a
+# fraction of the time the ORM took to build the query. Django's default table names.
 METERS_SQL = """
     SELECT c.id, c.number, c.category, p.id, p.address,
            m.id, m.serial_number, m.kind, m.verified_on, m.initial_reading, m.installed_on
@@ -47,10 +47,6 @@ METERS_SQL = """
     LEFT JOIN customers_servicepoint p ON p.contract_id = c.id
     LEFT JOIN metering_meter m ON m.service_point_id = p.id AND m.removed_on IS NULL
     ORDER BY c.number, p.id, m.serial_number
-"""
-READINGS_SQL = """
-    SELECT meter_id, period, value, source FROM metering_reading
-    WHERE meter_id IN ({marks}) AND period <= %s ORDER BY meter_id, period
 """
 
 # What the balance and the latest invoice's payment details (and its QR code) need.
@@ -87,12 +83,6 @@ class Meter:
             installed_on=self.installed_on,
             month=month,
         )
-
-
-class ReadingRow(NamedTuple):
-    period: dt.date
-    value: int
-    source: str
 
 
 class ContractRow(NamedTuple):
@@ -143,14 +133,9 @@ def load_cards(user: Any, month: dt.date) -> list[Card]:
                 addresses[contract_id][point] = address
             if meter[0] is not None:
                 meters[contract_id].append(Meter(*meter))
-        readings: dict[int, list[ReadingRow]] = defaultdict(list)
-        meter_ids = [meter.pk for listed in meters.values() for meter in listed]
-        if meter_ids:
-            marks = ", ".join(["%s"] * len(meter_ids))
-            cursor.execute(READINGS_SQL.format(marks=marks), [*meter_ids, month])
-            for meter_id, *reading in cursor.fetchall():
-                readings[meter_id].append(ReadingRow(*reading))
-    for meter in (m for listed in meters.values() for m in listed):
+    listed = [meter for of_contract in meters.values() for meter in of_contract]
+    readings = readings_by_meter([meter.pk for meter in listed], until=month)
+    for meter in listed:
         meter.read(readings[meter.pk], month)
     ids = list(contracts)
     # Every invoice (their totals make the balance), newest first: the first is the one shown.

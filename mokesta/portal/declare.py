@@ -5,7 +5,7 @@ Readings of month M are declared during month M (Europe/Vilnius); a later declar
 open period replaces the earlier one (one row per meter and month, a database constraint)."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,7 +19,13 @@ from mokesta.billing.pricing import priced_line, tariffs_on
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today, month_end, month_start
 from mokesta.lib.money import ZERO, round_money
-from mokesta.metering.consumption import average_monthly, initial_reading_month, months_between
+from mokesta.metering.consumption import (
+    ReadingLike,
+    average_monthly,
+    initial_reading_month,
+    months_between,
+)
+from mokesta.metering.history import readings_by_meter
 from mokesta.metering.models import Meter, Reading
 
 # More than this many times the meter's average monthly use asks the customer to confirm.
@@ -34,7 +40,7 @@ class DeclarationRefused(Exception):
         self.meter_id = meter_id  # the meter the refusal is about, to show it next to its field
 
 
-def entered_by_utility(reading: Reading | None) -> bool:
+def entered_by_utility(reading: ReadingLike | None) -> bool:
     """This month's reading was entered by the utility (staff, a meter replacement act; an
     estimate only exists for a closed month but counts the same): the customer cannot replace
     it, only ask the utility to correct it."""
@@ -61,7 +67,7 @@ class MeterState:
 
     meter: Meter
     previous: int  # the last reading before the month (maybe an estimate), or the initial one
-    current: Reading | None  # this month's reading already declared, if any
+    current: ReadingLike | None  # this month's reading already declared, if any
     average: Decimal  # m³ per month before the month (average_monthly: the billing run's rule)
     # The lowest value accepted: the last actual (non-estimate) reading, or the initial reading.
     # An actual reading may be lower than an estimate: that is how the estimate gets corrected.
@@ -70,7 +76,6 @@ class MeterState:
     floor_months: int = 1
     previous_estimated: bool = False  # the previous reading is the billing run's estimate
     broken: bool = False  # broken in the month: not read, the month is billed by the norm
-    readings: list[Reading] = field(default_factory=list)
 
 
 def current_month() -> dt.date:
@@ -93,11 +98,7 @@ def active_meters(contract: Contract, month: dt.date):  # -> QuerySet[Meter]
 def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
     """Every active meter of the contract with its readings: two queries whatever the history."""
     meters = list(active_meters(contract, month))
-    by_meter: dict[int, list[Reading]] = {m.pk: [] for m in meters}
-    # Only what the rules read: the timestamps' parsing was a third of the page's time.
-    loaded = Reading.objects.filter(meter__in=meters).only("meter_id", "period", "value", "source")
-    for reading in loaded.order_by("period"):
-        by_meter[reading.meter_id].append(reading)
+    by_meter = readings_by_meter([meter.pk for meter in meters])
     states = []
     for meter in meters:
         readings = by_meter[meter.pk]
@@ -125,7 +126,6 @@ def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
                     installed_on=meter.installed_on,
                     month=month,
                 ),
-                readings=readings,
                 broken=meter.is_broken_in(month),
             )
         )
