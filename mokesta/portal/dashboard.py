@@ -1,7 +1,7 @@
 """„Savitarna": each linked contract at a glance (balance, meters, the latest invoice and its
 payment details), and the linking step.
 
-The page every customer opens first, so it is built for speed: five fixed queries of plain rows
+The page every customer opens first, so it is built for speed: four fixed queries of plain rows
 whatever the number of contracts, meters and months (model instances, prefetches and per-meter
 subqueries were most of its time), and each contract's card written in Python like the long
 tables (see rows.py), with the labels of the template it replaced."""
@@ -57,7 +57,7 @@ INVOICE_FIELDS = [
 
 
 @dataclass
-class Meter:
+class MeterLine:
     """A meter's line on a card: what the table shows and the leak warning needs."""
 
     pk: int
@@ -71,7 +71,7 @@ class Meter:
     declared: bool = False
     leak: bool = False
 
-    def read(self, readings: list["ReadingRow"], month: dt.date) -> None:
+    def read(self, readings: list[ReadingRow], month: dt.date) -> None:
         """The last reading, whether `month` is declared and the leak warning, from the meter's
         readings up to `month`, oldest first."""
         if readings:
@@ -95,7 +95,7 @@ class ContractRow(NamedTuple):
 class Card:
     contract: ContractRow
     addresses: str
-    meters: list[Meter]
+    meters: list[MeterLine]
     balance: Decimal
     invoice: Any  # the latest invoice's row (INVOICE_FIELDS), or None
 
@@ -124,7 +124,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def load_cards(user: Any, month: dt.date) -> list[Card]:
     contracts: dict[int, ContractRow] = {}
     addresses: dict[int, dict[int, str]] = defaultdict(dict)
-    meters: dict[int, list[Meter]] = defaultdict(list)
+    meters: dict[int, list[MeterLine]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(METERS_SQL, [user.pk])
         for contract_id, number, category, point, address, *meter in cursor.fetchall():
@@ -132,7 +132,7 @@ def load_cards(user: Any, month: dt.date) -> list[Card]:
             if point is not None:
                 addresses[contract_id][point] = address
             if meter[0] is not None:
-                meters[contract_id].append(Meter(*meter))
+                meters[contract_id].append(MeterLine(*meter))
     listed = [meter for of_contract in meters.values() for meter in of_contract]
     readings = readings_by_meter([meter.pk for meter in listed], until=month)
     for meter in listed:
@@ -166,7 +166,6 @@ class CardWriter:
     """The cards' markup. Labels are translated once per page; every value is escaped."""
 
     def __init__(self, month: dt.date) -> None:
-        self.month = month
         self.num = numbers()
         self.urls = {
             name: pk_url(name)
@@ -179,7 +178,6 @@ class CardWriter:
         self.invoices_url = reverse("billing:list")
         self.pay_on = providers.current() is not None
         self.utility = Utility.current()
-        reading_for = escape(_("Reading for %(month)s") % {"month": day(month, "Y-m")})
         self.labels = {
             key: escape(label)
             for key, label in {
@@ -189,6 +187,7 @@ class CardWriter:
                 "meters": _("Meters"),
                 "meter": _("Meter"),
                 "last": _("Last reading"),
+                "reading_for": _("Reading for %(month)s") % {"month": day(month, "Y-m")},
                 "due": _("Verification due"),
                 "declared": _("declared"),
                 "to_declare": _("to declare by %(deadline)s") % {"deadline": day(deadline(month))},
@@ -200,7 +199,6 @@ class CardWriter:
                 "payments": _("Payments"),
             }.items()
         }
-        self.labels["reading_for"] = reading_for
 
     def __call__(self, cards: list[Card]) -> SafeString:
         return SafeString("".join(map(self.card, cards)))
@@ -266,7 +264,7 @@ class CardWriter:
             return f'<span class="credit">{escape(text)}</span>'
         return f"{self.money(balance)} €"
 
-    def meter_row(self, meter: Meter) -> str:
+    def meter_row(self, meter: MeterLine) -> str:
         label = self.labels
         serial = escape(_("Meter %(serial)s") % {"serial": meter.serial_number})
         last = "–"
