@@ -120,6 +120,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # of one process (LocMem) multiplies every limit by the number of processes: `check --deploy`
 # refuses it (mokesta.accounts.checks). Tests use LocMem (no database needed for the cache).
 REDIS_URL = env.str("REDIS_URL", default="")
+# Django's database session store, reading the session with one plain query (accounts/sessions).
+SESSION_ENGINE = "mokesta.accounts.sessions"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -129,7 +131,7 @@ if REDIS_URL:
     }
     # Sessions read from the shared cache, written through to the database: one query less per
     # page. Only with a cache every process shares, or a logout would not reach the others.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "mokesta.accounts.sessions.cached"
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
