@@ -25,7 +25,7 @@ from mokesta.metering.consumption import (
     initial_reading_month,
     months_between,
 )
-from mokesta.metering.history import readings_by_meter
+from mokesta.metering.history import meters_in_use, readings_by_meter
 from mokesta.metering.models import Meter, Reading
 
 # More than this many times the meter's average monthly use asks the customer to confirm.
@@ -86,13 +86,8 @@ def deadline(month: dt.date) -> dt.date:
     return month_end(month)
 
 
-def active_meters(contract: Contract, month: dt.date):  # -> QuerySet[Meter]
-    return (
-        Meter.objects.filter(service_point__contract=contract)
-        .active_in(month)
-        .select_related("service_point")
-        .order_by("service_point_id", "serial_number")
-    )
+def active_meters(contract: Contract, month: dt.date) -> list[Meter]:
+    return meters_in_use(contract.pk, month, month_end(month))
 
 
 def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
