@@ -1,4 +1,5 @@
 import datetime as dt
+import random
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -6,7 +7,9 @@ import time_machine
 from django.urls import reverse
 
 from mokesta.billing.credit_notes import issue_credit_note
-from mokesta.customers.models import ServicePoint
+from mokesta.billing.ledger import balance
+from mokesta.billing.tests.test_ledger import generate
+from mokesta.customers.models import ContractAccess, ServicePoint
 from mokesta.metering.models import Meter, Reading
 from mokesta.testing.factories import (
     add_readings,
@@ -103,3 +106,23 @@ def test_a_credit_note_as_the_latest_document_has_no_payment_details(client, ali
     note = issue_credit_note(invoice=invoice, reason="Klaida")
     content = client.get(reverse("portal:dashboard")).content.decode()
     assert note.number in content and "Mokėjimo rekvizitai" not in content
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_each_cards_balance_and_latest_invoice_are_the_ledgers(client, alice, seed):
+    """The dashboard sums in its own query; on generated histories (credit notes, rebilled
+    months, random payments) it shows what the ledger and the invoice list say."""
+    contracts = generate(random.Random(seed))
+    for contract in contracts:
+        ContractAccess.objects.create(user=alice, contract=contract, via=ContractAccess.Via.CODE)
+    client.force_login(alice)
+    cards = {
+        card.contract.pk: card for card in client.get(reverse("portal:dashboard")).context["cards"]
+    }
+    for contract in contracts:
+        card = cards[contract.pk]
+        assert card.balance == balance(contract)
+        newest = contract.invoices.order_by("-issue_date", "-sequence").first()
+        assert (card.invoice and card.invoice.pk) == (newest and newest.pk)
+        if newest is not None:
+            assert card.invoice.amount_due == newest.amount_due
