@@ -69,7 +69,8 @@ _invoice, _line = Invoice._meta.get_field, InvoiceLine._meta.get_field
 LIST_TYPES = {name: _invoice(name) for name in ("total", "amount_due")}
 
 
-# Per query and database: the type of its rows and the ORM's converters of its typed columns.
+# Per query and kind of database, found on its first run: the type of its rows and the ORM's
+# converters of its typed columns (they keep nothing of the connection they came from).
 _readers: dict[tuple[str, str], tuple[Any, list[tuple[int, Any, Any]]]] = {}
 
 
