@@ -13,7 +13,8 @@ office, credit notes and the billing run read these figures from here.
 - **Running balance**: invoices and payments in date order with the balance after each.
 
 The single-contract forms read one contract; the bulk forms (`balances`, `with_balance`,
-`invoice_states`) serve pages and runs that need many contracts in a fixed number of queries.
+`invoice_states`) serve pages and runs that need many contracts in a fixed number of queries;
+`paid_sql` is `paid_totals` in plain SQL, for pages whose queries are plain SQL.
 `mokesta/billing/tests/test_ledger.py` checks on generated histories that they agree.
 """
 
@@ -21,7 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import TypedDict
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
@@ -194,6 +195,26 @@ def paid_totals(contract_ids: Collection[int]) -> dict[int, Decimal]:
         .annotate(s=Sum("amount"))
     )
     return {contract_id: _cents(paid) for contract_id, paid in rows}
+
+
+def paid_sql(contract: str) -> str:
+    """paid_totals() of one contract in plain SQL, as a scalar subquery that a page's own query
+    selects (a query of its own, and the ORM's Python to build it, cost a page more): `contract`
+    is the SQL of the contract's id (a column or %s). Its value goes through paid_value().
+    test_ledger checks on generated histories that the two agree."""
+    return f"(SELECT SUM(amount) FROM payments_payment WHERE contract_id = {contract})"  # noqa: S608
+
+
+# What Django's SQLite backend makes of a sum of decimals, which SQLite returns as a float (or an
+# int: it stores 10.00 as 10).
+_FLOAT_SUM = Context(prec=15)
+
+
+def paid_value(value: Decimal | float | int | None) -> Decimal:
+    """The value of paid_sql() as the database returns it, as paid_totals() gives it."""
+    if isinstance(value, float | int):
+        value = _FLOAT_SUM.create_decimal_from_float(value)
+    return _cents(value)
 
 
 def invoice_states(invoices: Sequence[Invoice]) -> dict[int, str]:

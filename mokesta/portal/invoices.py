@@ -3,10 +3,13 @@ from html import escape  # the standard one: Django's adds a lazy-string check p
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.utils import create_namedtuple_class
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -19,13 +22,13 @@ from mokesta.billing.ledger import (
     PAID,
     UNPAID,
     balance_of,
-    invoice_states,
-    paid_totals,
+    paid_sql,
+    paid_value,
     settle,
 )
 from mokesta.billing.models import Invoice, InvoiceLine
 from mokesta.billing.pdf import invoice_pdf_bytes
-from mokesta.customers.access import safe_filename, user_contracts
+from mokesta.customers.access import safe_filename
 from mokesta.lib.money import ZERO, round_money
 from mokesta.portal.rows import day, numbers, pk_url
 from mokesta.portal.templatetags.portal_tags import payment_details_html
@@ -40,26 +43,82 @@ def user_invoices(user: User) -> QuerySet[Invoice]:
     )
 
 
-# What the list shows and the ledger needs, as plain rows (no model instances: four per
-# invoice with the related ones, the larger part of the page's time).
-LIST_FIELDS = [
-    *("pk", "number", "kind", "contract_id", "corrects_id", "issue_date", "sequence"),
-    *("due_date", "total", "amount_due", "period__month", "contract__number", "corrects__number"),
-]
+# The page's queries are plain SQL (the ORM spent about 0.3 ms of Python building each one, on
+# top of what a query costs), access checked in the same query, read by fetch() below.
+
+# The user's contracts, each with its payments summed (the ledger's rule: paid_sql()).
+CONTRACTS_SQL = f"""
+    SELECT a.contract_id, {paid_sql("a.contract_id")} AS paid
+    FROM customers_contractaccess a WHERE a.user_id = %s
+"""  # noqa: S608 (no value in the text: the ledger's SQL)
+# What the list shows and the ledger needs of each of the user's invoices, as plain rows named
+# as the ORM's values_list() named them (no model instances: four per invoice with the related
+# ones were the larger part of the page's time).
+LIST_SQL = """
+    SELECT i.id AS pk, i.number, i.kind, i.contract_id, i.corrects_id, i.issue_date, i.sequence,
+        i.due_date, i.total, i.amount_due, p.month AS period__month,
+        c.number AS contract__number, k.number AS corrects__number
+    FROM billing_invoice i
+    JOIN customers_contractaccess a ON a.contract_id = i.contract_id AND a.user_id = %s
+    JOIN customers_contract c ON c.id = i.contract_id
+    JOIN billing_billingperiod p ON p.id = i.period_id
+    LEFT JOIN billing_invoice k ON k.id = i.corrects_id
+    ORDER BY i.issue_date DESC, i.sequence DESC
+"""
+_invoice, _line = Invoice._meta.get_field, InvoiceLine._meta.get_field
+LIST_TYPES = {name: _invoice(name) for name in ("total", "amount_due")}
+
+
+# Per query and kind of database, found on its first run: the type of its rows and the ORM's
+# converters of its typed columns (they keep nothing of the connection they came from).
+_readers: dict[tuple[str, str], tuple[Any, list[tuple[int, Any, Any]]]] = {}
+
+
+def fetch(sql: str, params: list[Any], types: dict[str, Any]) -> list[Any]:
+    """The rows of a plain-SQL query as named tuples (attributes named as its columns), each
+    column named in `types` converted as the ORM converts that model field: SQLite returns
+    decimals as floats (on PostgreSQL the driver's types are the ORM's: nothing to convert)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        reader = _readers.get((sql, connection.vendor))
+        if reader is None:
+            names = [column[0] for column in cursor.description]
+            converters = [
+                (names.index(name), convert, field.cached_col)
+                for name, field in types.items()
+                for convert in (
+                    connection.ops.get_db_converters(field.cached_col)
+                    + field.get_db_converters(connection)
+                )
+            ]
+            reader = _readers[sql, connection.vendor] = (
+                create_namedtuple_class(*names),
+                converters,
+            )
+    row_type, converters = reader
+    if not converters:
+        return [row_type._make(row) for row in rows]
+    typed = []
+    for row in rows:
+        values = list(row)
+        for index, convert, col in converters:
+            values[index] = convert(values[index], col, connection)
+        typed.append(row_type._make(values))
+    return typed
 
 
 @login_required
 def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # All of a contract's invoices are needed to tell which are paid (oldest are paid first).
-    invoices: list[Any] = list(  # named rows with the attributes settle() reads
-        Invoice.objects.filter(contract__accesses__user=request.user)
-        .order_by("-issue_date", "-sequence")
-        .values_list(*LIST_FIELDS, named=True)
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(CONTRACTS_SQL, [request.user.pk])
+        paid = {contract_id: paid_value(value) for contract_id, value in cursor.fetchall()}
     # Until a contract is linked, the linking step is the page to see.
-    if not invoices and not user_contracts(request.user).exists():
+    if not paid:
         return redirect("portal:dashboard")
-    states = invoice_states(invoices)
+    # All of a contract's invoices are needed to tell which are paid (oldest are paid first).
+    invoices = fetch(LIST_SQL, [request.user.pk], LIST_TYPES)
+    states = settle(invoices, paid)
     # (invoice, state) pairs: what the page shows, as data (tests read the states from it).
     rows = [(invoice, states[invoice.pk]) for invoice in invoices]
     context = {"rows": rows, "table": invoice_rows(invoices, states), "has_contracts": True}
@@ -67,7 +126,7 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def invoice_rows(invoices: list[Any], states: dict[int, str]) -> SafeString:
-    """The invoice list's table rows (see rows.py for why in Python), from LIST_FIELDS rows."""
+    """The invoice list's table rows (see rows.py for why in Python), from LIST_SQL rows."""
     detail, pdf, num = pk_url("billing:detail"), pk_url("billing:pdf"), numbers()
     contract, period, total, due, due_date, state_label = (
         escape(label)
@@ -81,15 +140,17 @@ def invoice_rows(invoices: list[Any], states: dict[int, str]) -> SafeString:
         "paid": format_html('<span class="credit">{}</span>', _("paid")),
     }
     unpaid = format_html('<span class="debt">{}</span>', _("unpaid"))
+    note_for, pdf_of_note = _("credit note for %(number)s"), _("PDF of credit note %(number)s")
+    pdf_of_invoice = _("PDF of invoice %(number)s")
 
     def row(invoice: Any) -> str:
         number = escape(invoice.number)
         if invoice.kind == "credit_note":
-            state = escape(_("credit note for %(number)s") % {"number": invoice.corrects__number})
-            pdf_label = escape(_("PDF of credit note %(number)s") % {"number": invoice.number})
+            state = escape(note_for % {"number": invoice.corrects__number})
+            pdf_label = escape(pdf_of_note % {"number": invoice.number})
         else:
             state = state_html.get(states[invoice.pk], unpaid)
-            pdf_label = escape(_("PDF of invoice %(number)s") % {"number": invoice.number})
+            pdf_label = escape(pdf_of_invoice % {"number": invoice.number})
         return (
             f'<tr><td><a href="{detail(invoice.pk)}">{number}</a></td>'
             f'<td data-label="{contract}">{escape(invoice.contract__number)}</td>'
@@ -105,38 +166,41 @@ def invoice_rows(invoices: list[Any], states: dict[int, str]) -> SafeString:
 
 
 # The invoice page's invoice, if the user has access to its contract, with what the page shows
-# of its contract, its period and the invoice it corrects; then its lines. In SQL: the ORM spent
-# about 0.6 and 0.3 ms of Python building these two queries, raw() 0.1 ms each. raw() types the
-# invoice's and the lines' fields as the ORM does; a field left out of the SELECT would be read
-# in a query of its own when used (test_query_counts would see it).
+# of it, of its contract, its period and the invoice it corrects, on each row of one of its lines
+# (one row without a line if it has none). The page reads only these columns.
 DETAIL_SQL = """
-    SELECT i.id, i.number, i.kind, i.contract_id, i.corrects_id, i.reason, i.customer_name,
-        i.customer_address, i.issue_date, i.due_date, i.payment_code, i.payer_code, i.total,
-        i.interest, i.previous_balance, i.amount_due, c.number AS contract_number,
-        p.month AS period_month, k.number AS corrects_number, k.issue_date AS corrects_issue_date
+    SELECT i.id AS pk, i.number, i.kind, i.contract_id, i.corrects_id, i.reason,
+        i.customer_name, i.customer_address, i.issue_date, i.due_date, i.payment_code,
+        i.payer_code, i.total, i.interest, i.previous_balance, i.amount_due,
+        c.number AS contract_number, p.month AS period_month, k.number AS corrects_number,
+        k.issue_date AS corrects_issue_date, l.id AS line, l.description, l.quantity, l.unit,
+        l.unit_price, l.net, l.vat, l.total AS line_total
     FROM billing_invoice i
     JOIN customers_contractaccess a ON a.contract_id = i.contract_id AND a.user_id = %s
     JOIN customers_contract c ON c.id = i.contract_id
     JOIN billing_billingperiod p ON p.id = i.period_id
     LEFT JOIN billing_invoice k ON k.id = i.corrects_id
+    LEFT JOIN billing_invoiceline l ON l.invoice_id = i.id
     WHERE i.id = %s
+    ORDER BY l.id
 """
-LINES_SQL = """
-    SELECT id, description, quantity, unit, unit_price, net, vat, total
-    FROM billing_invoiceline WHERE invoice_id = %s ORDER BY id
-"""
+DETAIL_TYPES = {
+    **{name: _invoice(name) for name in ("total", "interest", "previous_balance", "amount_due")},
+    **{name: _line(name) for name in ("quantity", "unit_price", "net", "vat")},
+    "line_total": _line("total"),
+}
 
 
 @login_required
 def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    found = list(Invoice.objects.raw(DETAIL_SQL, [request.user.pk, pk]))
-    if not found:
+    rows = fetch(DETAIL_SQL, [request.user.pk, pk], DETAIL_TYPES)
+    if not rows:
         raise Http404
-    invoice: Any = found[0]  # with contract_number, period_month, corrects_*
+    invoice = rows[0]
+    lines = [row for row in rows if row.line is not None]
     # Paid or not depends on the contract's other invoices (payments cover the oldest first);
     # the same rows name the credit notes that correct this one.
-    siblings = contract_invoices(invoice.contract_id)
-    paid = paid_totals([invoice.contract_id]).get(invoice.contract_id, ZERO)
+    siblings, paid = contract_invoices(invoice.contract_id)
     state = settle(siblings, {invoice.contract_id: paid})
     corrections = [other for other in siblings if other.corrects_id == invoice.pk]
     credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
@@ -152,13 +216,18 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 meter_readings(invoice.contract_id, invoice.period_month),
                 pk_url("metering:declare")(invoice.contract_id),
             ),
-            "lines": lines_table(invoice, list(InvoiceLine.objects.raw(LINES_SQL, [pk]))),
+            "lines": lines_table(invoice, lines),
             # Rendered once per process for each invoice; a credit note is not paid by transfer.
             "payment_details": (
                 "" if credit_note else payment_details_html(invoice, Utility.current())
             ),
             # What „Apmokėti" offers to pay (0 hides the button).
             "unpaid": unpaid_part(invoice, state[invoice.pk], siblings, paid),
+            "links": SafeString(
+                f'<a class="button" href="{pk_url("billing:pdf")(invoice.pk)}" download>'
+                f"{escape(_('Download PDF'))}</a> "
+                f'<a href="{reverse("billing:list")}">{escape(_("All invoices"))}</a>'
+            ),
         },
     )
 
@@ -167,7 +236,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # took about 0.5 ms more. The markup is the template's (but for blank lines).
 
 
-def invoice_title(invoice: Invoice) -> SafeString:
+def invoice_title(invoice: Any) -> SafeString:
     """The page's title and heading: „Sąskaita VKU000123" or „Kreditinė sąskaita …"."""
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         title = _("Credit note %(number)s")
@@ -177,7 +246,7 @@ def invoice_title(invoice: Invoice) -> SafeString:
 
 
 def invoice_facts(invoice: Any, state: str, corrections: list[Any]) -> SafeString:
-    """The invoice's state, amount due and particulars, from a DETAIL_SQL invoice; a credit
+    """The invoice's state, amount due and particulars, from a DETAIL_SQL row; a credit
     note shows the invoice it corrects, an invoice the credit notes that correct it."""
     detail = pk_url("billing:detail")
     credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
@@ -220,8 +289,8 @@ def invoice_facts(invoice: Any, state: str, corrections: list[Any]) -> SafeStrin
     return SafeString("\n".join(html))
 
 
-def lines_table(invoice: Invoice, lines: list[InvoiceLine]) -> SafeString:
-    """The table of the invoice's lines and totals."""
+def lines_table(invoice: Any, lines: list[Any]) -> SafeString:
+    """The table of the invoice's lines and totals, from DETAIL_SQL rows."""
     num = numbers()
     service, quantity, price, net, vat, total = (
         escape(label)
@@ -237,7 +306,7 @@ def lines_table(invoice: Invoice, lines: list[InvoiceLine]) -> SafeString:
         f'<td class="num" data-label="{price}">{num(line.unit_price)}</td>'
         f'<td class="num" data-label="{net}">{num(line.net)}</td>'
         f'<td class="num" data-label="{vat}">{num(line.vat)}</td>'
-        f'<td class="num" data-label="{total}">{num(line.total)}</td></tr>\n'
+        f'<td class="num" data-label="{total}">{num(line.line_total)}</td></tr>\n'
         for line in lines
     )
     foot = '    <tr><th scope="row" colspan="5">{}</th><td class="num">{}</td></tr>\n'
@@ -302,17 +371,20 @@ def readings_section(readings: list[InvoiceReading], declare_url: str) -> SafeSt
     )
 
 
-def contract_invoices(contract_id: int) -> list[Any]:
-    """Every invoice and credit note of a contract, with what the ledger and the page need, as
-    plain rows (settle() reads their attributes)."""
-    return list(
-        Invoice.objects.filter(contract=contract_id)
-        .order_by()
-        .values_list(
-            *("pk", "contract_id", "corrects_id", "total", "issue_date", "sequence", "number"),
-            named=True,
-        )
-    )
+# Every invoice and credit note of a contract, with what the ledger and the page need, and the
+# contract's payments summed (the ledger's paid_sql(), the same on every row).
+SIBLINGS_SQL = f"""
+    SELECT id AS pk, contract_id, corrects_id, total, issue_date, sequence, number,
+        {paid_sql("%s")} AS paid
+    FROM billing_invoice WHERE contract_id = %s
+"""  # noqa: S608 (no value in the text: the ledger's SQL)
+
+
+def contract_invoices(contract_id: int) -> tuple[list[Any], Decimal]:
+    """Every invoice and credit note of a contract as plain rows (settle() reads their
+    attributes), and what the contract paid in all: one query."""
+    siblings = fetch(SIBLINGS_SQL, [contract_id, contract_id], {"total": _invoice("total")})
+    return siblings, paid_value(siblings[0].paid if siblings else None)
 
 
 def unpaid_part(invoice: Any, state: str, siblings: list[Any], paid: Decimal) -> Decimal:
@@ -327,8 +399,7 @@ def unpaid_part(invoice: Any, state: str, siblings: list[Any], paid: Decimal) ->
 
 def unpaid_amount(invoice: Invoice) -> Decimal:
     """unpaid_part() of one invoice, read from the database."""
-    siblings = contract_invoices(invoice.contract_id)
-    paid = paid_totals([invoice.contract_id]).get(invoice.contract_id, ZERO)
+    siblings, paid = contract_invoices(invoice.contract_id)
     state = settle(siblings, {invoice.contract_id: paid})[invoice.pk]
     return unpaid_part(invoice, state, siblings, paid)
 

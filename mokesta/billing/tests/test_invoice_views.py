@@ -53,6 +53,26 @@ def test_a_credited_invoice_is_not_unpaid_without_any_payment(client, alice):
     assert "neapmokėta" not in response.content.decode()
 
 
+def test_each_contract_s_payments_pay_only_its_own_invoices(client, alice):
+    first, second = make_contract(user=alice), make_contract(user=alice)
+    paid = make_invoice(first, month=dt.date(2026, 3, 1), total="20.00")
+    unpaid = make_invoice(second, month=dt.date(2026, 3, 1), total="20.00")
+    make_payment(first, amount="20.00", day=dt.date(2026, 4, 20))
+    make_contract(user=alice)  # linked, nothing billed yet
+    client.force_login(alice)
+    response = client.get(reverse("billing:list"))
+    states = {invoice.pk: state for invoice, state in response.context["rows"]}
+    assert states == {paid.pk: "paid", unpaid.pk: "unpaid"}
+
+
+def test_a_linked_contract_without_invoices_shows_an_empty_list(client, alice):
+    make_contract(user=alice)
+    client.force_login(alice)
+    response = client.get(reverse("billing:list"))
+    assert response.status_code == 200
+    assert "Sąskaitų dar nėra." in response.content.decode()
+
+
 def test_the_detail_shows_the_lines_and_amount_due(client, alice):
     contract = make_contract(user=alice)
     invoice = make_invoice(contract, month=dt.date(2026, 3, 1), total="24.20", amount_due="30.00")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 
 from mokesta.billing import ledger
 from mokesta.billing.credit_notes import issue_credit_note
@@ -99,6 +100,25 @@ def test_invoice_states_of_many_contracts_equal_each_contracts_own(db: None, see
         single |= ledger.contract_invoice_states(contract)
     assert bulk == single
     assert len(bulk) == len(every)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_paid_sql_gives_paid_totals(db: None, seed: int) -> None:
+    """As a query's parameter and as a column of each row, to the cent and its digits."""
+    contracts = generate(random.Random(seed))
+    ids = [c.pk for c in contracts]
+    expected = {pk: str(paid) for pk, paid in ledger.paid_totals(ids).items()}
+    with connection.cursor() as cursor:
+        for pk in ids:
+            cursor.execute(f"SELECT {ledger.paid_sql('%s')}", [pk])
+            assert str(ledger.paid_value(cursor.fetchone()[0])) == expected.get(pk, "0.00")
+        cursor.execute(
+            f"SELECT c.id, {ledger.paid_sql('c.id')} FROM customers_contract c WHERE c.id IN "
+            f"({', '.join(['%s'] * len(ids))})",
+            ids,
+        )
+        found = {pk: str(ledger.paid_value(value)) for pk, value in cursor.fetchall()}
+    assert found == {pk: expected.get(pk, "0.00") for pk in ids}
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.invoice_readings import meter_readings
+from mokesta.billing.models import Invoice, InvoiceLine
 from mokesta.metering.models import Reading
+from mokesta.portal.invoices import DETAIL_SQL, DETAIL_TYPES, LIST_SQL, LIST_TYPES, fetch
 from mokesta.testing.factories import make_contract, make_invoice, make_meter, make_payment
 
 MARCH, APRIL, MAY = dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1)
@@ -69,3 +71,36 @@ def test_each_meter_shows_the_months_reading_and_the_one_before(db):
         (second.serial_number, 60, True, 70, False, 10),
     ]
     assert meter_readings(make_contract().pk, APRIL) == []
+
+
+def test_the_plain_sql_rows_read_as_the_orm_reads_them(alice):
+    """Types and decimal places alike on SQLite (which returns decimals as floats, 10.00 as 10)
+    and PostgreSQL."""
+    contract = make_contract(user=alice)
+    make_invoice(contract, month=MARCH, total="10.00")
+    april = make_invoice(contract, month=APRIL, total="24.68", amount_due="30.10")
+    issue_credit_note(invoice=april, reason="Klaida")
+    make_invoice(make_contract(), month=APRIL)  # another user's
+
+    def shown(rows):
+        return [tuple(map(repr, row)) for row in rows]
+
+    listed = fetch(LIST_SQL, [alice.pk], LIST_TYPES)
+    orm = Invoice.objects.filter(contract__accesses__user=alice).order_by(
+        "-issue_date", "-sequence"
+    )
+    assert shown(listed) == shown(orm.values_list(*listed[0]._fields))
+    assert len(listed) == 3
+
+    for invoice in orm:
+        rows = fetch(DETAIL_SQL, [alice.pk, invoice.pk], DETAIL_TYPES)
+        money = ("total", "interest", "previous_balance", "amount_due")
+        assert shown([[getattr(rows[0], name) for name in money]]) == shown(
+            Invoice.objects.filter(pk=invoice.pk).values_list(*money)
+        )
+        line = ("quantity", "unit_price", "net", "vat", "line_total")
+        assert shown([[getattr(row, name) for name in line] for row in rows]) == shown(
+            InvoiceLine.objects.filter(invoice=invoice)
+            .order_by("pk")
+            .values_list("quantity", "unit_price", "net", "vat", "total")
+        )
