@@ -60,7 +60,7 @@ MONEY_SQL = """
            i.payer_code
     FROM customers_contract c
     JOIN customers_contractaccess a ON a.contract_id = c.id AND a.user_id = %s
-    LEFT JOIN billing_invoice i ON i.id = (
+    LEFT JOIN billing_invoice i ON i.contract_id = c.id AND i.id = (
         SELECT id FROM billing_invoice WHERE contract_id = c.id
         ORDER BY issue_date DESC, sequence DESC LIMIT 1
     )
