@@ -4,6 +4,7 @@ Every customer view fetches its objects through these, so another user's object 
 
 import re
 
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,15 @@ USER_CONTRACT_SQL = """
     JOIN customers_contractaccess a ON a.contract_id = c.id AND a.user_id = %s
     WHERE c.id = %s
 """
+
+
+def has_contracts(user: User) -> bool:
+    """Whether any contract is linked to `user` (the menu on every page asks): one plain query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM customers_contractaccess WHERE user_id = %s LIMIT 1", [user.pk]
+        )
+        return cursor.fetchone() is not None
 
 
 def user_contract(user: User, pk: int) -> Contract:

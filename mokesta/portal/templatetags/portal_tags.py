@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mokesta.billing.models import Invoice
 from mokesta.billing.payment_qr import payment_qr_svg
+from mokesta.customers.access import has_contracts
 from mokesta.utility.models import Utility
 
 register = template.Library()
@@ -120,7 +121,7 @@ def user_has_contracts(context: template.Context) -> bool:
     if isinstance(known, bool):
         return known
     user = context.get("user")
-    return bool(user is not None and user.is_authenticated and user.contract_accesses.exists())
+    return bool(user is not None and user.is_authenticated and has_contracts(user))
 
 
 def user_box(context: template.Context) -> SafeString:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.ledger import balance
 from mokesta.billing.tests.test_ledger import generate
+from mokesta.customers.access import has_contracts
 from mokesta.customers.models import ContractAccess, ServicePoint
 from mokesta.metering.models import Meter, Reading
 from mokesta.testing.factories import (
@@ -126,3 +127,9 @@ def test_each_cards_balance_and_latest_invoice_are_the_ledgers(client, alice, se
         assert (card.invoice and card.invoice.pk) == (newest and newest.pk)
         if newest is not None:
             assert card.invoice.amount_due == newest.amount_due
+
+
+def test_the_menus_question_is_answered_by_one_plain_query(alice):
+    assert has_contracts(alice) is False
+    make_contract(user=alice)
+    assert has_contracts(alice) is True
