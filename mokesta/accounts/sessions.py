@@ -1,0 +1,29 @@
+"""Django's database session store with the session read by one plain query
+(SESSION_ENGINE = "mokesta.accounts.sessions").
+
+Every page reads the session first; building that query with the ORM took about three times the
+CPU of sending it and reading the row (measured on PostgreSQL, 0.33 ms against 0.10 ms). Writing
+and deleting stay Django's."""
+
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+# Django's default table name.
+SESSION_SQL = "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s"
+
+
+class SessionStore(db.SessionStore):
+    def _get_session_from_db(self) -> Session | None:
+        """The unexpired row of this session (only its data, which load() reads), or None."""
+        key, row = self.session_key, None
+        if key is not None:
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            with connection.cursor() as cursor:
+                cursor.execute(SESSION_SQL, [key, now])
+                row = cursor.fetchone()
+        if key is None or row is None:
+            self._session_key = None
+            return None
+        return Session(session_key=key, session_data=row[0])
