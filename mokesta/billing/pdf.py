@@ -210,7 +210,8 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
                     "date": f"{corrected.issue_date:%Y-%m-%d}",
                 },
             )
-            reason = f"{_('Reason')}: {invoice.reason}"
+            label = _("Reason")  # outside the f-string, where xgettext finds it
+            reason = f"{label}: {invoice.reason}"
             for line in simpleSplit(reason, REGULAR, 9.5, right - left):
                 y -= 13
                 pdf.drawString(left, y, line)

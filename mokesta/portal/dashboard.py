@@ -232,6 +232,8 @@ class CardWriter:
 
     def card(self, card: Card) -> str:
         pk, url, label = card.contract.pk, self.urls, self.labels
+        # Read into names first: xgettext does not see a gettext call inside an f-string.
+        title = escape(_("Contract %(number)s") % {"number": card.contract.number})
         category = Contract.Category(card.contract.category).label
         leaks = "".join(
             '<div class="warning-box" role="status">'
@@ -257,7 +259,7 @@ class CardWriter:
         return (
             f'<section class="card" aria-labelledby="contract-{pk}">\n'
             f'<h2 id="contract-{pk}"><a href="{url["customers:contract"](pk)}">'
-            f"{escape(_('Contract %(number)s') % {'number': card.contract.number})}</a></h2>\n"
+            f"{title}</a></h2>\n"
             f"<p>{escape(card.addresses)} · {escape(str(category))}</p>\n"
             f'<p class="balance">{label["balance"]}\n{self.balance(card.balance)}</p>\n'
             f"{leaks}"

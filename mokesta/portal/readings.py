@@ -206,13 +206,20 @@ def consumption_sections(
     """Each meter's section: heading, chart, legend and table (the template's loop before; its
     labels were a dozen tags per meter). Labels are the template's: not escaped, like
     {% translate %}'s; the serial number is."""
+    # Read into names first: xgettext does not see a gettext call inside an f-string.
+    actual, estimated = _("declared or read"), _("estimated (light, dashed)")
+    no_bar, as_table = (
+        _("Months before the meter was installed have no bar."),
+        _("The same numbers as a table"),
+    )
+    month, used, note = _("Month"), _("Consumption, m³"), _("Note")
     legend_and_head = (
         '  <ul class="chart-legend">\n'
-        f'    <li><span class="swatch actual" aria-hidden="true"></span>{_("declared or read")}'
+        f'    <li><span class="swatch actual" aria-hidden="true"></span>{actual}'
         "</li>\n"
         '    <li><span class="swatch estimated" aria-hidden="true"></span>'
-        f"{_('estimated (light, dashed)')}</li>\n"
-        f"    <li>{_('Months before the meter was installed have no bar.')}</li>\n"
+        f"{estimated}</li>\n"
+        f"    <li>{no_bar}</li>\n"
         "  </ul>\n"
     )
     parts = []
@@ -227,10 +234,10 @@ def consumption_sections(
             "  </div>\n"
             f"{legend_and_head}"
             f'  <details id="table-{pk}">\n'
-            f"    <summary>{_('The same numbers as a table')}</summary>\n"
+            f"    <summary>{as_table}</summary>\n"
             "    <table>\n"
-            f'      <thead><tr><th scope="col">{_("Month")}</th><th scope="col" class="num">'
-            f'{_("Consumption, m³")}</th><th scope="col">{_("Note")}</th></tr></thead>\n'
+            f'      <thead><tr><th scope="col">{month}</th><th scope="col" class="num">'
+            f'{used}</th><th scope="col">{note}</th></tr></thead>\n'
             "      <tbody>\n"
             f"      {consumption_rows(months)}\n"
             "      </tbody>\n"
