@@ -14,7 +14,7 @@ office, credit notes and the billing run read these figures from here.
 
 The single-contract forms read one contract; the bulk forms (`balances`, `with_balance`,
 `invoice_states`) serve pages and runs that need many contracts in a fixed number of queries;
-`paid_sql` is `paid_totals` in plain SQL, for pages whose queries are plain SQL.
+`paid_sql` and `billed_sql` are the sums in plain SQL, for pages whose queries are plain SQL.
 `mokesta/billing/tests/test_ledger.py` checks on generated histories that they agree.
 """
 
@@ -197,6 +197,12 @@ def paid_totals(contract_ids: Collection[int]) -> dict[int, Decimal]:
     return {contract_id: _cents(paid) for contract_id, paid in rows}
 
 
+def billed_sql(contract: str) -> str:
+    """The totals of a contract's invoices and credit notes summed, in plain SQL, like paid_sql()
+    (balance() is this minus that; test_ledger checks it). Its value goes through paid_value()."""
+    return f"(SELECT SUM(total) FROM billing_invoice WHERE contract_id = {contract})"  # noqa: S608
+
+
 def paid_sql(contract: str) -> str:
     """paid_totals() of one contract in plain SQL, as a scalar subquery that a page's own query
     selects (a query of its own, and the ORM's Python to build it, cost a page more): `contract`
@@ -211,7 +217,8 @@ _FLOAT_SUM = Context(prec=15)
 
 
 def paid_value(value: Decimal | float | int | None) -> Decimal:
-    """The value of paid_sql() as the database returns it, as paid_totals() gives it."""
+    """The value of paid_sql() (or billed_sql()) as the database returns it, as paid_totals()
+    gives it."""
     if isinstance(value, float | int):
         value = _FLOAT_SUM.create_decimal_from_float(value)
     return _cents(value)

@@ -22,11 +22,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.billing.ledger import balance_of
+from mokesta.billing.ledger import balance_of, billed_sql, paid_sql, paid_value
 from mokesta.billing.models import Invoice
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import Contract
-from mokesta.lib.money import ZERO, round_money
+from mokesta.lib.money import round_money
 from mokesta.metering.history import ReadingRow, readings_by_meter
 from mokesta.metering.insights import leak_suspected
 from mokesta.metering.models import verification_due
@@ -49,13 +49,12 @@ METERS_SQL = """
     ORDER BY c.number, p.id, m.serial_number
 """
 
-# Each contract's invoices (credit notes included) and payments summed, and its latest invoice
-# with what its payment details and QR code show. Amounts as text: they read the same from
-# SQLite (whose decimals are floats) and PostgreSQL.
-MONEY_SQL = """
+# Each contract's invoices (credit notes included) and payments summed (the ledger's SQL), and its
+# latest invoice with what its payment details and QR code show, its amount as text: it reads the
+# same from SQLite (whose decimals are floats) and PostgreSQL.
+MONEY_SQL = f"""
     SELECT c.id,
-           CAST((SELECT SUM(total) FROM billing_invoice WHERE contract_id = c.id) AS TEXT),
-           CAST((SELECT SUM(amount) FROM payments_payment WHERE contract_id = c.id) AS TEXT),
+           {billed_sql("c.id")}, {paid_sql("c.id")},
            i.id, i.number, i.kind, CAST(i.amount_due AS TEXT), i.due_date, i.payment_code,
            i.payer_code
     FROM customers_contract c
@@ -64,7 +63,7 @@ MONEY_SQL = """
         SELECT id FROM billing_invoice WHERE contract_id = c.id
         ORDER BY issue_date DESC, sequence DESC LIMIT 1
     )
-"""
+"""  # noqa: S608 (no value in the text: the ledger's SQL)
 
 
 class LatestInvoice(NamedTuple):
@@ -162,12 +161,12 @@ def load_cards(user: Any, month: dt.date) -> list[Card]:
     with connection.cursor() as cursor:
         cursor.execute(MONEY_SQL, [user.pk])
         for contract_id, billed, paid, *invoice in cursor.fetchall():
-            # The ledger's rule on the sums: invoices and credit notes issued minus payments.
-            owed = balance_of([as_money(billed)], [as_money(paid)])
+            # The ledger's rule on its sums: invoices and credit notes issued minus payments.
+            owed = balance_of([paid_value(billed)], [paid_value(paid)])
             latest = None
             if invoice[0] is not None:
                 pk, number, kind, due, *rest = invoice
-                latest = LatestInvoice(pk, number, kind, as_money(due), *rest)
+                latest = LatestInvoice(pk, number, kind, round_money(due), *rest)
             money[contract_id] = (owed, latest)
     return [
         Card(
@@ -179,11 +178,6 @@ def load_cards(user: Any, month: dt.date) -> list[Card]:
         )
         for contract in contracts.values()
     ]
-
-
-def as_money(text: str | None) -> Decimal:
-    """An amount the query gave as text (SQLite sums decimals as floats: 859.8000000001)."""
-    return ZERO if text is None else round_money(text)
 
 
 class CardWriter:

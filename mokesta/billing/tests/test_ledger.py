@@ -183,3 +183,19 @@ def test_only_an_uncredited_invoice_bears_interest() -> None:
     assert ledger.bears_interest(kind=Invoice.Kind.INVOICE, credited=False)
     assert not ledger.bears_interest(kind=Invoice.Kind.INVOICE, credited=True)
     assert not ledger.bears_interest(kind=Invoice.Kind.CREDIT_NOTE, credited=False)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_billed_sql_minus_paid_sql_is_the_balance(db: None, seed: int) -> None:
+    contracts = generate(random.Random(seed))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, {ledger.billed_sql('c.id')}, {ledger.paid_sql('c.id')} "
+            f"FROM customers_contract c WHERE c.id IN ({', '.join(['%s'] * len(contracts))})",
+            [c.pk for c in contracts],
+        )
+        found = {
+            pk: ledger.balance_of([ledger.paid_value(billed)], [ledger.paid_value(paid)])
+            for pk, billed, paid in cursor.fetchall()
+        }
+    assert found == {contract.pk: ledger.balance(contract) for contract in contracts}
