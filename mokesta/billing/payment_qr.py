@@ -1,8 +1,6 @@
 """The payment QR code (EPC "SEPA credit transfer" QR) of an invoice: one payload for the PDF and
 the web page, so a banking app reads the same details from either."""
 
-from functools import lru_cache
-
 import segno
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -45,18 +43,13 @@ def payment_qr(invoice: Invoice, utility: Utility) -> segno.QRCode:
 
 def payment_qr_svg(invoice: Invoice, utility: Utility, *, label: str) -> SafeString:
     """The same QR code as inline SVG for a web page (drawn on the server, no script, no style
-    attribute), scaled by CSS through its viewBox; `label` is its accessible name."""
-    svg = _qr_svg(payment_qr_text(invoice, utility))
+    attribute), scaled by CSS through its viewBox; `label` is its accessible name. Drawing it
+    takes milliseconds: the pages keep each invoice's payment details, QR code included,
+    rendered once per process (portal_tags.payment_details_html)."""
+    svg = payment_qr(invoice, utility).svg_inline(
+        scale=1, border=2, omitsize=True, light="#fff", svgclass="qr-code", lineclass=None
+    )
     # segno's output is markup it built from the QR matrix; only the label comes from us.
     return mark_safe(  # noqa: S308
         svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
-    )
-
-
-# Drawing a QR code takes milliseconds, more than the rest of a page; the same invoice is shown
-# again and again, and the SVG depends only on the text, so each process keeps the latest ones.
-@lru_cache(maxsize=512)
-def _qr_svg(text: str) -> str:
-    return segno.make(text, error="m", micro=False, mask=QR_MASK).svg_inline(
-        scale=1, border=2, omitsize=True, light="#fff", svgclass="qr-code", lineclass=None
     )

@@ -65,8 +65,8 @@ def form_fields(form: Form) -> SafeString:
 
 @register.filter
 def payment_qr(invoice: Invoice, utility: Utility | None = None) -> SafeString:
-    """The invoice's EPC payment QR code (the PDF's payload) as inline SVG; `utility` from the
-    page's context saves a cache lookup (a database query with the database cache) per code."""
+    """The invoice's EPC payment QR code (the PDF's payload) as inline SVG (used inside
+    payment_details_html(), which keeps it rendered)."""
     return payment_qr_svg(
         invoice,
         utility or Utility.current(),
