@@ -17,7 +17,7 @@ from mokesta.billing.ledger import balance
 from mokesta.customers.access import user_contracts
 from mokesta.lib.dates import add_months, local_today, month_start
 from mokesta.payments.models import Payment
-from mokesta.portal.management.commands.load_demo import CUSTOMER_EMAIL
+from mokesta.demo.management.commands.load_demo import CUSTOMER_EMAIL
 from mokesta.testing.factories import make_invoice
 
 

@@ -15,7 +15,7 @@ from mokesta.conftest import PASSWORD, make_user
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import add_months, local_today, month_start
 from mokesta.metering.models import Meter
-from mokesta.portal.management.commands.load_demo import FREE_CONTRACT
+from mokesta.demo.management.commands.load_demo import FREE_CONTRACT
 from mokesta.testing.factories import make_invoice
 
 

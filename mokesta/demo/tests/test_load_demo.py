@@ -7,7 +7,7 @@ from mokesta.customers.models import Contract, ContractAccess, ServicePoint
 from mokesta.lib.dates import local_today
 from mokesta.metering.models import Meter, Reading
 from mokesta.outbox.models import OutgoingMessage
-from mokesta.portal.management.commands.load_demo import CUSTOMER_EMAIL, FREE_CONTRACT
+from mokesta.demo.management.commands.load_demo import CUSTOMER_EMAIL, FREE_CONTRACT
 
 
 def test_the_demo_has_what_the_readme_promises(db):
