@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mokesta.accounts.models import User
-from mokesta.demo.billing import load_billing_demo
 from mokesta.billing.models import Tariff
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
+from mokesta.demo.billing import load_billing_demo
 from mokesta.lib.dates import add_months, local_today, month_start
 from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
