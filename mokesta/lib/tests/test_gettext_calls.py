@@ -76,7 +76,7 @@ def gettext_problems(source: str, allowed: set[str] | None = None) -> list[tuple
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
             for inner in ast.walk(node):
-                if checked(inner):
+                if isinstance(inner, ast.Call) and checked(inner):
                     problems.add((inner.lineno, inner.col_offset, CALL_IN_FSTRING))
         function = checked(node)
         if not isinstance(node, ast.Call) or function is None:
