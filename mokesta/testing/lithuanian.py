@@ -13,7 +13,8 @@ CATALOGUES = sorted(MOKESTA.glob("*/locale/lt/LC_MESSAGES/django.po"))
 
 
 def po_entries(path: Path) -> list[dict]:
-    """The entries of a .po file: msgid, msgid_plural, msgstr / msgstr[n] (joined lines)."""
+    """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr / msgstr[n] (joined
+    lines), and whether it is fuzzy."""
     entries = []
     for block in path.read_text().split("\n\n"):
         entry: dict = {"fuzzy": "#, fuzzy" in block or ", fuzzy" in block}
@@ -21,7 +22,7 @@ def po_entries(path: Path) -> list[dict]:
         for line in block.splitlines():
             if line.startswith("#"):
                 continue
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
             if match:
                 key = match.group(1)
                 entry[key] = match.group(2)
