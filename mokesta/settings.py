@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "mokesta.news",
     "mokesta.backoffice",
     "mokesta.backoffice.apps.MokestaAdminConfig",  # django.contrib.admin with the 2FA site
+    "mokesta.demo",  # manage.py load_demo
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

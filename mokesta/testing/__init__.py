@@ -1,1 +1,3 @@
-"""Helpers the tests share: factories of customers, contracts, meters, invoices (not an app)."""
+"""Helpers the tests share (not an app): factories of customers, contracts, meters, invoices;
+staff users and the admin client; the SMTP sink; billing builders; generated histories; catalogue
+readers. A helper the tests of two apps need lives here, so no app's tests import another's."""

@@ -11,11 +11,11 @@ from mokesta.backoffice.groups import ACCOUNTANT, CLERK
 from mokesta.backoffice.tests.conftest import admin_client
 from mokesta.billing.models import BillingPeriod, BillingRun, Invoice
 from mokesta.billing.run import bill_period
-from mokesta.billing.tests.conftest import add_meter, at, make_contract, make_tariffs
 from mokesta.customers.models import Contract, Customer, ServicePoint
 from mokesta.metering.models import Meter
 from mokesta.outbox.models import OutgoingMessage
 from mokesta.payments.models import Payment
+from mokesta.testing.billing import add_meter, at, make_contract, make_tariffs
 
 pytestmark = pytest.mark.django_db
 

@@ -4,44 +4,21 @@ the truth; the invoice list shows paid / unpaid in constant queries."""
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from lxml import html as lxml_html
 
 from mokesta.backoffice.tests.conftest import admin_client
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.testing.factories import make_contract, make_invoice, make_payment
+from mokesta.testing.lithuanian import CATALOGUES, english_patterns, po_entries, visible_text
 
-MOKESTA = Path(__file__).resolve().parents[2]
-CATALOGUES = sorted(MOKESTA.glob("*/locale/lt/LC_MESSAGES/django.po"))
 PLURAL_FORMS = (
     "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || n%100>=20) ? 1 : 2);"
 )
-
-
-def po_entries(path: Path) -> list[dict]:
-    """The entries of a .po file: msgid, msgid_plural, msgstr / msgstr[n] (joined lines)."""
-    entries = []
-    for block in path.read_text().split("\n\n"):
-        entry: dict = {"fuzzy": "#, fuzzy" in block or ", fuzzy" in block}
-        key = None
-        for line in block.splitlines():
-            if line.startswith("#"):
-                continue
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
-            if match:
-                key = match.group(1)
-                entry[key] = match.group(2)
-            elif line.startswith('"') and key:
-                entry[key] += line[1:-1]
-        if "msgid" in entry:
-            entries.append(entry)
-    return entries
 
 
 def test_there_are_catalogues():
@@ -57,30 +34,6 @@ def test_every_catalogue_has_lithuanian_plural_forms(path):
             forms = [entry.get(f"msgstr[{n}]", "") for n in range(3)]
             assert all(forms), f"{path}: {entry['msgid']!r} lacks a plural form"
             assert "msgstr[3]" not in entry, f"{path}: {entry['msgid']!r} has a 4th form"
-
-
-def english_patterns() -> list[re.Pattern]:
-    """Our translated msgids as patterns (placeholders match anything): seeing one on a
-    Lithuanian page means a string fell back to English. Short single words are left out:
-    they are often the same in both (PDF, IBAN)."""
-    patterns = []
-    for path in CATALOGUES:
-        for entry in po_entries(path):
-            for msgid in filter(None, [entry["msgid"], entry.get("msgid_plural")]):
-                translated = entry.get("msgstr") or entry.get("msgstr[0]")
-                if " " not in msgid or len(msgid) < 12 or translated == msgid:
-                    continue
-                text = msgid.replace('\\"', '"').replace("\\n", " ")
-                parts = re.split(r"%\(\w+\)[sd]|%[sd]|\{\{ ?\w+ ?\}\}", text)
-                patterns.append(re.compile(r".{1,40}?".join(re.escape(p) for p in parts)))
-    return patterns
-
-
-def visible_text(content: bytes) -> str:
-    tree = lxml_html.fromstring(content.decode())
-    for node in tree.xpath("//script|//style|//noscript"):
-        node.drop_tree()
-    return " ".join(" ".join(tree.itertext()).split())
 
 
 @pytest.fixture

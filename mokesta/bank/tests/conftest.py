@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mokesta.backoffice.tests.conftest import fresh_rate_limits  # noqa: F401
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.customers.models import Contract, Customer
+from mokesta.testing.staff import fresh_rate_limits  # noqa: F401
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -8,13 +8,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import accountant, admin_client, clerk  # noqa: F401
 from mokesta.bank.booking import import_statement, queue_statement, run_import
 from mokesta.bank.tasks import import_statement_task, progress_key
 from mokesta.bank.tests.camt import document, entry, tx
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.bank.tests.test_statement_upload import upload
 from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.testing.staff import accountant, admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

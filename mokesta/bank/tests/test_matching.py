@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import admin_client, clerk  # noqa: F401
 from mokesta.bank.booking import import_statement
 from mokesta.bank.matching import candidates
 from mokesta.bank.tests.camt import document, entry, tx
@@ -15,6 +14,7 @@ from mokesta.bank.tests.conftest import Ledger
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.customers.models import Contract, Customer
 from mokesta.payments.models import Payment
+from mokesta.testing.staff import admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase, override_settings
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import accountant, admin_client, clerk  # noqa: F401
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.payments.models import Payment, StatementImport
+from mokesta.testing.staff import accountant, admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@ import pytest
 from django.contrib.admin.models import LogEntry
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import accountant, admin_client, clerk  # noqa: F401
 from mokesta.bank.booking import import_statement
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.payments.models import BankTransaction, Payment
+from mokesta.testing.staff import accountant, admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from lxml import etree
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import accountant, admin_client  # noqa: F401
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.isaf import (
     XSD,
@@ -27,6 +26,7 @@ from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine
 from mokesta.billing.tests.conftest import add_meter, at, invoice_with_interest, make_contract
 from mokesta.conftest import make_user
 from mokesta.customers.models import Customer
+from mokesta.testing.staff import accountant, admin_client  # noqa: F401
 from mokesta.utility.models import Utility
 
 NS = {"i": "http://www.vmi.lt/cms/imas/isaf"}

@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import admin_client
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice, IssuedDocumentError
 from mokesta.billing.run import bill_period
 from mokesta.billing.tests.conftest import add_meter, at, make_contract
 from mokesta.metering.models import Meter, Reading
+from mokesta.testing.staff import admin_client
 
 NOVEMBER, DECEMBER = dt.date(2026, 11, 1), dt.date(2026, 12, 1)
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import admin_client, clerk  # noqa: F401
 from mokesta.customers.models import Customer, validate_company_code, validate_vat_code
+from mokesta.testing.staff import admin_client, clerk  # noqa: F401
 
 ADD = "/admin/customers/customer/add/"
 VAT_MESSAGE = "PVM mokėtojo kodas – LT ir 9 arba 12 skaitmenų, pvz., LT100001234567."

@@ -6,11 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import admin_client, clerk  # noqa: F401
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.ledger import balance
 from mokesta.customers.models import Contract
 from mokesta.testing.factories import make_contract, make_invoice, make_payment
+from mokesta.testing.staff import admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

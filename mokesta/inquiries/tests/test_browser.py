@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from mokesta.accounts.models import User
 from mokesta.conftest import PASSWORD
 from mokesta.inquiries.models import Inquiry
-from mokesta.outbox.tests.conftest import SmtpSink, smtp_sink  # noqa: F401
+from mokesta.testing.smtp import SmtpSink, smtp_sink  # noqa: F401
 
 from .conftest import Setup, png_bytes
 

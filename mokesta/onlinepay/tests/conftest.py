@@ -17,11 +17,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mokesta.accounts.models import User
-from mokesta.accounts.tests.conftest import SmtpSink, smtp_sink  # noqa: F401
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
 from mokesta.onlinepay import paysera
 from mokesta.testing.factories import make_contract, make_invoice
+from mokesta.testing.smtp import SmtpSink, smtp_sink  # noqa: F401
 
 PROJECT_ID = "123456"
 PASSWORD = "0123456789abcdef0123456789abcdef"

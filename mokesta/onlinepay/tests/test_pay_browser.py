@@ -12,13 +12,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from mokesta.accounts.models import User
-from mokesta.accounts.tests.conftest import SmtpSink
 from mokesta.billing.ledger import balance
 from mokesta.customers.access import user_contracts
+from mokesta.demo.management.commands.load_demo import CUSTOMER_EMAIL
 from mokesta.lib.dates import add_months, local_today, month_start
 from mokesta.payments.models import Payment
-from mokesta.portal.management.commands.load_demo import CUSTOMER_EMAIL
 from mokesta.testing.factories import make_invoice
+from mokesta.testing.smtp import SmtpSink
 
 
 def money(text: str) -> Decimal:

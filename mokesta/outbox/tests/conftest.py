@@ -1,25 +1,21 @@
-"""Real parts for the messaging tests: an aiosmtpd SMTP sink, a local HTTP server that answers
-like Infobip's SMS API and checks each request as Infobip documents it, and invoices to deliver."""
+"""Real parts for the messaging tests: an aiosmtpd SMTP sink (mokesta/testing/smtp.py), a local
+HTTP server that answers like Infobip's SMS API and checks each request as Infobip documents it,
+and invoices to deliver."""
 
 import datetime as dt
-import email
-import email.policy
 import json
-import logging
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from mokesta.accounts.models import User
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.customers.models import Contract, ContractAccess, Customer
+from mokesta.testing.smtp import SmtpSink, free_port, smtp_sink  # noqa: F401
 
 PDF_BYTES = b"%PDF-1.4\n% stored invoice PDF for the tests\n%%EOF\n"
 SMS_API_KEY = "test-key-0123456789"
@@ -30,52 +26,6 @@ REMINDER_CONTEXT = {
     "month": "2026-11-01",
     "deadline_date": "2026-11-30",
 }
-
-
-# --- SMTP sink ---------------------------------------------------------------------------
-
-
-class SmtpSink:
-    """Keeps every message an SMTP client delivers, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
-        parsed = email.message_from_bytes(
-            envelope.content,  # type: ignore[attr-defined]
-            policy=email.policy.default,
-        )
-        with self.lock:
-            self.messages.append(parsed)  # type: ignore[arg-type]
-        return "250 OK"
-
-    def recipients(self) -> list[str]:
-        return [message["To"] for message in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_sink(settings: object) -> Iterator[SmtpSink]:
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
-    sink = SmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
-    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
-    settings.EMAIL_PORT = controller.port  # type: ignore[attr-defined]
-    settings.EMAIL_HOST_USER = ""  # type: ignore[attr-defined]
-    settings.EMAIL_HOST_PASSWORD = ""  # type: ignore[attr-defined]
-    settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
-    settings.EMAIL_USE_SSL = False  # type: ignore[attr-defined]
-    yield sink
-    controller.stop()
 
 
 # --- fake Infobip ------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from mokesta.billing.delivery import queue_invoice_deliveries, queue_invoice_delivery
 from mokesta.billing.models import Invoice
 from mokesta.billing.run import bill_period
-from mokesta.billing.tests.conftest import add_meter, at, make_tariffs
 from mokesta.outbox.models import OutgoingMessage
+from mokesta.testing.billing import add_meter, at, make_tariffs
 from mokesta.testing.factories import make_contract
 
 from .conftest import link, make_invoice, opt_in

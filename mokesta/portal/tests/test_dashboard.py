@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.ledger import balance
-from mokesta.billing.tests.test_ledger import generate
 from mokesta.customers.access import has_contracts
 from mokesta.customers.models import ContractAccess, ServicePoint
 from mokesta.metering.models import Meter, Reading
@@ -19,6 +18,7 @@ from mokesta.testing.factories import (
     make_meter,
     make_payment,
 )
+from mokesta.testing.history import generate
 
 
 @pytest.fixture(autouse=True)

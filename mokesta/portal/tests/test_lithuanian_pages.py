@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from mokesta.backoffice.tests.test_lithuanian import english_patterns, visible_text
 from mokesta.portal.tests.browser_pages import DEMO_LOGIN, customer_pages, public_pages
+from mokesta.testing.lithuanian import english_patterns, visible_text
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 from mokesta.billing.models import Invoice
 from mokesta.conftest import PASSWORD, make_user
 from mokesta.customers.models import Contract
+from mokesta.demo.management.commands.load_demo import FREE_CONTRACT
 from mokesta.lib.dates import add_months, local_today, month_start
 from mokesta.metering.models import Meter
-from mokesta.portal.management.commands.load_demo import FREE_CONTRACT
 from mokesta.testing.factories import make_invoice
 
 

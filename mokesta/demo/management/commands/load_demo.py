@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mokesta.accounts.models import User
-from mokesta.billing.demo import load_billing_demo
 from mokesta.billing.models import Tariff
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
+from mokesta.demo.billing import load_billing_demo
 from mokesta.lib.dates import add_months, local_today, month_start
 from mokesta.metering.models import Meter, Reading
 from mokesta.news.models import Article
@@ -278,6 +278,6 @@ class Command(BaseCommand):
             month = add_months(month, 1)
 
     def load_billing(self) -> None:
-        """Bill the past months and record payments (the billing engine's own demo step)."""
+        """Bill the past months and record payments (mokesta/demo/billing.py)."""
         # OutputWrapper forwards to a TextIO (only write() is used) but is not typed as one.
         load_billing_demo(stdout=cast(TextIO, self.stdout))

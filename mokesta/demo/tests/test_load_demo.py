@@ -4,10 +4,10 @@ from django.core.management import call_command
 
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, ContractAccess, ServicePoint
+from mokesta.demo.management.commands.load_demo import CUSTOMER_EMAIL, FREE_CONTRACT
 from mokesta.lib.dates import local_today
 from mokesta.metering.models import Meter, Reading
 from mokesta.outbox.models import OutgoingMessage
-from mokesta.portal.management.commands.load_demo import CUSTOMER_EMAIL, FREE_CONTRACT
 
 
 def test_the_demo_has_what_the_readme_promises(db):

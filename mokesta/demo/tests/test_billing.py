@@ -3,10 +3,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from mokesta.billing.demo import DEBTOR, OVERPAYER
 from mokesta.billing.ledger import balance
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.customers.models import Contract
+from mokesta.demo.billing import DEBTOR, OVERPAYER
 
 
 @pytest.mark.django_db
