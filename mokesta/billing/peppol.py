@@ -11,7 +11,7 @@ import base64
 import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -407,3 +407,28 @@ def public_body_documents(month: dt.date) -> QuerySet[Invoice]:
         .select_related("contract__customer", "period", "corrects")
         .order_by("series", "sequence")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthFile:
+    """One document's e-invoice, or why it was refused."""
+
+    invoice: Invoice
+    xml: bytes | None
+    error: PeppolError | None
+
+    @property
+    def filename(self) -> str:
+        return f"{self.invoice.number}.xml"
+
+
+def checked_files(invoices: Iterable[Invoice]) -> Iterator[MonthFile]:
+    """Each document's checked e-invoice, one at a time (a month of files is not held in
+    memory): refused ones carry their PeppolError and no XML."""
+    for invoice in invoices:
+        try:
+            xml, _warnings = peppol_file(invoice)
+        except PeppolError as error:
+            yield MonthFile(invoice, None, error)
+        else:
+            yield MonthFile(invoice, xml, None)

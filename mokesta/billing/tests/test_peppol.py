@@ -3,7 +3,6 @@ and the official EN 16931 and Peppol BIS 3.0 rules, which the real rule files ru
 
 import base64
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -13,54 +12,16 @@ from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.billing.peppol import NS, PeppolError, check, peppol_file, public_body_documents
-from mokesta.billing.tests.conftest import add_meter, at, bill, make_contract
+from mokesta.billing.tests.conftest import (
+    add_meter,
+    at,
+    bill,
+    december,
+    make_contract,
+    make_public_body,
+)
 from mokesta.customers.models import Contract, Customer
-from mokesta.payments.models import Payment
 from mokesta.utility.models import Utility
-
-
-@pytest.fixture
-def utility(db: None) -> Utility:
-    return Utility.objects.create(
-        name="VšĮ Velžio komunalinis ūkis",
-        short_name="Velžio komunalinis ūkis",
-        address="Liepų g. 1, Velžys",
-        company_code="168547123",
-        vat_code="LT685471219",
-        iban="LT40 7300 0100 1234 5678",
-        bank_name="Swedbank",
-        invoice_series="VKU",
-        vat_invoice_series="VKUPVM",
-    )
-
-
-def make_public_body(number: str = "B-1", **references: str) -> Contract:
-    contract = make_contract(number)
-    Customer.objects.filter(pk=contract.customer_id).update(
-        name="Velžio lopšelis-darželis „Ąžuoliukas“",
-        company_code="190000001",
-        sabis=True,
-        **(references or {"buyer_reference": "VLD-2026"}),
-    )
-    return contract
-
-
-@pytest.fixture
-def school(utility: Utility, tariffs: None) -> Contract:
-    """A public body without a VAT code that paid October late: December has interest."""
-    contract = make_public_body()
-    add_meter(contract, readings={"2026-09": 100, "2026-10": 140, "2026-11": 146, "2026-12": 152})
-    bill("2026-10", on="2026-11-03")
-    bill("2026-11", on="2026-12-03")
-    Payment.objects.create(
-        contract=contract, amount=Decimal("50.00"), paid_on="2026-12-11", source="bank"
-    )
-    bill("2026-12", on="2027-01-04")
-    return contract
-
-
-def december(contract: Contract) -> Invoice:
-    return Invoice.objects.get(contract=contract, period__month=dt.date(2026, 12, 1))
 
 
 def xpath(xml: bytes, path: str) -> list[str]:
@@ -117,7 +78,7 @@ def test_a_credit_note_passes_as_a_ubl_credit_note_with_positive_amounts(
     assert len(xpath(xml, "//cac:CreditNoteLine")) == invoice.lines.count()
 
 
-def test_an_order_number_alone_will_do(utility: Utility, tariffs: None) -> None:
+def test_an_order_number_alone_will_do(sabis_utility: Utility, tariffs: None) -> None:
     contract = make_public_body("B-2", order_reference="U-17")
     add_meter(contract, readings={"2026-10": 100, "2026-11": 104})
     bill("2026-11", on="2026-12-03")
