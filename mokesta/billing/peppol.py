@@ -10,16 +10,19 @@ where they come from: `schemas/SOURCE.md`."""
 import base64
 import datetime as dt
 import threading
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
 
 from mokesta.billing.models import Invoice, Tariff
@@ -398,14 +401,19 @@ def peppol_file(invoice: Invoice) -> tuple[bytes, list[Problem]]:
     return xml, problems
 
 
-def public_body_documents(month: dt.date) -> QuerySet[Invoice]:
-    """Invoices and credit notes issued in `month` to public bodies (SABIS), by number."""
+def public_bodies_only(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """The documents of `invoices` issued to public bodies (SABIS), by number."""
     return (
-        Invoice.objects.filter(
-            issue_date__gte=month, issue_date__lte=month_end(month), contract__customer__sabis=True
-        )
+        invoices.filter(contract__customer__sabis=True)
         .select_related("contract__customer", "period", "corrects")
         .order_by("series", "sequence")
+    )
+
+
+def public_body_documents(month: dt.date) -> QuerySet[Invoice]:
+    """Invoices and credit notes issued in `month` to public bodies (SABIS), by number."""
+    return public_bodies_only(
+        Invoice.objects.filter(issue_date__gte=month, issue_date__lte=month_end(month))
     )
 
 
@@ -432,3 +440,36 @@ def checked_files(invoices: Iterable[Invoice]) -> Iterator[MonthFile]:
             yield MonthFile(invoice, None, error)
         else:
             yield MonthFile(invoice, xml, None)
+
+
+# The back office's action (mokesta/backoffice/admin/billing.py) and its messages.
+EXPORT_ACTION = gettext_lazy("Peppol e-invoices for SABIS (zip)")
+
+
+def write_zip(invoices: Iterable[Invoice], file: IO[bytes]) -> tuple[int, list[PeppolError]]:
+    """The checked e-invoices of `invoices` zipped into `file`: (files written, refusals). With
+    any refusal the zip is not to be offered: the caller shows the refusals instead."""
+    written, refused = 0, []
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+        for result in checked_files(invoices):
+            if result.error is not None:
+                refused.append(result.error)
+            elif not refused:
+                assert result.xml is not None
+                archive.writestr(result.filename, result.xml)
+                written += 1
+    return written, refused
+
+
+def refusal_messages(refused: list[PeppolError]) -> list[str]:
+    """One line per broken rule: which document, which rule and what it says."""
+    return [
+        _("%(number)s was refused and nothing was exported: %(problem)s")
+        % {"number": error.number, "problem": problem}
+        for error in refused
+        for problem in error.problems
+    ]
+
+
+def nothing_to_export_message() -> str:
+    return _("None of the selected documents is for a public body (SABIS).")
