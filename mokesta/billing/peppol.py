@@ -185,11 +185,11 @@ def einvoice_data(invoice: Invoice) -> EInvoice:
 
 
 def _amount(value: Decimal) -> str:
-    return f"{value:.2f}"
+    return f"{value + 0:.2f}"  # + 0: a credit note's negated zero is 0.00, not -0.00
 
 
 def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}"  # :f, since 10 normalizes to 1E+1
+    return f"{value.normalize() + 0:f}"  # :f, since 10 normalizes to 1E+1
 
 
 class _Writer:

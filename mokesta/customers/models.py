@@ -29,8 +29,9 @@ def validate_company_code(value: str) -> None:
 
 
 class Customer(models.Model):
-    """The payer [mokėtojas]: a resident or a company that holds contracts. A customer with a VAT
-    code is VAT-registered and gets VAT invoices [PVM sąskaita faktūra]."""
+    """The payer [mokėtojas]: a resident or a company that holds contracts. A legal person (a
+    company code) or a VAT-registered one (a VAT code) gets VAT invoices [PVM sąskaita faktūra]
+    from a VAT-paying utility (mokesta.billing.models.document_type_for)."""
 
     name = models.CharField(_("name"), max_length=200)
     payer_code = models.CharField(_("payer code"), max_length=20, unique=True)

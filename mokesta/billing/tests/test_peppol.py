@@ -76,6 +76,12 @@ def test_a_credit_note_passes_as_a_ubl_credit_note_with_positive_amounts(
         f"{invoice.total:.2f}"
     ]
     assert len(xpath(xml, "//cac:CreditNoteLine")) == invoice.lines.count()
+    # Positive quantities and amounts, and no negated zero („-0.00") on the interest's VAT.
+    assert not [q for q in xpath(xml, "//cbc:CreditedQuantity/text()") if q.startswith("-")]
+    assert not [a for a in xpath(xml, "//*[@currencyID]/text()") if a.startswith("-")]
+    assert xpath(xml, "//cac:TaxSubtotal[cac:TaxCategory/cbc:ID='E']/cbc:TaxAmount/text()") == [
+        "0.00"
+    ]
 
 
 def test_an_order_number_alone_will_do(sabis_utility: Utility, tariffs: None) -> None:
