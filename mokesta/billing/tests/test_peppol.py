@@ -117,6 +117,10 @@ def test_a_broken_file_fails_with_the_rule_it_breaks(school: Contract) -> None:
     wrong_total = broken(xml, "//cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount", "999.99")
     assert "BR-CO-15" in fatal_rules(wrong_total)
 
+    # Why interest is E and not O („not subject to VAT"): O may not stand beside VAT lines.
+    outside_vat = broken(xml, "//cac:TaxSubtotal/cac:TaxCategory[cbc:ID='E']/cbc:ID", "O")
+    assert "BR-O-11" in fatal_rules(outside_vat)
+
     not_ubl = broken(xml, "/Invoice:Invoice/cbc:IssueDate", "2027-13-45")
     assert [problem.rule for problem in check(not_ubl)] == ["XSD"]
 
