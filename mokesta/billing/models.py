@@ -167,7 +167,7 @@ class InvoiceQuerySet(ImmutableQuerySet):
 
 class Invoice(models.Model):
     """A payment notice [sąskaita / mokėjimo pranešimas], or a VAT invoice [PVM sąskaita faktūra]
-    to a VAT-registered customer. Never changed once issued."""
+    to a legal or taxable person (document_type_for). Never changed once issued."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("invoice")
@@ -257,11 +257,13 @@ class Invoice(models.Model):
                 | Q(kind="credit_note", corrects__isnull=False),
                 name="invoice_credit_note_corrects",
             ),
-            # A VAT invoice names the buyer's VAT code; a payment notice has none.
+            # A VAT invoice names a legal person (company code) or a taxable person (VAT code),
+            # with or without a VAT code; a payment notice has no buyer VAT code.
             models.CheckConstraint(
-                condition=Q(document_type="vat_invoice") & ~Q(buyer_vat_code="")
+                condition=Q(document_type="vat_invoice")
+                & (~Q(buyer_company_code="") | ~Q(buyer_vat_code=""))
                 | Q(document_type="payment_notice", buyer_vat_code=""),
-                name="invoice_vat_invoice_has_buyer_vat_code",
+                name="invoice_vat_invoice_names_the_buyer",
             ),
             # Interest is a line without VAT, so the total is what balance() adds up.
             models.CheckConstraint(
@@ -310,6 +312,17 @@ class Invoice(models.Model):
         return self.document_type == self.DocumentType.VAT_INVOICE
 
 
+def document_type_for(*, seller_vat_payer: bool, company_code: str, vat_code: str) -> str:
+    """The document the law asks for: a VAT-registered supplier issues a VAT invoice [PVM
+    sąskaita faktūra] for every supply to a legal person (a company code) or a taxable person (a
+    VAT code) — PVMĮ 79 str., Directive 2006/112/EC art. 220 — with or without the buyer's VAT
+    code; natural persons get the simpler payment notice [sąskaita]. A utility that is not a VAT
+    payer issues no VAT invoices."""
+    if seller_vat_payer and (company_code or vat_code):
+        return Invoice.DocumentType.VAT_INVOICE
+    return Invoice.DocumentType.PAYMENT_NOTICE
+
+
 class InvoiceLine(models.Model):
     """A line of an issued invoice: prices are copied, so a later tariff changes nothing here."""
 
@@ -347,6 +360,12 @@ class InvoiceLine(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise IssuedDocumentError("issued invoice lines are never deleted")
+
+    @property
+    def is_interest(self) -> bool:
+        """Late-payment interest: the one line without a service; not a supply, so outside VAT
+        [PVM neapmokestinama], never a 0 % rate."""
+        return not self.service
 
 
 class BillingRun(models.Model):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import segno
 from django.utils import translation
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -43,6 +44,13 @@ def _register_fonts() -> None:
 
 def _eur(amount: Decimal) -> str:
     return f"{amount:.2f} €".replace(".", ",")
+
+
+def quantity_text(quantity: Decimal) -> str:
+    """A line's quantity as the language writes it: 7,5 in Lithuanian (never 7.5), trailing
+    zeros dropped (7,500 m³ of a norm line is 7,5)."""
+    text = f"{quantity.normalize():f}"  # :f, since 10 normalizes to 1E+1
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def _labels() -> dict[str, str]:
@@ -272,6 +280,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             (pdf.drawString if align == "l" else pdf.drawRightString)(x, y, label)
         y -= 4
         pdf.line(left, y, right, y)
+        not_subject_to_vat = _("Not subject to VAT")
         for item in invoice.lines.all():
             y -= 13
             # The description already carries the line's mark („(apskaičiuota)", „(pagal
@@ -285,15 +294,22 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             pdf.drawString(left, y, description)
             pdf.setFont(REGULAR, 9)
             values = [
-                f"{item.quantity.normalize():f} {item.unit}".rstrip(),
+                f"{quantity_text(item.quantity)} {item.unit}".rstrip(),
                 f"{item.unit_price:.4f}".replace(".", ","),
                 _eur(item.net),
-                f"{item.vat_rate.normalize():f} %",
+                f"{quantity_text(item.vat_rate)} %",
                 _eur(item.vat),
                 _eur(item.total),
             ]
+            if item.is_interest:
+                values[3:5] = ["", ""]
             for (x, _label, _align), value in zip(columns[1:], values, strict=True):
-                pdf.drawRightString(x, y, value)
+                if value:
+                    pdf.drawRightString(x, y, value)
+            if item.is_interest:
+                # Outside VAT, not a 0 % supply: one mark across the two VAT columns.
+                pdf.setFont(REGULAR, 8)
+                pdf.drawRightString(columns[5][0], y, not_subject_to_vat)
         y -= 6
         pdf.line(left, y, right, y)
 

@@ -29,6 +29,7 @@ from mokesta.billing.models import (
     Invoice,
     InvoiceLine,
     Tariff,
+    document_type_for,
     norm_on,
 )
 from mokesta.billing.numbering import Numbering, current_series, format_number, payment_code
@@ -46,6 +47,7 @@ from mokesta.lib.money import ZERO, round_m3
 from mokesta.metering.consumption import average_monthly, average_window_start
 from mokesta.metering.models import Meter, Reading, broken_in
 from mokesta.payments.models import Payment
+from mokesta.utility.models import Utility
 
 CHUNK_SIZE = 2000
 ESTIMATE = Reading.Source.ESTIMATE
@@ -96,7 +98,7 @@ class ContractRow:
     payer_code: str
     invoice_address: str = ""  # a company's registered address, when it differs
     company_code: str = ""
-    vat_code: str = ""  # set: a VAT-registered customer, billed by VAT invoice
+    vat_code: str = ""  # a VAT-registered customer (a company code alone also means VAT invoice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +251,7 @@ def bill_chunk(
     issue_date, due_date = issue_date_for(month), due_date_for(month)
     with transaction.atomic(), translation.override("lt"):
         numbering = Numbering(series)
+        seller_vat_payer = bool(Utility.current().vat_code)
         # Read after taking the lock: a concurrent run's committed invoices are visible now.
         billed = set(
             Invoice.objects.filter(
@@ -287,12 +290,13 @@ def bill_chunk(
                 tariffs=tariffs,
                 norm=norm,
             )
-            # A VAT-registered customer gets a VAT invoice, in its own series if there is one.
-            document_type = (
-                Invoice.DocumentType.VAT_INVOICE
-                if contract.vat_code
-                else Invoice.DocumentType.PAYMENT_NOTICE
+            # A legal or taxable person gets a VAT invoice, in its own series if there is one.
+            document_type = document_type_for(
+                seller_vat_payer=seller_vat_payer,
+                company_code=contract.company_code,
+                vat_code=contract.vat_code,
             )
+            vat_invoice = document_type == Invoice.DocumentType.VAT_INVOICE
             doc_series, number = numbering.next(document_type)
             invoices.append(
                 Invoice(
@@ -309,7 +313,7 @@ def bill_chunk(
                     payer_code=contract.payer_code,
                     document_type=document_type,
                     buyer_company_code=contract.company_code,
-                    buyer_vat_code=contract.vat_code,
+                    buyer_vat_code=contract.vat_code if vat_invoice else "",
                     service_address="; ".join(chunk.addresses[contract.id])[:250],
                     net=figures.net,
                     vat=figures.vat,

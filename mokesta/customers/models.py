@@ -29,8 +29,9 @@ def validate_company_code(value: str) -> None:
 
 
 class Customer(models.Model):
-    """The payer [mokėtojas]: a resident or a company that holds contracts. A customer with a VAT
-    code is VAT-registered and gets VAT invoices [PVM sąskaita faktūra]."""
+    """The payer [mokėtojas]: a resident or a company that holds contracts. A legal person (a
+    company code) or a VAT-registered one (a VAT code) gets VAT invoices [PVM sąskaita faktūra]
+    from a VAT-paying utility (mokesta.billing.models.document_type_for)."""
 
     name = models.CharField(_("name"), max_length=200)
     payer_code = models.CharField(_("payer code"), max_length=20, unique=True)
@@ -53,6 +54,25 @@ class Customer(models.Model):
         blank=True,
         help_text=_("A company's registered address, if it differs; empty: the address above."),
     )
+    # Public bodies must be invoiced through the state system SABIS with Peppol BIS Billing 3.0
+    # e-invoices (mokesta.billing.peppol); Peppol requires a buyer reference or an order number.
+    sabis = models.BooleanField(
+        _("public body (SABIS)"),
+        default=False,
+        help_text=_("Its invoices are also sent as e-invoices through SABIS."),
+    )
+    buyer_reference = models.CharField(
+        _("buyer reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The reference the public body gave for its invoices (Peppol BT-10)."),
+    )
+    order_reference = models.CharField(
+        _("order number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The public body's order or contract number, if it gave one (Peppol BT-13)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,6 +85,21 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.payer_code})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.sabis:
+            errors = {}
+            # Peppol identifies both parties by their company codes (scheme 0200).
+            if not self.company_code:
+                errors["company_code"] = _("A public body (SABIS) needs its company code.")
+            if not self.buyer_reference.strip() and not self.order_reference.strip():
+                errors["buyer_reference"] = _(
+                    "A public body (SABIS) needs a buyer reference or an order number: "
+                    "Peppol e-invoices are refused without one."
+                )
+            if errors:
+                raise ValidationError(errors)
 
 
 class ContractQuerySet(models.QuerySet["Contract"]):

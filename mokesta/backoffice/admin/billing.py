@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from mokesta.billing import peppol
 from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
 from mokesta.billing.isaf import IsafError, validate_isaf, write_isaf
 from mokesta.billing.ledger import CREDIT_NOTE, CREDITED, PAID, UNPAID, invoice_states
@@ -32,7 +33,7 @@ from mokesta.billing.models import (
 )
 from mokesta.billing.periods import close_period
 from mokesta.billing.tasks import run_billing
-from mokesta.lib.dates import month_start
+from mokesta.lib.dates import local_today, month_start
 
 
 @admin.register(Tariff)
@@ -230,6 +231,28 @@ def credit_note_action(
     return HttpResponseRedirect(reverse("admin:billing_invoice_credit_note", args=[invoice.pk]))
 
 
+@admin.action(description=peppol.EXPORT_ACTION, permissions=["view"])
+def export_peppol(
+    modeladmin: "InvoiceAdmin", request: HttpRequest, queryset: QuerySet[Invoice]
+) -> HttpResponseBase | None:
+    """The selected public bodies' documents as checked Peppol e-invoices in a zip to upload to
+    SABIS; a document that breaks a rule stops the download and is named with its rule."""
+    draft = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once sent
+    written, refused = peppol.write_zip(peppol.public_bodies_only(queryset), draft)
+    if refused or not written:
+        draft.close()
+        for message in peppol.refusal_messages(refused) or [peppol.nothing_to_export_message()]:
+            modeladmin.message_user(request, message, messages.ERROR)
+        return None
+    draft.seek(0)
+    return FileResponse(
+        draft,
+        as_attachment=True,
+        filename=f"sabis-{local_today():%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+
+
 class InvoiceChangeList(ChangeList):
     """The invoice list with each row's paid / unpaid state: the ledger's rule (payments cover a
     contract's oldest invoices first) over all invoices of the contracts on the page, in two
@@ -273,7 +296,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     search_fields = ["number", "contract__number", "payer_code", "payment_code", "customer_name"]
     list_select_related = ["contract", "period"]
     inlines = [InvoiceLineInline]
-    actions = [credit_note_action]
+    actions = [credit_note_action, export_peppol]
     exclude = ["pdf"]
     readonly_fields = ["credit_note_link"]
 

@@ -23,6 +23,7 @@ class ContractInline(admin.TabularInline):
 class CustomerAdmin(admin.ModelAdmin):
     ordering = ["name"]
     list_display = ["name", "payer_code", "vat_code", "email", "phone", "address"]
+    list_filter = ["sabis"]  # public bodies, invoiced through SABIS
     search_fields = [
         "name",
         "payer_code",

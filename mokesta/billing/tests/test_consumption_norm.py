@@ -2,18 +2,25 @@
 water 1.0200, wastewater 1.3400 €/m³, meter fee 0.7800 €/month, VAT 21 %."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
 
 from mokesta.accounts.models import User
 from mokesta.billing.models import ConsumptionNorm, Invoice
+from mokesta.billing.pdf import render_invoice_pdf
 from mokesta.billing.tests.conftest import add_meter, bill, invoice_of, make_contract
 
 D = Decimal
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def lines(invoice: Invoice) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:
@@ -50,6 +57,16 @@ class TestBillingByTheNorm:
         assert descriptions[0] == "Geriamojo vandens tiekimas (pagal normą)"
         assert "(pagal normą)" in descriptions[1]
         assert not any(line.estimated for line in november.lines.all())
+
+    def test_the_pdf_writes_a_norm_quantity_with_a_decimal_comma(self) -> None:
+        set_norm("2026-01-01", "2.500")
+        contract = make_contract(residents=3)
+        bill("2026-11", on="2026-12-03")
+
+        text = " ".join(text_of(render_invoice_pdf(invoice_of(contract, "2026-11"))).split())
+        assert "Geriamojo vandens tiekimas (pagal normą) 7,5 m³ 1,0200" in text
+        assert "7.5" not in text
+        assert "21 %" in text
 
     def test_it_uses_the_norm_in_force_on_the_first_day_of_the_month(self) -> None:
         set_norm("2026-01-01", "2.500")

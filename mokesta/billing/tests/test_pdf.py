@@ -109,7 +109,10 @@ def test_late_payment_interest_is_a_line_without_vat_inside_the_total(utility):
     # whitespace collapsed: a label and its amount come out on separate lines
     text = " ".join(text_of(render_invoice_pdf(december)).split())
     assert "Delspinigiai" in text
-    assert "Delspinigiai 1 0,5000 0,50 € 0 % 0,00 € 0,50 €" in text  # a line without VAT
+    # Outside VAT („PVM neapmokestinama"), not a 0 % supply.
+    assert "Delspinigiai 1 0,5000 0,50 € 0,50 € PVM neapmokestinama" in text
+    assert "0 %" not in text
+    assert "21 %" in text  # the supplies keep their rate
     assert "iš jų delspinigiai (be PVM) 0,50 €" in text
     assert "Iš viso už laikotarpį 18,58 €" in text
     assert "Mokėtina suma 101,83 €" in text

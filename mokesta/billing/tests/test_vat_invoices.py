@@ -150,15 +150,70 @@ def test_several_chunks_keep_both_series_gapless(
     ]
 
 
-def test_a_vat_invoice_without_the_buyers_vat_code_is_refused(company: Contract) -> None:
+def test_a_vat_invoice_that_names_no_buyer_is_refused(company: Contract) -> None:
     bill("2026-11", on="2026-12-03")
     invoice = invoice_of(company, "2026-11")
+    copy = {
+        f.attname: getattr(invoice, f.attname)
+        for f in Invoice._meta.concrete_fields
+        if f.attname not in ("id", "created_at")
+    } | {"sequence": 99, "number": "VKUPVM000099", "credited": True}
     with pytest.raises(IntegrityError), transaction.atomic():
-        Invoice.objects.create(
-            **{
-                f.attname: getattr(invoice, f.attname)
-                for f in Invoice._meta.concrete_fields
-                if f.attname not in ("id", "created_at")
-            }
-            | {"sequence": 99, "number": "VKUPVM000099", "buyer_vat_code": "", "credited": True}
-        )
+        Invoice.objects.create(**copy | {"buyer_vat_code": "", "buyer_company_code": ""})
+    # A payment notice never carries a buyer VAT code.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice.objects.create(**copy | {"document_type": Invoice.DocumentType.PAYMENT_NOTICE})
+    # A company code alone is enough for a VAT invoice.
+    Invoice.objects.create(**copy | {"buyer_vat_code": ""})
+
+
+def make_company_without_vat_code(number: str) -> Contract:
+    contract = make_contract(number)
+    Customer.objects.filter(pk=contract.customer_id).update(
+        name="Velžio lopšelis-darželis", company_code="190000001"
+    )
+    add_meter(contract, readings={"2026-10": 200, "2026-11": 230})
+    return contract
+
+
+def test_a_company_without_a_vat_code_gets_a_vat_invoice_in_the_vat_series(
+    utility: Utility, household: Contract
+) -> None:
+    school = make_company_without_vat_code("B-1")
+    bill("2026-11", on="2026-12-03")
+
+    invoice = invoice_of(school, "2026-11")
+    assert invoice.document_type == Invoice.DocumentType.VAT_INVOICE
+    assert invoice.number == "VKUPVM000001"
+    assert (invoice.buyer_company_code, invoice.buyer_vat_code) == ("190000001", "")
+    text = text_of(render_invoice_pdf(invoice))
+    assert "PVM sąskaita faktūra VKUPVM000001" in text
+    assert "Įmonės kodas: 190000001" in text
+    assert "PVM mokėtojo kodas:" not in text  # the buyer has none; the seller's has no colon
+
+    # A household still gets the payment notice „Sąskaita" in the invoice series.
+    notice = invoice_of(household, "2026-11")
+    assert (notice.document_type, notice.number) == (
+        Invoice.DocumentType.PAYMENT_NOTICE,
+        "VKU000001",
+    )
+    assert "Sąskaita VKU000001" in text_of(render_invoice_pdf(notice))
+
+    # Its credit note is a credit VAT invoice in the same series.
+    with time_machine.travel(at("2026-12-10"), tick=False):
+        note = issue_credit_note(invoice=invoice, reason="Neteisingas rodmuo")
+    assert (note.document_type, note.number) == (Invoice.DocumentType.VAT_INVOICE, "VKUPVM000002")
+
+
+def test_a_utility_that_is_not_a_vat_payer_issues_no_vat_invoices(
+    utility: Utility, company: Contract
+) -> None:
+    utility.vat_code = ""
+    utility.save()
+    school = make_company_without_vat_code("B-1")
+    bill("2026-11", on="2026-12-03")
+    for contract in (company, school):
+        invoice = invoice_of(contract, "2026-11")
+        assert invoice.document_type == Invoice.DocumentType.PAYMENT_NOTICE
+        assert invoice.series == "VKU"
+        assert invoice.buyer_vat_code == ""
