@@ -1,6 +1,7 @@
 """The login and registration forms of the user guide, on top of django-allauth's."""
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.contrib.auth import password_validation
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from phonenumber_field.formfields import PhoneNumberField
 
+from mokesta.accounts.adapter import email_taken
+from mokesta.accounts.identity import email_key
 from mokesta.accounts.limits import Limit, too_many_requests
 from mokesta.accounts.models import User
 from mokesta.accounts.passwords import PasswordPolicyValidator
@@ -109,6 +112,14 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields["email"].widget.attrs.pop("placeholder", None)
         label_new_password_fields(self, _("Password"))
 
+    def validate_unique_email(self, value: str) -> str:
+        # allauth compares the address as it is written; the identity rule compares keys. A
+        # taken address goes on as allauth's enumeration prevention does (this project:
+        # ACCOUNT_PREVENT_ENUMERATION with mandatory verification): the same page as a new
+        # registration, and the owner is mailed instead of an account being made.
+        self.account_already_exists = email_taken(value)
+        return value
+
     def clean(self) -> dict:
         super().clean()
         data = self.cleaned_data
@@ -131,7 +142,7 @@ class SignupForm(allauth_forms.SignupForm):
         # Only a valid form gets here: registrations are limited per address and per e-mail
         # when they succeed (an existing address counts too: it mails its owner), never for
         # the invalid tries of a newcomer fixing the form.
-        limit = Limit("signup_success", key=str(self.cleaned_data["email"]).lower())
+        limit = Limit("signup_success", key=email_key(str(self.cleaned_data["email"])))
         if not limit.hit(request):
             raise ImmediateHttpResponse(
                 too_many_requests(request, reason="signup", retry_after=limit.retry_after(request))
@@ -161,3 +172,10 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.pop("placeholder", None)
+
+    def clean_email(self) -> str:
+        # The account is found by the identity rule; the link is mailed to the address as it
+        # is stored (never to a look-alike of it), and allauth's per-e-mail limit counts that.
+        email = get_adapter().clean_email(self.cleaned_data["email"])
+        self.users = [user for user in User.objects.by_email(email) if user.is_active]
+        return self.users[0].email if self.users else email
