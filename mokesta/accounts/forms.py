@@ -1,5 +1,6 @@
 """The login and registration forms of the user guide, on top of django-allauth's."""
 
+from allauth.account import fields as allauth_fields
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -14,7 +15,7 @@ from django_stubs_ext import StrOrPromise
 from phonenumber_field.formfields import PhoneNumberField
 
 from mokesta.accounts.adapter import email_taken
-from mokesta.accounts.identity import email_key
+from mokesta.accounts.identity import email_key, normalise_email
 from mokesta.accounts.limits import Limit, too_many_requests
 from mokesta.accounts.models import User
 from mokesta.accounts.passwords import PasswordPolicyValidator
@@ -69,11 +70,28 @@ def label_new_password_fields(form: forms.Form, password_label: StrOrPromise) ->
         form.fields[name].widget.attrs.pop("placeholder", None)
 
 
+class NormalisedEmailField(allauth_fields.EmailField):
+    """allauth's e-mail field reading the address in its normalised form (accounts/identity.py)
+    before Django's format check: "ｊonas@gmail.test" is "jonas@gmail.test" at login, at
+    registration and at the reset alike, rather than refused in one place and known in another."""
+
+    def to_python(self, value: object) -> str:
+        return normalise_email(super().to_python(value))
+
+
+def read_email_normalised(form: forms.Form, name: str) -> None:
+    field = form.fields[name]
+    form.fields[name] = NormalisedEmailField(
+        label=field.label, required=field.required, widget=field.widget
+    )
+
+
 class LoginForm(allauth_forms.LoginForm):
     """„Prisijunkite prie savitarnos": the e-mail is the login name."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        read_email_normalised(self, "login")
         self.fields["login"].label = _("Login name (e-mail)")
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].label = _("Password")
@@ -108,6 +126,7 @@ class SignupForm(allauth_forms.SignupForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        read_email_normalised(self, "email")
         self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.pop("placeholder", None)
         label_new_password_fields(self, _("Password"))
@@ -170,6 +189,7 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        read_email_normalised(self, "email")
         self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.pop("placeholder", None)
 

@@ -49,8 +49,8 @@ _ASCII = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+"
 _DOTS = str.maketrans({"\u3002": ".", "\uff61": "."})  # ideographic full stops, as UTS #46
 
 LOOKALIKE_MESSAGE = _(
-    "This address contains characters that only look like Latin letters (e.g. „ı” instead "
-    "of „i”). Type the address in ordinary Latin letters."
+    'This address contains characters that only look like Latin letters (e.g. "ı" instead '
+    'of "i"). Type the address in ordinary Latin letters.'
 )
 INVALID_MESSAGE = _("Enter a valid email address.")
 
