@@ -1,5 +1,8 @@
 """The login and registration forms of the user guide, on top of django-allauth's."""
 
+from collections.abc import Callable
+from typing import Any
+
 from allauth.account import fields as allauth_fields
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
@@ -71,18 +74,24 @@ def label_new_password_fields(form: forms.Form, password_label: StrOrPromise) ->
 
 
 class NormalisedEmailField(allauth_fields.EmailField):
-    """allauth's e-mail field reading the address in its normalised form (accounts/identity.py)
-    before Django's format check: "ｊonas@gmail.test" is "jonas@gmail.test" at login, at
-    registration and at the reset alike, rather than refused in one place and known in another."""
+    """allauth's e-mail field reading the address through the identity rule (accounts/identity.py)
+    before Django's format check, so that "ｊonas@gmail.test" is "jonas@gmail.test" at login, at
+    registration and at the reset alike, rather than refused in one place and known in another.
+    A lookup (login, reset) reads the identity key; a registration the form it stores, which
+    the adapter then checks for look-alikes."""
+
+    def __init__(self, *args: Any, normalise: Callable[[str], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.normalise = normalise
 
     def to_python(self, value: object) -> str:
-        return normalise_email(super().to_python(value))
+        return self.normalise(super().to_python(value))
 
 
-def read_email_normalised(form: forms.Form, name: str) -> None:
+def read_email_normalised(form: forms.Form, name: str, normalise: Callable[[str], str]) -> None:
     field = form.fields[name]
     form.fields[name] = NormalisedEmailField(
-        label=field.label, required=field.required, widget=field.widget
+        label=field.label, required=field.required, widget=field.widget, normalise=normalise
     )
 
 
@@ -91,7 +100,7 @@ class LoginForm(allauth_forms.LoginForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        read_email_normalised(self, "login")
+        read_email_normalised(self, "login", email_key)
         self.fields["login"].label = _("Login name (e-mail)")
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].label = _("Password")
@@ -126,7 +135,7 @@ class SignupForm(allauth_forms.SignupForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        read_email_normalised(self, "email")
+        read_email_normalised(self, "email", normalise_email)
         self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.pop("placeholder", None)
         label_new_password_fields(self, _("Password"))
@@ -189,7 +198,7 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        read_email_normalised(self, "email")
+        read_email_normalised(self, "email", email_key)
         self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.pop("placeholder", None)
 

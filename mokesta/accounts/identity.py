@@ -115,9 +115,10 @@ def _domain(domain: str) -> str:
 
 def normalise_email(address: str) -> str:
     """The address as it is stored and mailed: steps 1–4 (not the look-alike mapping)."""
-    local, at, domain = address.strip().rpartition("@")
+    text = unicodedata.normalize("NFKC", address.strip())  # "＠" is "@" too
+    local, at, domain = text.rpartition("@")
     if not at:
-        return _fold(address.strip())
+        return _fold(text)
     return f"{_fold(local)}@{_domain(domain)}"
 
 
