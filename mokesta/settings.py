@@ -179,10 +179,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- authentication -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# ModelBackend alone: its lookup is the e-mail identity rule (UserManager.get_by_natural_key);
+# allauth's backend would look addresses up again as they are written (README: "Security").
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
