@@ -26,6 +26,8 @@ class ReadingForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.instance.pk and not self.has_changed():
+            return cleaned  # left as it was (a closed month's row on an old meter's page)
         meter = cleaned.get("meter")
         # A closed month's reading reopened by a credit note may be corrected, not moved away.
         meter_id = meter.pk if meter else self.instance.meter_id
@@ -164,7 +166,11 @@ class ReadingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Reading | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not is_locked(obj)
 
-    def save_model(self, request: HttpRequest, obj: Reading, form: object, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Reading, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change and not form.has_changed():
+            return  # nothing to write (and a closed month's reading may not be written)
         if obj.pk is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
