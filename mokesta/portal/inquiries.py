@@ -1,6 +1,8 @@
 """„Užklausos": the customer's requests to the utility, and „Pranešimai": every e-mail and SMS
 the portal sent them."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +22,7 @@ from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contracts
 from mokesta.customers.models import Contract
 from mokesta.inquiries import workflow
-from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryPhoto
+from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryPhoto, check_moving_date
 from mokesta.inquiries.photos import CleanPhoto, clean_photos, photo_response
 from mokesta.outbox.sending import preview, subject_of
 from mokesta.portal.declare import current_month, meter_states
@@ -114,6 +116,12 @@ class InquiryForm(forms.Form):
                     },
                     widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                 )
+
+    def clean_moving_date(self) -> dt.date | None:
+        day = self.cleaned_data.get("moving_date")
+        if day is not None:
+            check_moving_date(day)
+        return day
 
     def reading_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.reading_states]

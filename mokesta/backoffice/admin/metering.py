@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mokesta.backoffice.dates import BoundedDates
 from mokesta.billing.models import BillingPeriod
 from mokesta.billing.periods import ensure_month_open
 from mokesta.metering.models import Meter, Reading
@@ -83,7 +84,8 @@ def delete_selected(
     return admin_actions.delete_selected(modeladmin, request, queryset)
 
 
-class ReadingInline(admin.TabularInline):
+class ReadingInline(BoundedDates, admin.TabularInline):
+    date_future_years = {"period": 0}
     model = Reading
     form = ReadingForm
     formset = ReadingFormSet
@@ -94,7 +96,9 @@ class ReadingInline(admin.TabularInline):
 
 
 @admin.register(Meter)
-class MeterAdmin(admin.ModelAdmin):
+class MeterAdmin(BoundedDates, admin.ModelAdmin):
+    # Installed and verified on days that have come; removed or broken may be a day ahead.
+    date_future_years = {"installed_on": 0, "verified_on": 0, "removed_on": 1, "broken_since": 1}
     ordering = ["serial_number"]
     list_display = [
         "serial_number",
@@ -135,7 +139,8 @@ class MeterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(BoundedDates, admin.ModelAdmin):
+    date_future_years = {"period": 0}
     # The model's fields without a verbose name get one here, so the list reads in Lithuanian.
     list_display = ["meter_serial", "period", "value", "source", "entered_by", "updated"]
     list_filter = ["source", "period"]
