@@ -266,6 +266,9 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 # Files that only access-checked views serve (photos of customer requests); never publish it.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# „Nauja užklausa" submissions per user, refused ones too (each may carry photos to decode);
+# the 10 accepted requests a day are counted in the database (mokesta.inquiries.workflow).
+ACCOUNT_RATE_LIMITS["inquiry_submission"] = "20/h/user,40/d/user"
 
 # --- reverse proxy -------------------------------------------------------------------
 # How many proxies of ours stand in front of the app and append to X-Forwarded-For (nginx: 1).

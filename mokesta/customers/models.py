@@ -91,6 +91,13 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.payer_code})"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email_key = email_key(self.email) if self.email else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "email_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def clean(self) -> None:
         super().clean()
         if self.sabis:
@@ -105,13 +112,6 @@ class Customer(models.Model):
                 )
             if errors:
                 raise ValidationError(errors)
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.email_key = email_key(self.email) if self.email else ""
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "email" in update_fields:  # type: ignore[operator]
-            kwargs["update_fields"] = {*update_fields, "email_key"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class ContractQuerySet(models.QuerySet["Contract"]):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.backoffice.admin.audit import ReadOnlyAdmin
+from mokesta.backoffice.dates import BoundedDates
 from mokesta.bank.booking import assign_payment, queue_statement, summary
 from mokesta.bank.parsing import StatementError
 from mokesta.bank.tasks import import_statement_task, progress_key
@@ -24,7 +25,8 @@ RESULT_PAGE = 200  # transactions per page of an import's result: a 100,000-entr
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(BoundedDates, admin.ModelAdmin):
+    date_future_years = {"paid_on": 0}
     list_display = ["paid_on", "amount", "contract", "payer_name", "source", "bank_reference"]
     list_filter = ["source", "paid_on", ("contract", admin.EmptyFieldListFilter)]
     search_fields = [

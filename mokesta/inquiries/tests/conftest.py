@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -26,6 +27,15 @@ VILNIUS = dt.timezone(dt.timedelta(hours=2))
 def private_media(settings: object, tmp_path: object) -> object:
     settings.PRIVATE_MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """The per-user submission counts live in the cache, which outlives a test's rollback (and a
+    user id comes back in the next test): start clean, and leave none behind."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
