@@ -148,3 +148,17 @@ def test_staff_type_a_cash_payment(accountant: User) -> None:  # noqa: F811
     response = add_payment(admin_client(accountant), "12,50")
     assert response.status_code == 302
     assert Payment.objects.get().amount == Decimal("12.50")
+
+
+def test_a_booked_bank_payment_keeps_its_amount_when_staff_correct_the_contract(
+    accountant: User,  # noqa: F811
+) -> None:
+    contract, other = make_contract(), make_contract()
+    payment = make_payment(contract, amount="12.50", day=dt.date(2026, 11, 2))
+    client = admin_client(accountant)
+    url = f"/admin/payments/payment/{payment.pk}/change/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"contract": other.pk, "amount": "١٢"})
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    assert (payment.contract, payment.amount) == (other, Decimal("12.50"))
