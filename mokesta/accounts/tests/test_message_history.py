@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.tests.conftest import admin_client
 from mokesta.conftest import PASSWORD
 from mokesta.outbox.models import OutgoingMessage
+from mokesta.testing.staff import admin_client
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from mokesta.accounts.models import User
 from mokesta.conftest import PASSWORD, make_user
 from mokesta.inquiries.models import InquiryPhoto
 from mokesta.inquiries.photos import CleanPhoto
-from mokesta.inquiries.tests.conftest import png_bytes
 from mokesta.inquiries.workflow import submit_inquiry
 from mokesta.testing.factories import make_contract
+from mokesta.testing.photos import png_bytes
 
 from .conftest import admin_client
 
@@ -115,7 +115,7 @@ def test_a_staff_account_is_a_customer_in_the_self_service(staff: User) -> None:
 ALLOWED = {
     "accounts/models.py": "create_user/create_superuser set the flags",
     "inquiries/models.py": "a request is assigned to a staff member (limit_choices_to)",
-    "portal/management/commands/load_demo.py": "makes the demo staff login",
+    "demo/management/commands/load_demo.py": "makes the demo staff login",
 }
 STAFF_POWER = re.compile(
     r"is_staff|is_superuser|has_perm|staff_member_required|permission_required"
