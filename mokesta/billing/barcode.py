@@ -9,6 +9,7 @@ Code 128's own check character guards the reading. An invoice with nothing to pa
 zero or less) and a credit note get no barcode."""
 
 from decimal import Decimal
+from typing import Any
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
@@ -36,6 +37,39 @@ def read_barcode_value(value: str) -> tuple[str, Decimal]:
     """(payment code without the leading zeros, amount due) of a scanned value."""
     code, cents = value[:CODE_DIGITS], value[CODE_DIGITS:]
     return code.lstrip("0"), Decimal(int(cents)) / 100
+
+
+QUIET = 10  # modules of white on each side, as Code 128 asks
+BAR_HEIGHT = 40  # of the page's barcode, in modules
+
+
+def invoice_barcode(*, kind: str, payment_code: str, amount_due: Decimal) -> dict[str, Any] | None:
+    """The context of billing/invoice_barcode.html (the invoice page's barcode, the PDF's bars as
+    SVG rectangles in modules), or None when the invoice gets no barcode."""
+    value = barcode_value(payment_code, amount_due) if kind == Invoice.Kind.INVOICE else None
+    if value is None:
+        return None
+    code = Code128(value)
+    code.validate()
+    code.encode()
+    code.decompose()
+    # ReportLab's decomposition: A–D a bar 1–4 modules wide, a–d a space.
+    bars, x = [], QUIET
+    for symbol in code.decomposed:
+        width = "abcd".index(symbol.lower()) + 1
+        if symbol.isupper():
+            bars.append({"x": x, "width": width})
+        x += width
+    width = x + QUIET
+    # Two screen pixels a module: wide enough for a till's scanner to read off a phone.
+    return {
+        "value": value,
+        "bars": bars,
+        "width": width,
+        "height": BAR_HEIGHT,
+        "px": 2 * width,
+        "px_height": 2 * BAR_HEIGHT,
+    }
 
 
 def draw_barcode(pdf: canvas.Canvas, invoice: Invoice, *, right: float, bottom: float) -> None:

@@ -42,7 +42,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from mokesta.billing.invoice_readings import InvoiceReading, meter_readings
+from mokesta.billing.invoice_readings import InvoiceReading, contracts_meter_readings
 from mokesta.billing.models import Invoice, Tariff
 from mokesta.billing.pdf import document_title
 from mokesta.customers.models import active_einvoice_subscriptions
@@ -303,9 +303,12 @@ def invoice_element(
     return root
 
 
-def _documents(month: dt.date, today: dt.date) -> Iterator[tuple[Invoice, str]]:
+def _documents(
+    month: dt.date, today: dt.date
+) -> Iterator[tuple[Invoice, str, list[InvoiceReading]]]:
     """The period's invoices and credit notes of the contracts with an e-invoice order in force
-    on `today`, in number order, a chunk at a time, each with the payer's IBAN of the order."""
+    on `today`, in number order, a chunk at a time, each with the payer's IBAN of the order and
+    the readings it billed (none for a credit note)."""
     ibans = dict(active_einvoice_subscriptions(today).values_list("contract_id", "payer_iban"))
     documents = (
         Invoice.objects.filter(period__month=month, contract_id__in=list(ibans))
@@ -315,8 +318,10 @@ def _documents(month: dt.date, today: dt.date) -> Iterator[tuple[Invoice, str]]:
         .iterator(chunk_size=CHUNK)
     )
     while chunk := list(itertools.islice(documents, CHUNK)):
+        readings = contracts_meter_readings(list({i.contract_id for i in chunk}), month)
         for invoice in chunk:
-            yield invoice, ibans[invoice.contract_id]
+            billed = [] if invoice.is_credit_note else readings.get(invoice.contract_id, [])
+            yield invoice, ibans[invoice.contract_id], billed
 
 
 def _check_utility(utility: Utility) -> None:
@@ -383,17 +388,12 @@ def write_einvoice(out: IO[bytes], *, month: dt.date, today: dt.date) -> int:
             _sub(header, "Version", VERSION)
             _sub(header, "SenderId", cut(utility.company_code, SHORT))
             _sub(header, "PayeeAccountNumber", _iban(utility.iban))
-            xml.write(header, pretty_print=True)
-            for invoice, iban in _documents(month, today):
-                readings = (
-                    [] if invoice.is_credit_note else meter_readings(invoice.contract_id, month)
+            xml.write("\n", header, "\n")
+            for invoice, iban, readings in _documents(month, today):
+                element = invoice_element(
+                    invoice, utility=utility, subscription_iban=iban, readings=readings
                 )
-                xml.write(
-                    invoice_element(
-                        invoice, utility=utility, subscription_iban=iban, readings=readings
-                    ),
-                    pretty_print=True,
-                )
+                xml.write(element, "\n")
                 count += 1
                 total += invoice.total
             if not count:
@@ -407,7 +407,7 @@ def write_einvoice(out: IO[bytes], *, month: dt.date, today: dt.date) -> int:
             footer = etree.Element("Footer")
             _sub(footer, "TotalNumberInvoices", count)
             _sub(footer, "TotalAmount", _amount(total))
-            xml.write(footer, pretty_print=True)
+            xml.write(footer, "\n")
     return count
 
 

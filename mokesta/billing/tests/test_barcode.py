@@ -2,6 +2,7 @@
 zxing-cpp back to the payment code and the amount due."""
 
 import datetime as dt
+import re
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 import time_machine
 import zxingcpp
-from PIL import Image
+from django.urls import reverse
+from PIL import Image, ImageDraw
 
 from mokesta.billing.barcode import barcode_value, read_barcode_value
 from mokesta.billing.credit_notes import issue_credit_note
@@ -70,3 +72,35 @@ def test_the_layout_is_fixed_width() -> None:
     assert barcode_value("VKU000012", Decimal("5")) is None  # a credit note's code: not digits
     assert barcode_value("1234567890123", Decimal("5")) is None  # longer than 12 digits
     assert len(barcode_value("1", Decimal("999999.99")) or "") == 20
+
+
+def decode_svg(page: str) -> list[zxingcpp.Result]:
+    """The invoice page's barcode: its SVG rectangles painted 3 px a module on white, decoded."""
+    (svg,) = re.findall(r'<figure class="barcode">\s*<svg .*?</svg>', page, flags=re.S)
+    width = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))  # type: ignore[union-attr]
+    image = Image.new("L", (width * 3, 120), 255)
+    draw = ImageDraw.Draw(image)
+    for x, w in re.findall(r'<rect x="(\d+)" y="0" width="(\d+)"', svg):
+        draw.rectangle([int(x) * 3, 0, (int(x) + int(w)) * 3 - 1, 119], fill=0)
+    return zxingcpp.read_barcodes(image)
+
+
+def test_the_invoice_page_shows_the_same_barcode(client, alice, utility: Utility) -> None:
+    contract = make_contract(user=alice)
+    invoice = make_invoice(contract, month=dt.date(2026, 4, 1), amount_due="31.45")
+    client.force_login(alice)
+    page = client.get(reverse("billing:detail", args=[invoice.pk])).content.decode()
+    (found,) = decode_svg(page)
+    assert found.format == zxingcpp.BarcodeFormat.Code128
+    assert read_barcode_value(found.text) == (invoice.payment_code, Decimal("31.45"))
+    assert "Brūkšninis kodas mokėti paštuose ir Perlo terminaluose" in page
+
+
+def test_the_page_of_an_invoice_with_nothing_to_pay_has_no_barcode(
+    client, alice, utility: Utility
+) -> None:
+    contract = make_contract(user=alice)
+    invoice = make_invoice(contract, month=dt.date(2026, 4, 1), amount_due="0.00")
+    client.force_login(alice)
+    page = client.get(reverse("billing:detail", args=[invoice.pk])).content.decode()
+    assert 'class="barcode"' not in page
