@@ -52,7 +52,39 @@ def meter_readings(contract_id: int, month: dt.date) -> list[InvoiceReading]:
     reading; a meter without a reading in the month (a norm month, a broken meter) has no row."""
     with connection.cursor() as cursor:
         cursor.execute(READINGS_SQL, [contract_id, month])
+        return _rows(cursor.fetchall(), month)
+
+
+# READINGS_SQL for many contracts at once, each reading with its contract (the e-invoice file).
+CONTRACTS_READINGS_SQL = """
+    SELECT s.contract_id, r.meter_id, r.period, r.value, r.source, m.serial_number,
+        m.initial_reading
+    FROM metering_reading r
+    JOIN metering_meter m ON m.id = r.meter_id
+    JOIN customers_servicepoint s ON s.id = m.service_point_id
+    WHERE s.contract_id IN ({ids}) AND r.period <= %s
+    ORDER BY s.contract_id, m.serial_number, r.period
+"""
+
+
+def contracts_meter_readings(
+    contract_ids: list[int], month: dt.date
+) -> dict[int, list[InvoiceReading]]:
+    """meter_readings of many contracts in one query: {contract id: its rows}."""
+    if not contract_ids:
+        return {}
+    sql = CONTRACTS_READINGS_SQL.format(ids=", ".join(["%s"] * len(contract_ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*contract_ids, month])
         readings = cursor.fetchall()
+    by_contract: dict[int, list[tuple[Any, ...]]] = {}
+    for contract_id, *reading in readings:
+        by_contract.setdefault(contract_id, []).append(tuple(reading))
+    return {pk: _rows(rows, month) for pk, rows in by_contract.items()}
+
+
+def _rows(readings: list[tuple[Any, ...]], month: dt.date) -> list[InvoiceReading]:
+    """The rows of READINGS_SQL's readings, ordered by meter and period."""
     by_meter: dict[int, list[tuple[Any, ...]]] = {}
     for reading in readings:
         by_meter.setdefault(reading[0], []).append(reading)

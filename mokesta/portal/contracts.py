@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.limits import too_many_requests
+from mokesta.billing.einvoice_status import einvoice_status
 from mokesta.customers import linking
 from mokesta.customers.access import user_contract
 from mokesta.customers.forms import LinkContractForm
@@ -107,6 +108,7 @@ def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "contract": contract,
         "points": service_points(list(points.values())),
         "has_contracts": True,  # the menu's question, answered: one query less
+        "einvoice": einvoice_status(contract_id=pk, contract_number=contract.number),
     }
     return render(request, "customers/contract.html", context)
 

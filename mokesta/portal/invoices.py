@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
+from mokesta.billing.barcode import invoice_barcode
 from mokesta.billing.invoice_readings import InvoiceReading, meter_readings
 from mokesta.billing.ledger import (
     CREDITED,
@@ -224,6 +225,9 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             # What „Apmokėti" offers to pay (0 hides the button).
             "unpaid": unpaid_part(invoice, state[invoice.pk], siblings, paid),
             "links": invoice_links(invoice.pk),
+            "barcode": invoice_barcode(
+                kind=invoice.kind, payment_code=invoice.payment_code, amount_due=invoice.amount_due
+            ),
         },
     )
 
