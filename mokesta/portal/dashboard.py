@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import SafeString
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.billing.ledger import balance_of
@@ -82,7 +81,7 @@ class Card:
     meters: list[MeterLine]
     balance: Decimal
     invoice: LatestInvoice | None
-    payment_details: SafeString | str = ""
+    payment_details: str = ""  # kept rendered (fragments.payment_details)
 
     @property
     def to_declare(self) -> bool:

@@ -53,7 +53,7 @@ def pk_url(name: str) -> Callable[[int], str]:
     parts = _patterns.get(key)
     if parts is None:
         head, sep, tail = reverse(name, args=[0]).rpartition("/0/")
-        assert sep, f"{name}: no /<pk>/ segment"
+        assert sep, f"{name}: its path has no pk segment"
         parts = _patterns[key] = (head, tail)
     head, tail = parts
     return lambda pk: f"{head}/{int(pk)}/{tail}"
