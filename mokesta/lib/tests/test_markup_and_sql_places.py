@@ -45,14 +45,15 @@ def has_tag(node: ast.AST) -> bool:
 
 def markup_built_by_hand(tree: ast.Module) -> list[int]:
     """Lines of f-strings, `+` and `%` whose literal parts hold an HTML tag."""
-    lines = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.JoinedStr) and any(map(has_tag, node.values)):
-            lines.append(node.lineno)
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
-            if has_tag(node.left) or has_tag(node.right):
-                lines.append(node.lineno)
-    return lines
+
+    def by_hand(node: ast.AST) -> bool:
+        if isinstance(node, ast.JoinedStr):
+            return any(map(has_tag, node.values))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+            return has_tag(node.left) or has_tag(node.right)
+        return False
+
+    return [node.lineno for node in ast.walk(tree) if by_hand(node)]  # type: ignore[attr-defined]
 
 
 def sql_calls(tree: ast.Module) -> list[int]:
