@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mokesta.lib.dates import add_months, month_start
@@ -141,7 +140,7 @@ def _month(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def svg(pk: int, serial_number: str, months: list[Month], drawn: dict) -> SafeString:
+def svg(pk: int, serial_number: str, months: list[Month], drawn: dict) -> str:
     """The chart of meter `pk` from bars(months): its title and its text alternative (each
     month's figure) for screen readers, the axis with its figures, a bar per month with a
     reading (an estimate light and dashed), the month and year labels."""

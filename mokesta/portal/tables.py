@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mokesta.billing.ledger import CREDITED, PAID, Entry
@@ -24,7 +23,7 @@ from mokesta.payments.models import Payment
 from mokesta.portal.templatetags.portal_tags import day, month, numbers, pk_url
 
 
-def labels(*texts: str) -> list[SafeString]:
+def labels(*texts: str) -> list[str]:
     """Fixed labels, escaped once for all the rows that show them."""
     return [format_html("{}", text) for text in texts]
 
@@ -37,7 +36,7 @@ INVOICE_ROW = (
 )
 
 
-def invoice_rows(invoices: list[InvoiceListRow], states: dict[int, str]) -> SafeString:
+def invoice_rows(invoices: list[InvoiceListRow], states: dict[int, str]) -> str:
     """The invoice list's rows, newest first, each with its state in the ledger's terms."""
     detail, pdf, num = pk_url("billing:detail"), pk_url("billing:pdf"), numbers()
     contract, period, total, due, due_date, state_label = labels(
@@ -69,7 +68,7 @@ def invoice_rows(invoices: list[InvoiceListRow], states: dict[int, str]) -> Safe
     return format_html_join("", INVOICE_ROW, map(cells, invoices))
 
 
-def entry_rows(entries: Iterable[Entry]) -> SafeString:
+def entry_rows(entries: Iterable[Entry]) -> str:
     """The payments page's rows: each invoice, credit note and payment with the balance after
     it (ledger.running_balance)."""
     detail, num = pk_url("billing:detail"), numbers()
@@ -82,7 +81,7 @@ def entry_rows(entries: Iterable[Entry]) -> SafeString:
 
     empty = format_html('<td class="num">{}</td>', "")  # no data-label, as the template wrote
 
-    def amount(label: SafeString, value: Decimal | None) -> SafeString:
+    def amount(label: str, value: Decimal | None) -> str:
         if value is None:
             return empty
         return format_html('<td class="num" data-label="{}">{}</td>', label, num(value))
@@ -110,7 +109,7 @@ def entry_rows(entries: Iterable[Entry]) -> SafeString:
     )
 
 
-def consumption_rows(months: list[Month]) -> SafeString:
+def consumption_rows(months: list[Month]) -> str:
     """The rows of the table under a meter's chart (the chart's numbers, for screen readers)."""
     not_installed, no_reading, estimated = labels(
         _("not installed"), _("no reading"), _("estimated")
