@@ -160,27 +160,31 @@ def svg(pk: int, serial_number: str, months: list[Month], drawn: dict) -> str:
         '<text x="{}" y="{}" dy="4" text-anchor="end" fill="#1b2a33">{}</text>\n',
         ((left, t.y, right, t.y, left - 4, t.y, t.value) for t in drawn["ticks"]),
     )
-    rect_of = {  # an estimate light and dashed
-        True: '<rect x="{}" y="{}" width="{}" height="{}" fill="#9cc3da" stroke="#005a8c"'
-        ' stroke-dasharray="3 2"/>\n',
-        False: '<rect x="{}" y="{}" width="{}" height="{}" fill="#005a8c"/>\n',
-    }
     width, month_y, year_y = drawn["bar_width"], drawn["month_y"], drawn["year_y"]
-
-    def bar_parts(bar: Bar) -> tuple[str, str, str]:
-        rect = month = year = ""
-        if bar.month.m3 is not None and bar.height:
-            rect = format_html(rect_of[bar.month.estimated], bar.x, bar.y, width, bar.height)
-        if bar.month_label:
-            month = format_html(
-                '<text x="{}" y="{}" text-anchor="middle" fill="#1b2a33">{}</text>\n',
-                *(bar.label_x, month_y, bar.month_label),
-            )
-        if bar.year_label:
-            year = format_html(
-                '<text x="{}" y="{}" fill="#1b2a33">{}</text>\n', bar.x, year_y, bar.year_label
-            )
-        return rect, month, year
+    shown = [bar for bar in drawn["bars"] if bar.month.m3 is not None and bar.height]
+    # The bars, then their labels (below the baseline: nothing overlaps); an estimate light and
+    # dashed.
+    bars = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#005a8c"/>\n',
+        ((bar.x, bar.y, width, bar.height) for bar in shown if not bar.month.estimated),
+    )
+    estimates = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#9cc3da" stroke="#005a8c"'
+        ' stroke-dasharray="3 2"/>\n',
+        ((bar.x, bar.y, width, bar.height) for bar in shown if bar.month.estimated),
+    )
+    months_named = format_html_join(
+        "",
+        '<text x="{}" y="{}" text-anchor="middle" fill="#1b2a33">{}</text>\n',
+        ((bar.label_x, month_y, bar.month_label) for bar in drawn["bars"] if bar.month_label),
+    )
+    years = format_html_join(
+        "",
+        '<text x="{}" y="{}" fill="#1b2a33">{}</text>\n',
+        ((bar.x, year_y, bar.year_label) for bar in drawn["bars"] if bar.year_label),
+    )
 
     return format_html(
         '<svg role="img" aria-labelledby="chart-title-{pk} chart-desc-{pk}" viewBox="0 0 {width}'
@@ -192,7 +196,7 @@ def svg(pk: int, serial_number: str, months: list[Month], drawn: dict) -> str:
         "{ticks}"
         '<line x1="{left}" y1="{baseline}" x2="{right}" y2="{baseline}" stroke="#5b6770"/>\n'
         '<line x1="{left}" y1="{unit_y}" x2="{left}" y2="{baseline}" stroke="#5b6770"/>\n'
-        "{bars}</svg>",
+        "{bars}{estimates}{months}{years}</svg>",
         pk=pk,
         width=drawn["width"],
         height=drawn["height"],
@@ -204,5 +208,8 @@ def svg(pk: int, serial_number: str, months: list[Month], drawn: dict) -> str:
         left=left,
         right=right,
         baseline=baseline,
-        bars=format_html_join("", "{}{}{}", map(bar_parts, drawn["bars"])),
+        bars=bars,
+        estimates=estimates,
+        months=months_named,
+        years=years,
     )
