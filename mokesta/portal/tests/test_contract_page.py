@@ -1,5 +1,5 @@
-"""The contract page, whose service points and meters come in one plain-SQL query and are
-written in Python (portal/contracts.py): all of a point's meters by serial number, what was typed
+"""The contract page, whose service points and meters come in one plain-SQL query
+(metering.queries.contract_page): all of a point's meters by serial number, what was typed
 escaped, another user's contract a 404."""
 
 import datetime as dt
