@@ -28,7 +28,7 @@ def model_urls() -> list[str]:
 
 
 def test_the_statement_import_with_a_wrong_id_is_404(client: Client) -> None:
-    assert client.get("/admin/payments/statementimport/abc/change/").status_code == 404
+    assert client.get("/admin/bank/statementimport/abc/change/").status_code == 404
 
 
 @pytest.mark.parametrize("url", model_urls())
@@ -57,7 +57,7 @@ def test_a_real_object_still_opens(client: Client) -> None:
 
 
 def test_a_visitor_is_still_sent_to_the_login() -> None:
-    response = Client().get("/admin/payments/statementimport/abc/change/")
+    response = Client().get("/admin/bank/statementimport/abc/change/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
