@@ -1,6 +1,7 @@
 """Moving StatementImport and BankTransaction from payments to bank (issue 17) keeps the data:
 rows written under the old layout (payments' tables, Payout.bank_transaction) are there after
-migrating forward, with their links, content types, permissions and the staff groups' grants."""
+migrating forward, with their links, content types, permissions and the staff groups' grants;
+and migrating back restores the old layout with them."""
 
 import datetime as dt
 from decimal import Decimal
@@ -89,37 +90,48 @@ def test_rows_links_and_permissions_survive_the_move_to_bank() -> None:
         )
         group, _ = Group.objects.get_or_create(name=ACCOUNTANT)
         group.permissions.add(add_statement)
-    finally:
         migrate(latest())
 
-    moved = StatementImport.objects.get()
-    assert (moved.pk, moved.file_name, moved.uploaded_by, moved.matched) == (
-        statement.pk,
-        "s.xml",
-        uploader,
-        2,
-    )
-    assert StatementImport._meta.db_table == "bank_statementimport"
-    assert BankTransaction._meta.db_table == "bank_banktransaction"
-    assert list(moved.transactions.order_by("entry_number").values_list("pk", flat=True)) == [
-        matched.pk,
-        received.pk,
-    ]
-    assert Payment.objects.get(pk=payment.pk).bank_transaction.pk == matched.pk
-    # The payout link turned round and still joins the same rows, both ways.
-    assert BankTransaction.objects.get(pk=received.pk).payout_id == payout.pk
-    assert Payout.objects.get(pk=payout.pk).bank_transaction.pk == received.pk
-    assert PaymentOrder.objects.get(pk=order.pk).payout_id == payout.pk
-    assert BankTransaction.objects.get(pk=matched.pk).payout is None
-    # Relabelled, not recreated: the same content type and permission, still granted.
-    new_type = ContentType.objects.get_for_model(StatementImport)
-    assert (new_type.pk, new_type.app_label) == (old_type.pk, "bank")
-    assert not ContentType.objects.filter(app_label="payments", model="statementimport").exists()
-    assert Permission.objects.get(codename="add_statementimport").pk == add_statement.pk
-    assert group.permissions.filter(pk=add_statement.pk).exists()
-    setup_groups()  # what every migrate runs: the accountants keep the power
-    accountant = User.objects.create_user("a@example.lt", "x", is_staff=True)
-    accountant.groups.add(group)
-    assert accountant.has_perms(
-        ["bank.add_statementimport", "bank.view_statementimport", "bank.view_banktransaction"]
-    )
+        moved = StatementImport.objects.get()
+        assert (moved.pk, moved.file_name, moved.uploaded_by, moved.matched) == (
+            statement.pk,
+            "s.xml",
+            uploader,
+            2,
+        )
+        assert StatementImport._meta.db_table == "bank_statementimport"
+        assert BankTransaction._meta.db_table == "bank_banktransaction"
+        assert list(moved.transactions.order_by("entry_number").values_list("pk", flat=True)) == [
+            matched.pk,
+            received.pk,
+        ]
+        assert Payment.objects.get(pk=payment.pk).bank_transaction.pk == matched.pk
+        # The payout link turned round and still joins the same rows, both ways.
+        assert BankTransaction.objects.get(pk=received.pk).payout_id == payout.pk
+        assert Payout.objects.get(pk=payout.pk).bank_transaction.pk == received.pk
+        assert PaymentOrder.objects.get(pk=order.pk).payout_id == payout.pk
+        assert BankTransaction.objects.get(pk=matched.pk).payout is None
+        # Relabelled, not recreated: the same content type and permission, still granted.
+        new_type = ContentType.objects.get_for_model(StatementImport)
+        assert (new_type.pk, new_type.app_label) == (old_type.pk, "bank")
+        assert not ContentType.objects.filter(
+            app_label="payments", model="statementimport"
+        ).exists()
+        assert Permission.objects.get(codename="add_statementimport").pk == add_statement.pk
+        assert group.permissions.filter(pk=add_statement.pk).exists()
+        setup_groups()  # what every migrate runs: the accountants keep the power
+        accountant = User.objects.create_user("a@example.lt", "x", is_staff=True)
+        accountant.groups.add(group)
+        assert accountant.has_perms(
+            ["bank.add_statementimport", "bank.view_statementimport", "bank.view_banktransaction"]
+        )
+
+        # And back: the link returns to the payout, the content type to payments.
+        executor = migrate(BEFORE)
+        old = executor.loader.project_state(LAST_BEFORE).apps
+        old_payout = old.get_model("onlinepay", "Payout")
+        assert old_payout.objects.get(pk=payout.pk).bank_transaction_id == received.pk
+        assert old.get_model("payments", "BankTransaction").objects.count() == 2
+        assert ContentType.objects.get(pk=old_type.pk).app_label == "payments"
+    finally:
+        migrate(latest())
