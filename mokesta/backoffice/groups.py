@@ -38,8 +38,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     ACCOUNTANT: {
         "payments.payment": ["view", "add", "change"],
         "payments.unmatchedpayment": ["view", "change"],
-        "payments.statementimport": ["view", "add"],
-        "payments.banktransaction": ["view"],
+        "bank.statementimport": ["view", "add"],
+        "bank.banktransaction": ["view"],
         # Online payments and the provider's payouts that settle them (reconciliation).
         "onlinepay.paymentorder": ["view"],
         "onlinepay.payout": ["view"],
