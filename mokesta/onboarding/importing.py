@@ -138,6 +138,8 @@ def import_file(
     except FileError as exc:
         result.add(R.Problem(1, "", str(exc)))
         return result
+    finally:
+        result.problems.sort(key=lambda problem: problem.row)  # stable: columns stay in order
     if dry_run or not result.ok:
         return result
     with transaction.atomic():
