@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
 from django.test import Client, TestCase
+from django.test.client import _MonkeyPatchedWSGIResponse
 from django.urls import reverse
 
 from mokesta.accounts.models import User
@@ -28,7 +28,7 @@ def _clock() -> Iterator[None]:
         yield
 
 
-def upload(client: Client, data: bytes, **fields: object) -> HttpResponse:
+def upload(client: Client, data: bytes, **fields: object) -> "_MonkeyPatchedWSGIResponse":
     """Upload, let the task run (it is queued when the request's transaction commits), then
     open the import's page the upload redirected to."""
     with TestCase.captureOnCommitCallbacks(execute=True):
