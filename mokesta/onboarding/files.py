@@ -5,6 +5,7 @@ file names `contract_number`, the reading history `period`. Column names are the
 of README "Data import" or their Lithuanian aliases, in any order and letter case."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from mokesta.lib.dates import local_today
 
 CUSTOMERS, HISTORY = "customers", "history"
 
@@ -62,6 +65,8 @@ class Sheet:
     headers: dict[str, str]
     positions: dict[str, int]
     rows: Iterator[tuple[int, list[Cell]]]  # (row number in the file, header = 1; cells)
+    # The import's today (Europe/Vilnius), read once: dates are checked against it.
+    today: dt.date = dataclasses.field(default_factory=local_today)
 
 
 def _norm(header: str) -> str:

@@ -2,6 +2,7 @@
 found in it, each with its row and the column's header as written in the file."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mokesta.customers.models import Contract
-from mokesta.lib.dates import local_today, month_start
+from mokesta.lib.dates import month_start
 from mokesta.lib.money import ZERO
 from mokesta.metering.models import Meter
 from mokesta.onboarding import values
@@ -210,8 +211,10 @@ def customer_row(sheet: Sheet, number: int, cells: list[Cell]) -> tuple[Customer
         if has_meter
         else 5
     )
-    installed = c.get("meter_installed_on", values.date, required=has_meter, default=None)
-    verified = c.get("meter_verified_on", values.date, required=has_meter, default=None)
+    today = sheet.today
+    past = functools.partial(values.date, latest=today)
+    installed = c.get("meter_installed_on", past, required=has_meter, default=None)
+    verified = c.get("meter_verified_on", past, required=has_meter, default=None)
     reading = (
         c.get(
             "reading",
@@ -223,7 +226,7 @@ def customer_row(sheet: Sheet, number: int, cells: list[Cell]) -> tuple[Customer
         else None
     )
     reading_date = (
-        c.get("reading_date", values.date, required=reading is not None, default=None)
+        c.get("reading_date", past, required=reading is not None, default=None)
         if has_meter
         else None
     )
@@ -232,7 +235,7 @@ def customer_row(sheet: Sheet, number: int, cells: list[Cell]) -> tuple[Customer
     if installed and reading_date and reading_date < installed:
         c.problem("reading_date", _("The reading cannot be older than the meter's installation."))
     # A contract may be signed ahead of its start; not more than a year ahead.
-    latest_start = local_today() + dt.timedelta(days=366)
+    latest_start = today + dt.timedelta(days=366)
     row = CustomerRow(
         row=number,
         contract_number=c.get("contract_number", lambda cell: values.code(cell, max_length=30)),
@@ -275,7 +278,7 @@ def history_row(sheet: Sheet, number: int, cells: list[Cell]) -> tuple[HistoryRo
     row = HistoryRow(
         row=number,
         meter_serial=c.get("meter_serial", lambda cell: values.code(cell, max_length=40)),
-        period=c.get("period", values.month, default=None),
+        period=c.get("period", functools.partial(values.month, today=sheet.today), default=None),
         reading=c.get(
             "reading", lambda cell: values.whole(cell, low=0, high=10**MAX_DIGITS - 1), default=0
         ),

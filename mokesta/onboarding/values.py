@@ -2,16 +2,17 @@
 reason. Cells come as text (CSV) or as what Excel stored (numbers, dates)."""
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.identity import check_email
 from mokesta.customers.models import validate_company_code, validate_vat_code
-from mokesta.lib.dates import local_today
 from mokesta.lib.money import round_money
 from mokesta.onboarding.files import Cell
 
@@ -75,10 +76,20 @@ def vat_code(cell: Cell) -> str:
 
 
 def email(cell: Cell) -> str:
+    checked = _email(text(cell), get_language())
+    if isinstance(checked, Invalid):
+        raise checked
+    return checked
+
+
+@functools.lru_cache(maxsize=8192)
+def _email(value: str, language: str | None) -> str | Invalid:
+    """check_email is the costliest check (look-alike letters); a payer's rows and the write
+    pass repeat it."""
     try:
-        return check_email(text(cell))
+        return check_email(value)
     except ValidationError as exc:
-        raise Invalid(exc.messages[0]) from exc
+        return Invalid(exc.messages[0])
 
 
 def phone(cell: Cell) -> str:
@@ -87,19 +98,27 @@ def phone(cell: Cell) -> str:
     value = text(cell).replace(" ", "")
     if isinstance(cell, int | float) and re.fullmatch(r"370[0-9]{8}", value):
         value = "+" + value
+    checked = _phone(value, get_language())
+    if isinstance(checked, Invalid):
+        raise checked
+    return checked
+
+
+@functools.lru_cache(maxsize=8192)
+def _phone(value: str, language: str | None) -> str | Invalid:
+    # `language`: the message is cached in the language it was made in.
     try:
         number = phonenumbers.parse(value, "LT")
-    except phonenumbers.NumberParseException as exc:
-        raise Invalid(_("Enter a valid phone number, e.g. +37061234567.")) from exc
+    except phonenumbers.NumberParseException:
+        return Invalid(_("Enter a valid phone number, e.g. +37061234567."))
     if not phonenumbers.is_valid_number(number):
-        raise Invalid(_("Enter a valid phone number, e.g. +37061234567."))
+        return Invalid(_("Enter a valid phone number, e.g. +37061234567."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def date(cell: Cell, *, latest: dt.date | None = None) -> dt.date:
+def date(cell: Cell, *, latest: dt.date) -> dt.date:
     """YYYY-MM-DD (also 2024.01.15 and 2024/01/15, as Lithuanian Excel may write), or a date
-    Excel stored; from 1950 to `latest` (today unless given)."""
-    latest = latest or local_today()
+    Excel stored; from 1950 to `latest`."""
     if isinstance(cell, dt.datetime):
         value = cell.date()
     elif isinstance(cell, dt.date):
@@ -121,7 +140,7 @@ def date(cell: Cell, *, latest: dt.date | None = None) -> dt.date:
     return value
 
 
-def month(cell: Cell) -> dt.date:
+def month(cell: Cell, *, today: dt.date) -> dt.date:
     """YYYY-MM (or a date Excel stored: its month), not later than this month."""
     if isinstance(cell, dt.date):
         value = (cell.date() if isinstance(cell, dt.datetime) else cell).replace(day=1)
@@ -130,7 +149,7 @@ def month(cell: Cell) -> dt.date:
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise Invalid(_("A month is written YYYY-MM, e.g. 2025-11."))
         value = dt.date(int(match.group(1)), int(match.group(2)), 1)
-    if not EARLIEST <= value <= local_today():
+    if not EARLIEST <= value <= today:
         raise Invalid(
             _("The month must be between %(first)s and this month.") % {"first": "1950-01"}
         )

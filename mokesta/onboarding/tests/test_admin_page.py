@@ -3,12 +3,12 @@ the templates to download, and who may use it."""
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
-from django.test.client import _MonkeyPatchedWSGIResponse
 from django.urls import reverse
 
 from mokesta.accounts.models import User
@@ -17,6 +17,9 @@ from mokesta.onboarding.models import CustomerImport
 from mokesta.onboarding.tests.helpers import csv_file, row
 from mokesta.testing.billing import at
 from mokesta.testing.staff import accountant, admin_client, clerk, fresh_rate_limits  # noqa: F401
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 ADD = "admin:onboarding_customerimport_add"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
