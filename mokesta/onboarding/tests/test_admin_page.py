@@ -98,3 +98,15 @@ def test_the_uploaded_text_is_escaped(accountant: User) -> None:  # noqa: F811
 
 def test_a_clerk_may_not_import(clerk: User) -> None:  # noqa: F811
     assert admin_client(clerk).get(reverse(ADD)).status_code == 403
+
+
+def test_a_file_too_large_is_refused_next_to_the_field(accountant: User, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    settings.IMPORT_MAX_BYTES = 100
+    client = admin_client(accountant)
+    response = client.post(
+        reverse(ADD),
+        {"file": SimpleUploadedFile("k.csv", b"x" * 101), "balance_date": "2026-11-30"},
+    )
+    assert response.status_code == 200
+    assert 'id="id_file_error"' in response.content.decode()
+    assert not CustomerImport.objects.exists()

@@ -357,3 +357,36 @@ class TestInvitations:
         message = OutgoingMessage.objects.get()
         subject = render_subject(f"emails/{message.template}", message.context, language="lt")
         assert subject.startswith("Jūsų sutartis SUT-1 savitarnoje")
+
+
+class TestTheCommand:
+    def test_a_good_file_is_imported_and_counted(self, tmp_path: Path) -> None:
+        path = tmp_path / "klientai.xlsx"
+        path.write_bytes((SAMPLES / "customers.xlsx").read_bytes())
+        out = StringIO()
+
+        call_command("import_customers", str(path), "--balance-date", "2026-11-30", stdout=out)
+
+        assert out.getvalue().startswith("Importuota eilučių: 5. sukurta mokėtojų: 4")
+        assert Invoice.objects.get(contract__number="SUT-2021-0003").issue_date == dt.date(
+            2026, 11, 30
+        )
+
+    def test_a_dry_run_of_a_good_file_writes_nothing(self, tmp_path: Path) -> None:
+        path = tmp_path / "klientai.csv"
+        path.write_bytes(csv_file([row()]))
+        out = StringIO()
+        call_command("import_customers", str(path), "--dry-run", stdout=out)
+        assert "klaidų nerasta; niekas neįrašyta" in out.getvalue()
+        assert snapshot() == (0, 0, 0, 0, 0, 0, 0, 0)
+
+    def test_a_balance_date_in_the_future_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "klientai.csv"
+        path.write_bytes(csv_file([row()]))
+        with pytest.raises(CommandError):
+            call_command("import_customers", str(path), "--balance-date", "2026-12-31")
+        assert not Contract.objects.exists()
+
+    def test_a_missing_file_is_a_clear_error(self, tmp_path: Path) -> None:
+        with pytest.raises(CommandError, match="No such file"):
+            call_command("import_customers", str(tmp_path / "nera.csv"))
