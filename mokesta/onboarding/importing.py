@@ -697,7 +697,7 @@ class _History:
         # Per meter, its readings in the file packed as month index << 32 | row number, and
         # each row's value: a 1,800,000-reading file in tens of MB, not hundreds.
         self.by_meter: dict[int, array] = defaultdict(lambda: array("q"))
-        self.value_at: dict[int, int] = {}
+        self.value_at = array("q")  # by row number: 8 bytes a row
         self.in_closed: set[int] = set()  # rows of a closed month
 
     def check(self, sheet: Sheet, result: Result, report: Progress) -> None:
@@ -748,6 +748,8 @@ class _History:
                     )
                     continue
                 self.by_meter[pk].append(_month_index(row.period) << 32 | row.row)
+                if len(self.value_at) <= row.row:
+                    self.value_at.frombytes(bytes(8 * (row.row + 1 - len(self.value_at))))
                 self.value_at[row.row] = row.reading
                 if row.period in closed:
                     self.in_closed.add(row.row)  # checked against the database below
@@ -821,7 +823,7 @@ class _History:
     def write(self, sheet: Sheet, result: Result, report: Progress) -> None:
         written = 0
         self.by_meter.clear()
-        self.value_at.clear()
+        self.value_at = array("q")
         self.in_closed.clear()
         for chunk in _chunks(sheet.rows):
             wanted: dict[tuple[int, dt.date], int] = {}

@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from mokesta.onboarding.importing import import_file
@@ -24,13 +25,22 @@ def run_import(import_id: int) -> CustomerImport:
     def progress(phase: str, done: int) -> None:
         cache.set(progress_key(import_id), (phase, done), timeout=3600)
 
-    result = import_file(
-        data=bytes(job.content),
-        dry_run=job.dry_run,
-        invite=job.invite,
-        balance_date=job.balance_date,
-        progress=progress,
-    )
+    try:
+        result = import_file(
+            data=bytes(job.content),
+            dry_run=job.dry_run,
+            invite=job.invite,
+            balance_date=job.balance_date,
+            progress=progress,
+        )
+    except Exception:
+        # The transaction rolled back: say so on the page instead of "importing" for ever.
+        job.state = CustomerImport.State.FAILED
+        job.problems = [[1, "", _("The import stopped with an error; nothing was imported.")]]
+        job.problem_count = 1
+        job.finished_at = timezone.now()
+        job.save()
+        raise
     job.kind = result.kind
     job.rows = result.rows
     job.counts = dict(result.counts)
