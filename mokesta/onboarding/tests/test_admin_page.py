@@ -110,3 +110,24 @@ def test_a_file_too_large_is_refused_next_to_the_field(accountant: User, setting
     assert response.status_code == 200
     assert 'id="id_file_error"' in response.content.decode()
     assert not CustomerImport.objects.exists()
+
+
+def test_staff_see_the_opening_balances_as_pradinis_likutis(accountant: User) -> None:  # noqa: F811
+    from mokesta.onboarding.importing import import_file
+
+    data = csv_file(
+        [
+            row(opening_balance="12,50"),
+            row(contract_number="SUT-2", payer_code="2", meter_serial="M-2", opening_balance="-3"),
+        ]
+    )
+    assert import_file(data=data, dry_run=False).written
+    client = admin_client(accountant)
+
+    invoices = client.get(reverse("admin:billing_invoice_changelist"), {"kind": "opening"})
+    payments = client.get(reverse("admin:payments_payment_changelist"), {"source": "opening"})
+
+    assert "LIKUTIS0000001" in invoices.content.decode()
+    assert "pradinis likutis" in invoices.content.decode()
+    page = payments.content.decode()
+    assert "SUT-2" in page and '<td class="field-source">pradinis likutis</td>' in page
