@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "mokesta.onlinepay",
     "mokesta.bank",
     "mokesta.inquiries",
+    "mokesta.onboarding",  # import_customers, the admin page „Duomenų importas"
     "mokesta.outbox",
     "mokesta.news",
     "mokesta.backoffice",
@@ -319,6 +320,9 @@ STATEMENT_MAX_BYTES = env.int("STATEMENT_MAX_BYTES", default=5 * 1024 * 1024)
 MAX_REQUEST_BYTES = env.int(
     "MAX_REQUEST_BYTES", default=max(STATEMENT_MAX_BYTES, 3 * 5 * 1024 * 1024) + 1024 * 1024
 )
+# Customer import files uploaded in the admin (mokesta.onboarding); larger ones go through
+# `manage.py import_customers` or a raised MAX_REQUEST_BYTES (and nginx's limit with it).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=15 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -39,6 +39,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "payments.payment": ["view", "add", "change"],
         "payments.unmatchedpayment": ["view", "change"],
         "bank.statementimport": ["view", "add"],
+        # „Duomenų importas": it brings opening balances (money) in with the customers.
+        "onboarding.customerimport": ["view", "add"],
         "bank.banktransaction": ["view"],
         # Online payments and the provider's payouts that settle them (reconciliation).
         "onlinepay.paymentorder": ["view"],

@@ -114,6 +114,7 @@ def _documents(month: dt.date) -> Iterator[tuple[Document, list[DocumentTotal]]]
     VAT invoice), in number order, loaded a chunk at a time as plain rows."""
     rows = (
         Invoice.objects.filter(issue_date__gte=month, issue_date__lte=month_end(month))
+        .exclude(kind=Invoice.Kind.OPENING)  # an imported balance is no sale
         .order_by("series", "sequence")
         .values_list("pk", *Document._fields[:-2], "corrects__number", "corrects__issue_date")
         .iterator(chunk_size=CHUNK)

@@ -121,8 +121,9 @@ PaidRow = tuple[dt.date, Decimal]
 
 
 def bears_interest(*, kind: str, credited: bool) -> bool:
-    """Only an invoice that no credit note has cancelled can be overdue."""
-    return kind == Invoice.Kind.INVOICE and not credited
+    """Only an invoice that no credit note has cancelled can be overdue, and an imported opening
+    balance (a debt owed from its date, mokesta.onboarding)."""
+    return kind in (Invoice.Kind.INVOICE, Invoice.Kind.OPENING) and not credited
 
 
 def overdue(invoices: Iterable[OwingRow], payments: Iterable[PaidRow], *, day: dt.date) -> Decimal:

@@ -172,6 +172,10 @@ class Invoice(models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("invoice")
         CREDIT_NOTE = "credit_note", _("credit note")
+        # What a contract owed when it was brought in from the utility's previous system
+        # (mokesta.onboarding): summed by the ledger like an invoice, bears interest from its
+        # due date, never sent, never in i.SAF or Peppol exports.
+        OPENING = "opening", _("opening balance")
 
     class DocumentType(models.TextChoices):
         # A credit note has the type of the invoice it corrects (a credit VAT invoice
@@ -253,9 +257,13 @@ class Invoice(models.Model):
                 name="invoice_one_credit_note",
             ),
             models.CheckConstraint(
-                condition=Q(kind="invoice", corrects__isnull=True)
+                condition=Q(kind__in=["invoice", "opening"], corrects__isnull=True)
                 | Q(kind="credit_note", corrects__isnull=False),
                 name="invoice_credit_note_corrects",
+            ),
+            # One opening balance per contract: an import never brings it in twice.
+            models.UniqueConstraint(
+                fields=["contract"], condition=Q(kind="opening"), name="invoice_one_opening"
             ),
             # A VAT invoice names a legal person (company code) or a taxable person (VAT code),
             # with or without a VAT code; a payment notice has no buyer VAT code.

@@ -413,7 +413,9 @@ def public_bodies_only(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
 def public_body_documents(month: dt.date) -> QuerySet[Invoice]:
     """Invoices and credit notes issued in `month` to public bodies (SABIS), by number."""
     return public_bodies_only(
-        Invoice.objects.filter(issue_date__gte=month, issue_date__lte=month_end(month))
+        Invoice.objects.filter(issue_date__gte=month, issue_date__lte=month_end(month)).exclude(
+            kind=Invoice.Kind.OPENING  # an imported balance is no sale
+        )
     )
 
 

@@ -13,6 +13,8 @@ class Payment(models.Model):
         BANK = "bank", _("bank statement")
         ONLINE = "online", _("online payment")
         CASH = "cash", _("cash desk")
+        # An overpayment brought in from the utility's previous system (mokesta.onboarding).
+        OPENING = "opening", _("opening balance")
 
     class UnmatchedReason(models.TextChoices):
         """Why the import could not tell whose payment it is: shown to staff in the queue."""
@@ -61,6 +63,10 @@ class Payment(models.Model):
         ordering = ["-paid_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # One opening balance per contract: an import never brings it in twice.
+            models.UniqueConstraint(
+                fields=["contract"], condition=Q(source="opening"), name="payment_one_opening"
+            ),
         ]
         indexes = [
             # Balances and the self-service payment list read a contract's payments by date.

@@ -10,6 +10,7 @@ from mokesta.backoffice.admin import (  # noqa: F401
     inquiries,
     metering,
     news,
+    onboarding,
     onlinepay,
     outbox,
     payments,
