@@ -37,6 +37,7 @@ from mokesta.lib.dates import local_today, month_start
 from mokesta.lib.money import ZERO
 from mokesta.metering.models import Meter, Reading
 from mokesta.onboarding import rows as R
+from mokesta.onboarding import values
 from mokesta.onboarding.files import CUSTOMERS, FileError, Sheet, open_sheet
 from mokesta.onboarding.invitations import dedup_key, invitation
 from mokesta.outbox.models import OutgoingMessage
@@ -205,6 +206,11 @@ class _Customers:
     def check(self, sheet: Sheet, result: Result, report: Progress) -> None:
         if self.balance_date > local_today():
             result.add(R.Problem(1, "", _("The opening balance date cannot be in the future.")))
+        elif self.balance_date < values.EARLIEST:
+            bounds = {"first": values.EARLIEST.isoformat(), "last": local_today().isoformat()}
+            result.add(
+                R.Problem(1, "", _("The date must be between %(first)s and %(last)s.") % bounds)
+            )
         closed = _closed_months()
         for chunk in _chunks(sheet.rows):
             parsed = []

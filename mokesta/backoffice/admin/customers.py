@@ -57,17 +57,23 @@ class ContractAccessInline(admin.TabularInline):
     extra = 0
 
 
-class EInvoiceSubscriptionInline(admin.TabularInline):
+# An order or a cancellation is entered after the bank reported it: never a future date.
+EINVOICE_DATES = {"since": 0, "cancelled_on": 0}
+
+
+class EInvoiceSubscriptionInline(BoundedDates, admin.TabularInline):
     """Orders and cancellations of e-invoices as the utility's bank reports them (the banks
     publish no file format for the report, so a clerk types them in)."""
 
+    date_future_years = EINVOICE_DATES
     model = EInvoiceSubscription
     fields = ["bank", "payer_iban", "since", "automatic_payment", "cancelled_on"]
     extra = 0
 
 
 @admin.register(EInvoiceSubscription)
-class EInvoiceSubscriptionAdmin(admin.ModelAdmin):
+class EInvoiceSubscriptionAdmin(BoundedDates, admin.ModelAdmin):
+    date_future_years = EINVOICE_DATES
     list_display = ["contract", "bank", "since", "automatic_payment", "cancelled_on"]
     list_filter = ["automatic_payment", "bank", "cancelled_on"]
     search_fields = ["contract__number", "contract__customer__name", "payer_iban"]

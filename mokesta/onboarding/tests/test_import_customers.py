@@ -387,6 +387,15 @@ class TestTheCommand:
             call_command("import_customers", str(path), "--balance-date", "2026-12-31")
         assert not Contract.objects.exists()
 
+    def test_a_balance_date_before_the_records_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "klientai.csv"
+        path.write_bytes(csv_file([row()]))
+        out = StringIO()
+        with pytest.raises(CommandError):
+            call_command("import_customers", str(path), "--balance-date", "0001-01-01", stderr=out)
+        assert "turi būti nuo 1950-01-01" in out.getvalue()
+        assert not Contract.objects.exists()
+
     def test_a_missing_file_is_a_clear_error(self, tmp_path: Path) -> None:
         with pytest.raises(CommandError, match="No such file"):
             call_command("import_customers", str(tmp_path / "nera.csv"))
