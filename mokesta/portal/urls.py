@@ -30,6 +30,11 @@ contract_urls = (
         path("sutartys/prideti/", contracts.link, name="link"),
         path("sutartys/<int:pk>/", contracts.contract_detail, name="contract"),
         path("sutartys/<int:pk>/atsieti/", contracts.unlink, name="unlink"),
+        path(
+            "sutartys/<int:pk>/skaitikliai/<int:meter>/pavadinimas/",
+            contracts.rename_meter,
+            name="rename_meter",
+        ),
     ],
     "customers",
 )

@@ -30,7 +30,18 @@
     }
   }
 
+  // Folded on a phone: „Mokėjimo rekvizitai" and the QR code (of little use on the phone that
+  // shows it) are open without this script, closed here on a narrow screen until tapped.
+  function foldOnPhone() {
+    if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
+      document.querySelectorAll("details[data-fold-on-phone]").forEach(function (details) {
+        details.open = false;
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    foldOnPhone();
     initCopy();
     focusErrorSummary();
   });
