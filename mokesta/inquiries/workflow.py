@@ -61,6 +61,16 @@ def submit_inquiry(
             )
             row.save()
         audit(user, inquiry, ADDITION, "Submitted by the customer in the self-service")
+        # The acknowledgement, in the same transaction: once per request (its dedup key).
+        queue(
+            messages_for(
+                user,
+                email=True,  # the customer wrote: the receipt goes to them whatever their opt-ins
+                key=f"inquiry:{inquiry.pk}:received",
+                template="inquiry-received",
+                context={"first_name": user.first_name, "inquiry": inquiry.pk, "topic": topic},
+            )
+        )
     return inquiry
 
 

@@ -29,7 +29,7 @@ def mid_month() -> Iterator[None]:
 
 def log_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/paskyra/login/")
-    page.get_by_label("Prisijungimo vardas (el.paštas) *").fill(email)
+    page.get_by_label("Prisijungimo vardas (el. paštas) *").fill(email)
     page.get_by_label("Slaptažodis *", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Prisijungti").click()
 
