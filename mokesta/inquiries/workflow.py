@@ -13,6 +13,7 @@ from mokesta.customers.models import Contract
 from mokesta.inquiries.models import Inquiry, InquiryMessage, InquiryPhoto
 from mokesta.inquiries.photos import CleanPhoto
 from mokesta.lib.audit import ADDITION, CHANGE, audit
+from mokesta.lib.names import greeting_name
 from mokesta.outbox.queue import queue
 
 # New requests a user may submit in a day (a clerk reads each one).
@@ -68,7 +69,7 @@ def submit_inquiry(
                 email=True,  # the customer wrote: the receipt goes to them whatever their opt-ins
                 key=f"inquiry:{inquiry.pk}:received",
                 template="inquiry-received",
-                context={"first_name": user.first_name, "inquiry": inquiry.pk, "topic": topic},
+                context={"first_name": greeting_name(user), "inquiry": inquiry.pk, "topic": topic},
             )
         )
     return inquiry

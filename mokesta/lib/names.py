@@ -5,6 +5,8 @@ Jonai, Andrius → Andriau, Kęstutis → Kęstuti, Eglė → Egle, Rasa → Ras
 regular declension of Lithuanian first names (VLKK); a name with any other ending (a foreign one:
 John, Anna-Maria) is left as written, which is how Lithuanian addresses foreign names."""
 
+from typing import Any
+
 # (nominative ending, vocative ending), longest first: -ius before -us, -ias/-jas (a soft stem:
 # Tobijas → Tobijau) before -as.
 _ENDINGS = (
@@ -32,3 +34,9 @@ def _vocative_word(word: str) -> str:
             stem = word[: -len(nominative)]
             return stem + (vocative_ending.upper() if word.isupper() else vocative_ending)
     return word
+
+
+def greeting_name(user: Any) -> str:
+    """The first name a message to `user` greets by: the vocative in Lithuanian (the language
+    the message is rendered in), as written otherwise."""
+    return vocative(user.first_name) if user.language == "lt" else user.first_name

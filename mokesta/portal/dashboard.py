@@ -21,11 +21,13 @@ from mokesta.billing.models import Invoice
 from mokesta.billing.queries import LatestInvoice, contracts_money
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import Contract
+from mokesta.customers.outages import affects
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, round_money
 from mokesta.metering.insights import leak_suspected
 from mokesta.metering.models import meter_label, verification_due
 from mokesta.metering.queries import ReadingRow, dashboard_meters, readings_by_meter
+from mokesta.news.models import Article
 from mokesta.onlinepay import providers
 from mokesta.portal import fragments
 from mokesta.portal.declare import current_month, deadline
@@ -119,11 +121,19 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             card.payment_details = fragments.payment_details(asked, utility, nested=True)
     due = [card for card in cards if card.due.amount > 0]
+    # Outage notices on the user's streets, until they end (the rule: customers.outages).
+    addresses = [address for card in cards for address in card.addresses.split("; ")]
+    outages = [
+        article
+        for article in (Article.objects.current_outages() if cards else [])
+        if any(affects(address, article.street_list) for address in addresses)
+    ]
     return render(
         request,
         "portal/dashboard.html",
         {
             "cards": cards,
+            "outages": outages,
             # More than one contract to pay: their total, paid at once.
             "due_cards": due if len(due) > 1 else [],
             "due_total": sum((card.due.amount for card in due), ZERO),
