@@ -96,8 +96,7 @@ def test_the_password_change_page_looks_like_the_account_pages_and_links_back(cl
 
 def test_every_page_has_a_favicon_and_the_home_title_names_the_utility_once(client, db):
     html = client.get("/").content.decode()
-    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html or (
-        'rel="icon"' in html and "favicon" in html
-    )
+    icon = html.split('<link rel="icon" href="', 1)[1].split('"', 1)[0]
+    assert "favicon" in icon and icon.endswith(".svg")
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert title.count("komunalinis") <= 1 and title.count("MOKESTA") <= 1
