@@ -76,7 +76,10 @@ def test_report_a_broken_meter_and_read_the_answer(
     page.get_by_role("link", name=f"Užklausa Nr. {inquiry.pk}: Sugedo skaitiklis").click()
     page.get_by_text("Meistras atvyks pirmadienį.").wait_for()
     page.get_by_text("Vykdoma").wait_for()
-    [email] = smtp_sink.messages
+    # The acknowledgement on submitting, then the answer.
+    received, email = smtp_sink.messages
+    assert received["To"] == alice.email
+    assert f"Jūsų užklausa Nr. {inquiry.pk} gauta" in received["Subject"]
     assert email["To"] == alice.email
     assert f"Jūsų užklausa Nr. {inquiry.pk}" in email["Subject"]
     assert "Meistras atvyks pirmadienį." in email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
