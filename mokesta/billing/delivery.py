@@ -26,6 +26,8 @@ def invoice_context(invoice: Invoice, *, contract_number: str) -> dict[str, str]
         "due_date": invoice.due_date.isoformat(),
         "payment_code": invoice.payment_code,
         "payer_code": invoice.payer_code,
+        # Paid in advance: the mail says so and gives no payment details (the due-now rule).
+        "nothing_due": "1" if invoice.amount_due <= 0 else "",
     }
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         # What the note takes off (its total is negative) and the invoice it corrects; the

@@ -11,6 +11,12 @@ office, credit notes and the billing run read these figures from here.
   invoices oldest first. That gives each invoice its state: paid, unpaid, credited (or credit
   note).
 - **Running balance**: invoices and payments in date order with the balance after each.
+- **Due now** (`amount_due_now`): what the customer is asked to pay today, and nothing else: the
+  balance if positive (0 when paid or overpaid). Of it, the invoices not yet past their due date
+  are „Mokėtina suma iki …" (payable by the earliest of their due dates); the rest is overdue
+  („Skola"). Payments cover the oldest first, so they reduce the overdue part first. Every page,
+  the PDF of a later invoice and the e-mail show this figure; `later_sql`/`next_due_sql` are its
+  sums in plain SQL (test_ledger checks they agree).
 
 The single-contract forms read one contract; the bulk forms (`balances`, `with_balance`,
 `invoice_states`) serve pages and runs that need many contracts in a fixed number of queries;
@@ -25,12 +31,13 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from typing import TypedDict
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Min, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django_stubs_ext import WithAnnotations
 
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
+from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, round_money
 from mokesta.lib.sql import sql
 from mokesta.payments.models import Payment
@@ -283,3 +290,79 @@ def running_balance(invoices: Iterable[Invoice], payments: Iterable[Payment]) ->
             running -= obj.amount
         entries.append(Entry(day=day, charge=charge, paid=paid, obj=obj, balance=running))
     return entries
+
+
+# --- what is due now -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """What a contract is asked to pay today (module docstring: „Due now")."""
+
+    amount: Decimal  # to pay now; ZERO when nothing is (paid, or overpaid)
+    overdue: Decimal  # the part of it past its due date („Skola")
+    by: dt.date | None  # the due date of the part not yet due (None when there is none)
+
+    @property
+    def later(self) -> Decimal:
+        """The part not yet due („Mokėtina suma iki {by}")."""
+        return self.amount - self.overdue
+
+
+def due_of(balance: Decimal, not_yet_due: Decimal, next_due: dt.date | None) -> Due:
+    """The rule on its figures: `balance` (balance()), `not_yet_due` the totals of the invoices
+    whose due date is today or later, `next_due` the earliest of those due dates."""
+    amount = max(balance, ZERO)
+    overdue = max(amount - max(not_yet_due, ZERO), ZERO)
+    return Due(amount, overdue, next_due if amount > overdue else None)
+
+
+def due_of_rows(
+    invoices: Iterable[tuple[str, Decimal, dt.date]], paid: Decimal, *, on: dt.date
+) -> Due:
+    """due_of() on a contract's invoices and credit notes already loaded, as (kind, total, due
+    date), and what it paid in all."""
+    invoices = list(invoices)
+    later = [(total, due) for kind, total, due in invoices if _not_yet_due(kind, due, on)]
+    return due_of(
+        balance_of((total for _kind, total, _due in invoices), [paid]),
+        sum((total for total, _due in later), ZERO),
+        min((due for _total, due in later), default=None),
+    )
+
+
+def _not_yet_due(kind: str, due_date: dt.date, day: dt.date) -> bool:
+    return kind == Invoice.Kind.INVOICE and due_date >= day
+
+
+def amount_due_now(contract: Contract, *, on: dt.date | None = None) -> Due:
+    """What `contract` is asked to pay on `on` (today, Europe/Vilnius, by default)."""
+    day = on or local_today()
+    later = Invoice.objects.filter(
+        contract=contract, kind=Invoice.Kind.INVOICE, due_date__gte=day
+    ).aggregate(s=Sum("total"), by=Min("due_date"))
+    return due_of(balance(contract), _cents(later["s"]), later["by"])
+
+
+def later_sql(contract: str) -> str:
+    """The `not_yet_due` of due_of() in plain SQL, like billed_sql(): the totals of the
+    contract's invoices due on the day bound to the one %s or later. Its value goes through
+    paid_value()."""
+    return sql(
+        "(SELECT SUM({invoice.total}) FROM {invoice} WHERE {invoice.contract} = {contract}"
+        " AND {invoice.kind} = '{kind}' AND {invoice.due_date} >= %s)",
+        invoice=Invoice,
+        contract=contract,
+        kind=str(Invoice.Kind.INVOICE.value),
+    )
+
+
+def next_due_sql(contract: str) -> str:
+    """The `next_due` of due_of() in plain SQL (the day bound to the one %s)."""
+    return sql(
+        "(SELECT MIN({invoice.due_date}) FROM {invoice} WHERE {invoice.contract} = {contract}"
+        " AND {invoice.kind} = '{kind}' AND {invoice.due_date} >= %s)",
+        invoice=Invoice,
+        contract=contract,
+        kind=str(Invoice.Kind.INVOICE.value),
+    )

@@ -25,6 +25,7 @@ from mokesta.billing.barcode import draw_barcode
 from mokesta.billing.invoice_readings import InvoiceReading, invoice_readings
 from mokesta.billing.models import Invoice
 from mokesta.billing.payment_qr import QR_MASK, payment_qr_text  # noqa: F401 (QR_MASK: tests)
+from mokesta.lib.money import money_text
 from mokesta.utility.models import Utility
 
 FONTS = Path(__file__).parent / "fonts"
@@ -44,7 +45,7 @@ def _register_fonts() -> None:
 
 
 def _eur(amount: Decimal) -> str:
-    return f"{amount:.2f} €".replace(".", ",")
+    return f"{money_text(amount)} €"  # 12 105,82 €
 
 
 def quantity_text(quantity: Decimal) -> str:
@@ -338,6 +339,9 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             pdf.drawRightString(
                 right, y, _("The credit note is taken into account in your next invoice.")
             )
+        elif invoice.amount_due <= 0:
+            # Paid in advance: no payment details, no codes (the ledger's due-now rule).
+            pdf.drawRightString(right, y, _("Nothing to pay."))
         else:
             pdf.drawRightString(right, y, f"{L['Pay by']} {invoice.due_date:%Y-%m-%d}")
             _draw_payment(pdf, invoice, utility, L, left=left, top=y - 18)

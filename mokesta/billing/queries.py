@@ -13,7 +13,16 @@ from typing import NamedTuple
 from django.db import connection
 
 from mokesta.accounts.models import User
-from mokesta.billing.ledger import billed_sql, paid_sql, paid_value
+from mokesta.billing.ledger import (
+    Due,
+    billed_sql,
+    due_of,
+    due_of_rows,
+    later_sql,
+    next_due_sql,
+    paid_sql,
+    paid_value,
+)
 from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.customers.queries import linked_to_user
@@ -52,12 +61,15 @@ class ContractMoney(NamedTuple):
     billed: Decimal
     paid: Decimal
     latest: LatestInvoice | None
+    due: Due  # the ledger's amount_due_now()
 
 
 class _MoneyRow(NamedTuple):
     contract: int
     billed: Decimal | float | None
     paid: Decimal | float | None
+    later: Decimal | float | None
+    next_due: dt.date | str | None
     pk: int | None
     number: str | None
     kind: str | None
@@ -68,10 +80,11 @@ class _MoneyRow(NamedTuple):
 
 
 # Each of the user's contracts with its invoices (credit notes included) and payments summed (the
-# ledger's SQL) and its latest invoice with what its payment details and QR code show.
+# ledger's SQL), what of it is not yet due on the day (the two %s) and its latest invoice with
+# what its payment details and QR code show.
 MONEY_SQL = sql(
     """
-    SELECT c.{contract.pk}, {billed}, {paid},
+    SELECT c.{contract.pk}, {billed}, {paid}, {later}, {next_due},
            i.{invoice.pk}, i.{invoice.number}, i.{invoice.kind}, i.{invoice.amount_due},
            i.{invoice.due_date}, i.{invoice.payment_code}, i.{invoice.payer_code}
     FROM {contract} c
@@ -83,21 +96,30 @@ MONEY_SQL = sql(
     """,
     billed=billed_sql(C_ID),
     paid=paid_sql(C_ID),
+    later=later_sql(C_ID),
+    next_due=next_due_sql(C_ID),
     linked=linked_to_user("c"),
     **TABLES,
 )
 
 
-def contracts_money(user: User) -> dict[int, ContractMoney]:
+def as_date(value: dt.date | str | None) -> dt.date | None:
+    """A computed date column (MIN(...)) as a date: SQLite returns it as text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def contracts_money(user: User, day: dt.date) -> dict[int, ContractMoney]:
     """Each of the user's contracts (by id): what it was billed and paid in all (the ledger's
-    sums) and its latest invoice or credit note (None without any)."""
-    found = rows(MONEY_SQL, [user.pk], _MoneyRow, {"amount_due": _invoice("amount_due")})
+    sums), its latest invoice or credit note (None without any) and what is due on `day`."""
+    found = rows(MONEY_SQL, [day, day, user.pk], _MoneyRow, {"amount_due": _invoice("amount_due")})
     money = {}
     for row in found:
         latest = None
         if row.pk is not None:
-            latest = LatestInvoice(*row[3:])  # type: ignore[arg-type]
-        money[row.contract] = ContractMoney(paid_value(row.billed), paid_value(row.paid), latest)
+            latest = LatestInvoice(*row[5:])  # type: ignore[arg-type]
+        billed, paid = paid_value(row.billed), paid_value(row.paid)
+        due = due_of(billed - paid, paid_value(row.later), as_date(row.next_due))
+        money[row.contract] = ContractMoney(billed, paid, latest, due)
     return money
 
 
@@ -245,13 +267,16 @@ class SiblingRow(NamedTuple):
     issue_date: dt.date
     sequence: int
     number: str
+    kind: str
+    due_date: dt.date
     paid: Decimal | float | None
 
 
 SIBLINGS_SQL = sql(
     """
     SELECT {invoice.pk}, {invoice.contract}, {invoice.corrects}, {invoice.total},
-           {invoice.issue_date}, {invoice.sequence}, {invoice.number}, {paid}
+           {invoice.issue_date}, {invoice.sequence}, {invoice.number}, {invoice.kind},
+           {invoice.due_date}, {paid}
     FROM {invoice} WHERE {invoice.contract} = %s
     """,
     paid=paid_sql("%s"),
@@ -264,6 +289,11 @@ def contract_invoices(contract_id: int) -> tuple[list[SiblingRow], Decimal]:
     (no access check: the caller read the contract through one)."""
     found = rows(SIBLINGS_SQL, [contract_id, contract_id], SiblingRow, {"total": _invoice("total")})
     return found, paid_value(found[0].paid if found else None)
+
+
+def contract_due(siblings: list[SiblingRow], paid: Decimal, day: dt.date) -> Due:
+    """The ledger's amount_due_now() on contract_invoices()' rows."""
+    return due_of_rows(((row.kind, row.total, row.due_date) for row in siblings), paid, on=day)
 
 
 class ReadingWithMeter(NamedTuple):

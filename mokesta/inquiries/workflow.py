@@ -13,6 +13,7 @@ from mokesta.customers.models import Contract
 from mokesta.inquiries.models import Inquiry, InquiryMessage, InquiryPhoto
 from mokesta.inquiries.photos import CleanPhoto
 from mokesta.lib.audit import ADDITION, CHANGE, audit
+from mokesta.lib.names import greeting_name
 from mokesta.outbox.queue import queue
 
 # New requests a user may submit in a day (a clerk reads each one).
@@ -61,6 +62,16 @@ def submit_inquiry(
             )
             row.save()
         audit(user, inquiry, ADDITION, "Submitted by the customer in the self-service")
+        # The acknowledgement, in the same transaction: once per request (its dedup key).
+        queue(
+            messages_for(
+                user,
+                email=True,  # the customer wrote: the receipt goes to them whatever their opt-ins
+                key=f"inquiry:{inquiry.pk}:received",
+                template="inquiry-received",
+                context={"first_name": greeting_name(user), "inquiry": inquiry.pk, "topic": topic},
+            )
+        )
     return inquiry
 
 

@@ -37,3 +37,15 @@ def only_ascii_digits(text: str) -> bool:
     """False when `text` holds a digit other than 0–9 (Arabic-Indic ١٢, fullwidth １２, …):
     Python's Decimal(), int() and the regular expression \\d read them all as numbers."""
     return all(char.isascii() for char in text if char.isdigit())
+
+
+def money_text(amount: Decimal, *, decimal: str = ",", group: str = "\u00a0") -> str:
+    """An amount as Lithuanian writes it: 12 105,82 (a no-break space between thousands, so the
+    figure never wraps, and a decimal comma); English passes decimal=".", group=","."""
+    whole, _dot, cents = f"{round_money(amount):f}".partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    groups: list[str] = []
+    while len(digits) > 3:
+        digits, tail = digits[:-3], digits[-3:]
+        groups.insert(0, tail)
+    return sign + group.join([digits, *groups]) + decimal + cents

@@ -44,6 +44,11 @@ class MeterQuerySet(models.QuerySet["Meter"]):
         return self.active_between(day, day)
 
 
+def meter_label(name: str | None, serial_number: str) -> str:
+    """How a meter is named to a person: „Virtuvė (12345678)", or the serial alone."""
+    return f"{name} ({serial_number})" if name else serial_number
+
+
 class Meter(models.Model):
     """A water meter [skaitiklis] at a service point."""
 
@@ -58,6 +63,8 @@ class Meter(models.Model):
         ServicePoint, models.CASCADE, related_name="meters", verbose_name=_("service point")
     )
     serial_number = models.CharField(_("serial number"), max_length=40, unique=True)
+    # The customer's own name for it („Virtuvė", „Laistymas"), shown wherever the serial is.
+    name = models.CharField(_("name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APARTMENT)
     garden = models.BooleanField(
         _("garden watering"), default=False, help_text=_("Charged for water only, no wastewater.")
@@ -80,7 +87,11 @@ class Meter(models.Model):
         verbose_name_plural = _("meters")
 
     def __str__(self) -> str:
-        return self.serial_number
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return meter_label(self.name, self.serial_number)
 
     @property
     def verification_due(self) -> dt.date:

@@ -17,7 +17,7 @@ from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, Customer, ServicePoint
 from mokesta.customers.queries import linked_to_user
 from mokesta.lib.sql import rows, sql
-from mokesta.metering.models import Meter, Reading, verification_due
+from mokesta.metering.models import Meter, Reading, meter_label, verification_due
 
 TABLES = {
     "contract": Contract,
@@ -110,6 +110,11 @@ class MeterRow(NamedTuple):
     installed_on: dt.date
     kind: str
     verified_on: dt.date
+    name: str
+
+    @property
+    def label(self) -> str:
+        return meter_label(self.name, self.serial_number)
 
     @property
     def verification_due(self) -> dt.date:
@@ -138,6 +143,7 @@ class _ContractPageRow(NamedTuple):
     installed_on: dt.date | None
     kind: str | None
     verified_on: dt.date | None
+    name: str | None
 
 
 # The contract, if the user has access to it, with its customer, its service points and all
@@ -147,7 +153,8 @@ CONTRACT_PAGE_SQL = sql(
     SELECT c.{contract.pk}, c.{contract.number}, c.{contract.category}, c.{contract.start_date},
            c.{contract.end_date}, cu.{customer.name}, cu.{customer.payer_code},
            p.{point.pk}, p.{point.address}, m.{meter.pk}, m.{meter.serial_number},
-           m.{meter.garden}, m.{meter.installed_on}, m.{meter.kind}, m.{meter.verified_on}
+           m.{meter.garden}, m.{meter.installed_on}, m.{meter.kind}, m.{meter.verified_on},
+           m.{meter.name}
     FROM {contract} c
     {linked}
     JOIN {customer} cu ON cu.{customer.pk} = c.{contract.customer}
@@ -193,6 +200,7 @@ class DashboardMeterRow(NamedTuple):
     verified_on: dt.date | None
     initial_reading: int | None
     installed_on: dt.date | None
+    name: str | None
 
 
 # Each contract of a user with its service points and their current meters, a row per meter (one
@@ -201,7 +209,8 @@ DASHBOARD_METERS_SQL = sql(
     """
     SELECT c.{contract.pk}, c.{contract.number}, c.{contract.category}, p.{point.pk},
            p.{point.address}, m.{meter.pk}, m.{meter.serial_number}, m.{meter.kind},
-           m.{meter.verified_on}, m.{meter.initial_reading}, m.{meter.installed_on}
+           m.{meter.verified_on}, m.{meter.initial_reading}, m.{meter.installed_on},
+           m.{meter.name}
     FROM {contract} c
     {linked}
     LEFT JOIN {point} p ON p.{point.contract} = c.{contract.pk}

@@ -16,15 +16,18 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.billing.ledger import balance_of
+from mokesta.billing.ledger import Due, balance_of
 from mokesta.billing.models import Invoice
 from mokesta.billing.queries import LatestInvoice, contracts_money
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import Contract
-from mokesta.lib.money import round_money
+from mokesta.customers.outages import affects
+from mokesta.lib.dates import local_today
+from mokesta.lib.money import ZERO, round_money
 from mokesta.metering.insights import leak_suspected
-from mokesta.metering.models import verification_due
+from mokesta.metering.models import meter_label, verification_due
 from mokesta.metering.queries import ReadingRow, dashboard_meters, readings_by_meter
+from mokesta.news.models import Article
 from mokesta.onlinepay import providers
 from mokesta.portal import fragments
 from mokesta.portal.declare import current_month, deadline
@@ -45,6 +48,11 @@ class MeterLine:
     last_period: dt.date | None = None
     declared: bool = False
     leak: bool = False
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return meter_label(self.name, self.serial_number)
 
     @property
     def verification_due(self) -> dt.date:
@@ -81,6 +89,7 @@ class Card:
     meters: list[MeterLine]
     balance: Decimal
     invoice: LatestInvoice | None
+    due: Due  # the ledger's amount_due_now(): what the card asks to pay, and nothing else
     payment_details: str = ""  # kept rendered (fragments.payment_details)
 
     @property
@@ -100,17 +109,34 @@ class Card:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Only the linking step until a contract is linked."""
     month = current_month()
-    cards = load_cards(request.user, month)
+    cards = load_cards(request.user, month, local_today())
     utility = Utility.current()
     for card in cards:
-        # Kept rendered per process (fragments.py); a credit note is not paid by transfer.
-        if card.invoice is not None and card.invoice.kind != Invoice.Kind.CREDIT_NOTE:
-            card.payment_details = fragments.payment_details(card.invoice, utility, nested=True)
+        # Payment details (and the QR code) only for what is due now, with that amount; kept
+        # rendered per process (fragments.py). A credit note is not paid by transfer.
+        invoice = card.invoice
+        if card.due.amount > 0 and invoice is not None and invoice.kind != Invoice.Kind.CREDIT_NOTE:
+            asked = invoice._replace(
+                amount_due=card.due.amount, due_date=card.due.by or invoice.due_date
+            )
+            card.payment_details = fragments.payment_details(asked, utility, nested=True)
+    due = [card for card in cards if card.due.amount > 0]
+    # Outage notices on the user's streets, until they end (the rule: customers.outages).
+    addresses = [address for card in cards for address in card.addresses.split("; ")]
+    outages = [
+        article
+        for article in (Article.objects.current_outages() if cards else [])
+        if any(affects(address, article.street_list) for address in addresses)
+    ]
     return render(
         request,
         "portal/dashboard.html",
         {
             "cards": cards,
+            "outages": outages,
+            # More than one contract to pay: their total, paid at once.
+            "due_cards": due if len(due) > 1 else [],
+            "due_total": sum((card.due.amount for card in due), ZERO),
             "month": month,
             "deadline": deadline(month),
             "pay_on": providers.current() is not None,
@@ -120,18 +146,18 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def load_cards(user: Any, month: dt.date) -> list[Card]:
+def load_cards(user: Any, month: dt.date, today: dt.date) -> list[Card]:
     cards: dict[int, Card] = {}
     addresses: dict[int, dict[int, str]] = defaultdict(dict)
-    money = contracts_money(user)
+    money = contracts_money(user, today)
     for row in dashboard_meters(user):
         card = cards.get(row.contract)
         if card is None:
-            billed, paid, latest = money[row.contract]
+            billed, paid, latest, due = money[row.contract]
             # The ledger's rule on its sums: invoices and credit notes issued minus payments.
             owed = round_money(balance_of([billed], [paid]))
             contract = ContractRow(row.contract, row.number, row.category)
-            card = cards[row.contract] = Card(contract, "", [], owed, latest)
+            card = cards[row.contract] = Card(contract, "", [], owed, latest, due)
         if row.point is not None:
             addresses[row.contract][row.point] = row.address or ""
         if row.meter is not None:
@@ -139,6 +165,7 @@ def load_cards(user: Any, month: dt.date) -> list[Card]:
                 MeterLine(
                     *(row.meter, row.serial_number or "", row.kind or ""),
                     *(row.verified_on, row.initial_reading, row.installed_on),  # type: ignore[arg-type]
+                    name=row.name or "",
                 )
             )
     listed = [meter for card in cards.values() for meter in card.meters]

@@ -6,8 +6,8 @@ out): nothing has to be cleared by hand.
 - header (portal/header.html): the URL prefix and conf, logged in or not, has a contract or not,
   the utility's short name; changes when staff rename the utility. The user box is put in per
   visitor.
-- footer (portal/footer.html): the URL prefix and conf, the utility's name, address, phone and
-  e-mail; changes when staff edit them.
+- footer (portal/footer.html): the URL prefix and conf, the utility's name, address, phone,
+  emergency phone and e-mail; changes when staff edit them.
 - payment details with the QR code (portal/payment_details.html): the invoice's pk, number,
   codes, amount due and due date, nested or not, the utility's name, payee code, IBAN and bank;
   an issued invoice never changes, so only when staff edit the utility's details.
@@ -96,7 +96,7 @@ def header(*, authenticated: bool, has_contracts: bool, utility: Utility, user_b
 
 
 def footer(utility: Utility) -> SafeString:
-    shown = (utility.name, utility.address, utility.phone, utility.email)
+    shown = (utility.name, utility.address, utility.phone, utility.email, utility.emergency_phone)
     key = ("footer", get_language(), get_script_prefix(), settings.ROOT_URLCONF, *shown)
     return CHROME.get(key, lambda: render_to_string("portal/footer.html", {"utility": utility}))
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,10 +25,13 @@ from mokesta.customers.models import Contract
 from mokesta.inquiries import workflow
 from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryPhoto, check_moving_date
 from mokesta.inquiries.photos import CleanPhoto, clean_photos, photo_response
+from mokesta.lib.money import money_text
+from mokesta.metering.models import Meter
 from mokesta.outbox.sending import preview, subject_of
 from mokesta.portal.declare import current_month, meter_states
 from mokesta.portal.forms import check_reading
 from mokesta.portal.profile import user_messages
+from mokesta.utility.models import Utility
 
 READING_PREFIX = "final_"
 # Submissions of „Nauja užklausa", valid or not, per user (settings.ACCOUNT_RATE_LIMITS).
@@ -36,7 +40,17 @@ SUBMISSION_LIMIT = "inquiry_submission"
 
 class ContractChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Contract) -> str:  # type: ignore[override]
-        return f"{obj.number} – {obj.customer.name}, {obj.customer.address}"
+        # Told apart by where the water is supplied and its meters (their names or serials).
+        points = [
+            point.address
+            + (
+                " (" + ", ".join(meter.label for meter in point.meters.all()) + ")"
+                if point.meters.all()
+                else ""
+            )
+            for point in obj.service_points.all()
+        ]
+        return f"{obj.number} – {'; '.join(points) or obj.customer.address}"
 
 
 class PhotosInput(forms.ClearableFileInput):
@@ -81,7 +95,11 @@ class InquiryForm(forms.Form):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         contracts = list(user_contracts(user))
-        self.fields["contract"].queryset = user_contracts(user)  # type: ignore[attr-defined]
+        self.fields["contract"].queryset = user_contracts(user).prefetch_related(  # type: ignore[attr-defined]
+            Prefetch(
+                "service_points__meters", queryset=Meter.objects.filter(removed_on__isnull=True)
+            )
+        )
         if len(contracts) == 1:
             self.fields["contract"].initial = contracts[0].pk
         self.fields["invoice"].queryset = (  # type: ignore[attr-defined]
@@ -93,7 +111,7 @@ class InquiryForm(forms.Form):
         self.fields["invoice"].label_from_instance = (  # type: ignore[attr-defined]
             lambda invoice: (
                 f"{invoice.number} ({invoice.contract.number}, "
-                f"{invoice.issue_date:%Y-%m-%d}, {invoice.total} €)"
+                f"{invoice.issue_date:%Y-%m-%d}, {money_text(invoice.total)} €)"
             )
         )
         # The final reading of every meter of the user's contracts; those of the chosen
@@ -204,7 +222,7 @@ def inquiry_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 _("Your request no. %(number)s has been submitted.") % {"number": inquiry.pk},
             )
             return redirect("inquiries:detail", inquiry.pk)
-    return render(request, "inquiries/new.html", {"form": form})
+    return render(request, "inquiries/new.html", {"form": form, "utility": Utility.current()})
 
 
 class ReplyForm(forms.Form):
@@ -252,6 +270,16 @@ def inquiry_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     (/admin/, behind its second factor), never here: a staff account logged in with its
     password alone has no more power on these pages than any customer."""
     return photo_response(get_object_or_404(InquiryPhoto, pk=pk, inquiry__user=request.user))
+
+
+@login_required
+def photo_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A photo of the user's own request inside a page (the site's header, a way back), scaled
+    to the screen, not a bare image wider than a phone."""
+    photo = get_object_or_404(
+        InquiryPhoto.objects.select_related("inquiry"), pk=pk, inquiry__user=request.user
+    )
+    return render(request, "inquiries/photo.html", {"photo": photo, "inquiry": photo.inquiry})
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.billing.ledger import balance
+from mokesta.billing.ledger import amount_due_now
 from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contract
 from mokesta.customers.models import Contract
@@ -73,7 +73,7 @@ def provider_or_404() -> providers.Provider:
 @login_required
 def pay_contract(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = user_contract(request.user, pk)
-    return pay(request, contract=contract, invoice=None, suggested=balance(contract))
+    return pay(request, contract=contract, invoice=None, suggested=amount_due_now(contract).amount)
 
 
 @login_required

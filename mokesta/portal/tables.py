@@ -9,6 +9,7 @@ labels translated once per table with the templates' msgids; URLs, dates and num
 the filters of portal_tags, which show what the template showed."""
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,9 @@ from django.utils.translation import gettext as _
 from mokesta.billing.ledger import CREDITED, PAID, Entry
 from mokesta.billing.models import Invoice
 from mokesta.billing.queries import InvoiceListRow
+from mokesta.lib.money import ZERO
 from mokesta.metering.chart import Month
+from mokesta.onlinepay import providers
 from mokesta.payments.models import Payment
 from mokesta.portal.templatetags.portal_tags import day, month, numbers, pk_url
 
@@ -32,13 +35,22 @@ INVOICE_ROW = (
     '<tr><td><a href="{}">{}</a></td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
     '<td class="num" data-label="{}">{}</td><td class="num" data-label="{}">{}</td>'
     '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
-    '<td><a href="{}" download aria-label="{}">PDF</a></td></tr>\n'
+    '<td><a href="{}" download aria-label="{}">PDF</a>{}</td></tr>\n'
 )
 
 
-def invoice_rows(invoices: list[InvoiceListRow], states: dict[int, str]) -> str:
-    """The invoice list's rows, newest first, each with its state in the ledger's terms."""
+def invoice_rows(
+    invoices: list[InvoiceListRow],
+    states: dict[int, str],
+    unpaid: dict[int, Decimal],
+    today: date,
+) -> str:
+    """The invoice list's rows, newest first, each with its state in the ledger's terms and
+    what it asks to pay now (`unpaid`, the due-now rule: „–" when nothing), with „Apmokėti"
+    where something is; red only for what is past its due date."""
     detail, pdf, num = pk_url("billing:detail"), pk_url("billing:pdf"), numbers()
+    pay_url = pk_url("payments:pay_invoice") if providers.current() is not None else None
+    pay_label = _("Pay")
     contract, period, total, due, due_date, state_label = labels(
         *(_("Contract"), _("Period"), _("Total, €")),
         *(_("Amount due, €"), _("Due date"), _("State")),
@@ -47,7 +59,8 @@ def invoice_rows(invoices: list[InvoiceListRow], states: dict[int, str]) -> str:
         CREDITED: format_html('<span class="credit">{}</span>', _("credited")),
         PAID: format_html('<span class="credit">{}</span>', _("paid")),
     }
-    unpaid = format_html('<span class="debt">{}</span>', _("unpaid"))
+    overdue = format_html('<span class="debt">{}</span>', _("unpaid"))
+    not_yet_due = format_html("<span>{}</span>", _("unpaid"))
     note_for, pdf_of_note = _("credit note for %(number)s"), _("PDF of credit note %(number)s")
     pdf_of_invoice = _("PDF of invoice %(number)s")
 
@@ -56,13 +69,23 @@ def invoice_rows(invoices: list[InvoiceListRow], states: dict[int, str]) -> str:
             state: str = note_for % {"number": invoice.corrects__number}
             pdf_label = pdf_of_note % {"number": invoice.number}
         else:
-            state = state_html.get(states[invoice.pk], unpaid)
+            late = overdue if invoice.due_date < today else not_yet_due
+            state = state_html.get(states[invoice.pk], late)
             pdf_label = pdf_of_invoice % {"number": invoice.number}
+        asked = unpaid.get(invoice.pk, ZERO)
+        pay = ""
+        if asked > 0 and pay_url is not None:
+            pay = format_html(
+                ' <a class="button" href="{}">{}<span class="visually-hidden"> {}</span></a>',
+                pay_url(invoice.pk),
+                pay_label,
+                invoice.number,
+            )
         return (
             *(detail(invoice.pk), invoice.number, contract, invoice.contract__number),
             *(period, month(invoice.period__month), total, num(invoice.total)),
-            *(due, num(invoice.amount_due), due_date, day(invoice.due_date)),
-            *(state_label, state, pdf(invoice.pk), pdf_label),
+            *(due, num(asked) if asked > 0 else "–", due_date, day(invoice.due_date)),
+            *(state_label, state, pdf(invoice.pk), pdf_label, pay),
         )
 
     return format_html_join("", INVOICE_ROW, map(cells, invoices))

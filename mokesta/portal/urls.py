@@ -30,6 +30,11 @@ contract_urls = (
         path("sutartys/prideti/", contracts.link, name="link"),
         path("sutartys/<int:pk>/", contracts.contract_detail, name="contract"),
         path("sutartys/<int:pk>/atsieti/", contracts.unlink, name="unlink"),
+        path(
+            "sutartys/<int:pk>/skaitikliai/<int:meter>/pavadinimas/",
+            contracts.rename_meter,
+            name="rename_meter",
+        ),
     ],
     "customers",
 )
@@ -83,6 +88,7 @@ inquiry_urls = (
         path("uzklausos/nauja/", inquiries.inquiry_new, name="new"),
         path("uzklausos/<int:pk>/", inquiries.inquiry_detail, name="detail"),
         path("uzklausos/nuotraukos/<int:pk>/", inquiries.inquiry_photo, name="photo"),
+        path("uzklausos/nuotraukos/<int:pk>/perziura/", inquiries.photo_page, name="photo_page"),
         path("pranesimai/", inquiries.message_list, name="messages"),
         path("pranesimai/<int:pk>/", inquiries.message_detail, name="message"),
     ],

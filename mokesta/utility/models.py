@@ -6,6 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def tel(phone: str) -> str:
+    """A phone number as a tel: URI number: „+370 45 123 456", „(8 45) 12-34-56" → digits and
+    a leading +."""
+    return "".join(char for char in phone if char.isdigit() or char == "+")
+
+
 class Utility(models.Model):
     """The utility this deployment serves: one row that staff edit and templates read."""
 
@@ -29,6 +35,12 @@ class Utility(models.Model):
         ),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    emergency_phone = models.CharField(
+        _("emergency phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Answered day and night: burst pipes, leaks, no water. Shown in the footer."),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
@@ -45,6 +57,15 @@ class Utility(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         self.forget()
+
+    @property
+    def emergency_tel(self) -> str:
+        """The emergency phone as a tel: link's number (no spaces or dashes)."""
+        return tel(self.emergency_phone)
+
+    @property
+    def phone_tel(self) -> str:
+        return tel(self.phone)
 
     # Every page shows the details (the footer, payment details): besides the shared cache, each
     # process keeps them for LOCAL_SECONDS, which saves a cache read (a database query with the

@@ -54,7 +54,7 @@ def test_register_confirm_login_logout_reset_and_login_again(
     assert EmailAddress.objects.get(email="ona@example.lt").verified
 
     # Log in, greeted by first name; log out.
-    page.get_by_label("Prisijungimo vardas (el.paštas) *").fill("ona@example.lt")
+    page.get_by_label("Prisijungimo vardas (el. paštas) *").fill("ona@example.lt")
     page.get_by_label("Slaptažodis *", exact=True).fill("Žalias123")
     page.get_by_role("button", name="Prisijungti").click()
     page.get_by_role("heading", name="Ona").wait_for()
@@ -80,7 +80,7 @@ def test_register_confirm_login_logout_reset_and_login_again(
 
     # The old password no longer works; the new one does.
     page.goto(f"{base}/paskyra/login/")
-    page.get_by_label("Prisijungimo vardas (el.paštas) *").fill("ona@example.lt")
+    page.get_by_label("Prisijungimo vardas (el. paštas) *").fill("ona@example.lt")
     page.get_by_label("Slaptažodis *", exact=True).fill("Žalias123")
     page.get_by_role("button", name="Prisijungti").click()
     page.get_by_text("Pateiktas el. pašto adresas ir/arba slaptažodis yra neteisingi.").wait_for()

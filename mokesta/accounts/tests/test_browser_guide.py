@@ -70,7 +70,7 @@ def test_the_guide_from_the_home_page_to_the_first_login(page, live_server, smtp
     page.goto(link_in(welcome, "/paskyra/confirm-email/"))
     page.get_by_role("button", name="Patvirtinti").click()
     page.get_by_role("heading", name="Prisijunkite prie savitarnos").wait_for()
-    page.get_by_label("Prisijungimo vardas (el.paštas) *").fill("ona@example.lt")
+    page.get_by_label("Prisijungimo vardas (el. paštas) *").fill("ona@example.lt")
     page.get_by_label("Slaptažodis *", exact=True).fill("Žalias123")
     page.get_by_role("main").get_by_role("button", name="Prisijungti").click()
     page.wait_for_url(re.compile(r"/savitarna/$"))

@@ -20,7 +20,7 @@ def log_in(client, login: str, password: str = PASSWORD, **extra: str):
 def test_it_shows_the_guides_login_box(client) -> None:
     html = client.get(URL).content.decode()
     assert "<h1>Prisijunkite prie savitarnos</h1>" in html
-    assert '<label for="id_login">Prisijungimo vardas (el.paštas) *</label>' in html
+    assert '<label for="id_login">Prisijungimo vardas (el. paštas) *</label>' in html
     assert '<label for="id_password">Slaptažodis *</label>' in html
     assert ">Prisijungti</button>" in html
     assert f'href="{reverse("account_reset_password")}">Pamiršote slaptažodį?</a>' in html

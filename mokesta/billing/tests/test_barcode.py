@@ -85,7 +85,7 @@ def decode_svg(page: str) -> list[zxingcpp.Result]:
 
 def test_the_invoice_page_shows_the_same_barcode(client, alice, utility: Utility) -> None:
     contract = make_contract(user=alice)
-    invoice = make_invoice(contract, month=dt.date(2026, 4, 1), amount_due="31.45")
+    invoice = make_invoice(contract, month=dt.date(2026, 4, 1), total="31.45")
     client.force_login(alice)
     page = client.get(reverse("billing:detail", args=[invoice.pk])).content.decode()
     (found,) = decode_svg(page)

@@ -172,3 +172,47 @@ def test_billed_sql_minus_paid_sql_is_the_balance(db: None, seed: int) -> None:
             for pk, billed, paid in cursor.fetchall()
         }
     assert found == {contract.pk: ledger.balance(contract) for contract in contracts}
+
+
+# --- what is due now ---
+
+
+def test_nothing_is_due_when_paid_or_overpaid() -> None:
+    assert ledger.due_of(ZERO, Decimal("18.08"), dt.date(2026, 12, 31)) == ledger.Due(
+        ZERO, ZERO, None
+    )
+    assert ledger.due_of(Decimal("-5.00"), ZERO, None).amount == ZERO
+
+
+def test_an_amount_not_yet_due_is_payable_by_its_due_date_and_not_a_debt() -> None:
+    due = ledger.due_of(Decimal("18.08"), Decimal("18.08"), dt.date(2026, 12, 31))
+    assert (due.amount, due.overdue, due.later, due.by) == (
+        Decimal("18.08"),
+        ZERO,
+        Decimal("18.08"),
+        dt.date(2026, 12, 31),
+    )
+
+
+def test_only_what_is_past_its_due_date_is_overdue() -> None:
+    # 10.00 left of an older invoice, 18.08 of the new one not yet due.
+    due = ledger.due_of(Decimal("28.08"), Decimal("18.08"), dt.date(2026, 12, 31))
+    assert (due.overdue, due.later) == (Decimal("10.00"), Decimal("18.08"))
+    # A part payment covers the older (overdue) invoice first.
+    due = ledger.due_of(Decimal("12.00"), Decimal("18.08"), dt.date(2026, 12, 31))
+    assert (due.overdue, due.later) == (ZERO, Decimal("12.00"))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_amount_due_now_is_the_rule_on_the_loaded_rows_on_every_day(db: None, seed: int) -> None:
+    rng = random.Random(seed)
+    contracts = generate(rng)
+    for day in rng.sample(history_days(contracts), 8):
+        for contract in contracts:
+            invoices = Invoice.objects.filter(contract=contract)
+            paid = ledger.paid_totals([contract.pk]).get(contract.pk, ZERO)
+            rows = invoices.values_list("kind", "total", "due_date")
+            due = ledger.amount_due_now(contract, on=day)
+            assert due == ledger.due_of_rows(rows, paid, on=day)
+            assert due.amount == max(ledger.balance(contract), ZERO)
+            assert ZERO <= due.overdue <= due.amount

@@ -10,6 +10,7 @@ from mokesta.billing import ledger
 from mokesta.billing.invoice_readings import meter_readings
 from mokesta.billing.models import Invoice
 from mokesta.billing.queries import (
+    contract_due,
     contract_entries,
     contract_invoices,
     contract_readings,
@@ -32,11 +33,11 @@ def contracts(alice):
 
 
 def test_each_contracts_money_is_the_ledgers(alice, bob, contracts):
-    money = contracts_money(alice)
+    money = contracts_money(alice, dt.date(2025, 6, 15))
     assert set(money) == {c.pk for c in contracts}
-    assert contracts_money(bob) == {}
+    assert contracts_money(bob, dt.date(2025, 6, 15)) == {}
     for contract in contracts:
-        billed, paid, latest = money[contract.pk]
+        billed, paid, latest, _due = money[contract.pk]
         assert ledger.balance_of([billed], [paid]) == ledger.balance(contract)
         newest = contract.invoices.order_by("-issue_date", "-sequence").first()
         assert (latest and latest.pk) == (newest and newest.pk)
@@ -45,6 +46,18 @@ def test_each_contracts_money_is_the_ledgers(alice, bob, contracts):
                 newest.amount_due,
                 newest.payment_code,
             )
+
+
+@pytest.mark.parametrize(
+    "day", [dt.date(2025, 1, 31), dt.date(2025, 3, 31), dt.date(2025, 7, 1), dt.date(2026, 1, 1)]
+)
+def test_what_is_due_on_the_dashboard_and_invoice_page_is_the_ledgers(alice, contracts, day):
+    money = contracts_money(alice, day)
+    for contract in contracts:
+        expected = ledger.amount_due_now(contract, on=day)
+        assert money[contract.pk].due == expected
+        siblings, paid = contract_invoices(contract.pk)
+        assert contract_due(siblings, paid, day) == expected
 
 
 def test_paid_by_contract_is_paid_totals(alice, contracts):

@@ -29,7 +29,7 @@ def mid_month() -> Iterator[None]:
 
 def log_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/paskyra/login/")
-    page.get_by_label("Prisijungimo vardas (el.paštas) *").fill(email)
+    page.get_by_label("Prisijungimo vardas (el. paštas) *").fill(email)
     page.get_by_label("Slaptažodis *", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Prisijungti").click()
 
@@ -76,7 +76,10 @@ def test_report_a_broken_meter_and_read_the_answer(
     page.get_by_role("link", name=f"Užklausa Nr. {inquiry.pk}: Sugedo skaitiklis").click()
     page.get_by_text("Meistras atvyks pirmadienį.").wait_for()
     page.get_by_text("Vykdoma").wait_for()
-    [email] = smtp_sink.messages
+    # The acknowledgement on submitting, then the answer.
+    received, email = smtp_sink.messages
+    assert received["To"] == alice.email
+    assert f"Jūsų užklausa Nr. {inquiry.pk} gauta" in received["Subject"]
     assert email["To"] == alice.email
     assert f"Jūsų užklausa Nr. {inquiry.pk}" in email["Subject"]
     assert "Meistras atvyks pirmadienį." in email.get_body(("plain",)).get_content()  # type: ignore[union-attr]

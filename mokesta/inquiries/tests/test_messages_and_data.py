@@ -20,7 +20,7 @@ def test_the_history_lists_every_message_newest_first_with_its_text(
     inquiry = submit_inquiry(user=alice, contract=home.contract, topic="other", text="?", photos=[])
     answer(inquiry=inquiry, staff=staff, text="Pirmas atsakymas.")
     answer(inquiry=inquiry, staff=staff, text="Antras atsakymas.")
-    first, second = OutgoingMessage.objects.order_by("pk")
+    first, second = OutgoingMessage.objects.filter(template="inquiry-answer").order_by("pk")
 
     client.force_login(alice)
     page = client.get(reverse("inquiries:messages")).content.decode()

@@ -22,7 +22,9 @@ def test_the_dashboard_offers_to_pay_the_amount_due(
 ) -> None:
     client.force_login(alice)
     page = client.get(reverse("portal:dashboard")).content.decode()
-    assert f'href="{reverse("payments:pay", args=[debt.contract.pk])}">Apmokėti</a>' in page
+    pay = reverse("payments:pay", args=[debt.contract.pk])
+    number = debt.contract.number
+    assert f'href="{pay}">Apmokėti<span class="visually-hidden"> {number}</span></a>' in page
     form = client.get(reverse("payments:pay", args=[debt.contract.pk])).content.decode()
     assert 'value="54,20"' in form
     assert '<label for="id_amount">Suma, € *</label>' in form

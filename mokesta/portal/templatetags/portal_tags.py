@@ -17,6 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mokesta.customers.access import has_contracts
+from mokesta.lib import names
+from mokesta.lib.money import money_text
 from mokesta.portal import fragments
 
 register = template.Library()
@@ -57,6 +59,21 @@ def pk_url(name: str) -> Callable[[int], str]:
         parts = _patterns[key] = (head, tail)
     head, tail = parts
     return lambda pk: f"{head}/{int(pk)}/{tail}"
+
+
+@register.filter
+def eur(value: Decimal) -> str:
+    """An amount as the language writes it, thousands apart: 12 105,82 (12,105.82 in English)."""
+    if get_language() == "en":
+        return money_text(value, decimal=".", group=",")
+    return money_text(value)
+
+
+@register.filter
+def vocative(first_name: str) -> str:
+    """The first name to address someone by: the Lithuanian vocative (lib/names.py) on a
+    Lithuanian page, the name as written otherwise."""
+    return names.vocative(first_name) if get_language() == "lt" else first_name
 
 
 @register.filter

@@ -102,3 +102,47 @@ def test_the_page_reads_its_data_in_one_query(client, alice):
         client.get(url)
     # the session, the user, the page's own, and the e-invoice order (billing.einvoice_status)
     assert len(queries) <= 4
+
+
+def test_the_customer_names_a_meter_and_it_shows_where_the_serial_is(client, alice, bob):
+    contract = make_contract(user=alice)
+    meter = make_meter(contract)
+    client.force_login(alice)
+    url = reverse("customers:rename_meter", args=[contract.pk, meter.pk])
+    assert client.get(url).status_code == 405  # a change is a POST
+    response = client.post(url, {"name": "Virtuvė"})
+    assert response.status_code == 302
+    meter.refresh_from_db()
+    assert meter.name == "Virtuvė"
+    assert (
+        f"Virtuvė ({meter.serial_number})"
+        in client.get(reverse("portal:dashboard")).content.decode()
+    )
+    page = client.get(reverse("customers:contract", args=[contract.pk])).content.decode()
+    assert f"Virtuvė ({meter.serial_number})" in page
+
+
+def test_a_too_long_meter_name_is_refused_next_to_the_field_and_kept(client, alice):
+    contract = make_contract(user=alice)
+    meter = make_meter(contract)
+    client.force_login(alice)
+    url = reverse("customers:rename_meter", args=[contract.pk, meter.pk])
+    response = client.post(url, {"name": "Ž" * 41})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Pavadinimas gali būti ne ilgesnis kaip 40 simbolių." in html
+    assert 'value="' + "Ž" * 41 + '"' in html
+    meter.refresh_from_db()
+    assert meter.name == ""
+
+
+def test_no_one_names_another_customers_meter(client, alice, bob):
+    theirs = make_contract(user=bob)
+    meter = make_meter(theirs)
+    mine = make_contract(user=alice)
+    client.force_login(alice)
+    for contract in (theirs, mine):
+        url = reverse("customers:rename_meter", args=[contract.pk, meter.pk])
+        assert client.post(url, {"name": "X"}).status_code == 404
+    meter.refresh_from_db()
+    assert meter.name == ""

@@ -50,8 +50,10 @@ def test_it_shows_each_contract_at_a_glance(client, alice):
     assert meter.serial_number in content
     assert "112 m³ (2026-04)" in content
     assert "deklaruokite iki 2026-05-31" in content
-    assert "skola 20,00 €" in content
-    assert invoice.number in content and f"iki {invoice.due_date.isoformat()}" in content
+    # Not yet due: payable by its due date, not a debt.
+    assert f"Mokėtina suma iki {invoice.due_date.isoformat()}: <strong>20,00 €</strong>" in content
+    assert "Skola" not in content
+    assert invoice.number in content
     Reading.objects.create(meter=meter, period=dt.date(2026, 5, 1), value=118, source="customer")
     content = client.get(reverse("portal:dashboard")).content.decode()
     assert "deklaruokite iki" not in content
@@ -63,7 +65,9 @@ def test_an_overpayment_is_shown(client, alice):
     make_payment(contract, amount="15.50", day=dt.date(2026, 5, 6))
     client.force_login(alice)
     content = client.get(reverse("portal:dashboard")).content.decode()
-    assert "permoka 15,50 €" in content
+    assert "Permoka 15,50 € sumažins kitą sąskaitą." in content
+    assert "Mokėti nieko nereikia." in content
+    assert "Mokėjimo rekvizitai" not in content
 
 
 def test_without_a_contract_the_menu_offers_no_contract_pages(client, alice):

@@ -92,3 +92,11 @@ def test_the_password_change_page_looks_like_the_account_pages_and_links_back(cl
         {"oldpassword": "neteisingas", "password1": "Nauja1234", "password2": "Nauja1234"},
     ).content.decode()
     assert 'class="error-summary"' in wrong and 'href="#id_oldpassword"' in wrong
+
+
+def test_every_page_has_a_favicon_and_the_home_title_names_the_utility_once(client, db):
+    html = client.get("/").content.decode()
+    icon = html.split('<link rel="icon" href="', 1)[1].split('"', 1)[0]
+    assert "favicon" in icon and icon.endswith(".svg")
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.count("komunalinis") <= 1 and title.count("MOKESTA") <= 1
