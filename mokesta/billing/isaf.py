@@ -196,7 +196,7 @@ def write_isaf(out: IO[bytes], *, month: dt.date, created: dt.datetime | None = 
     times as long); validate_isaf checks the result against the XSD."""
     if not FIRST_MONTH <= month < dt.date(2100, 1, 1):
         raise IsafError(_("i.SAF covers the months from 2016-09 to 2099-12."))
-    utility = Utility.current()
+    utility = Utility.fresh()
     code = utility.company_code.strip()
     if not (code.isascii() and code.isdigit() and len(code) <= 11):
         raise IsafError(

@@ -20,7 +20,7 @@ from mokesta.utility.models import Utility
 
 
 def current_series() -> str:
-    return Utility.current().invoice_series
+    return Utility.fresh().invoice_series
 
 
 def lock_sequence(series: str) -> InvoiceSequence:
@@ -43,7 +43,7 @@ class Numbering:
 
     def __init__(self, series: str) -> None:
         self.series = series
-        self.vat_series = Utility.current().vat_invoice_series or series
+        self.vat_series = Utility.fresh().vat_invoice_series or series
         self.sequences = {series: lock_sequence(series)}
         self.last = {series: self.sequences[series].last_number}
 

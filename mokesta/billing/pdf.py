@@ -160,7 +160,7 @@ def _draw_payment(
 def render_invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice as PDF bytes (one A4 page), in Lithuanian."""
     _register_fonts()
-    utility = Utility.current()
+    utility = Utility.fresh()
     buffer = io.BytesIO()
     # invariant: no creation time or random id in the file, so a rendering is reproducible.
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)

@@ -5,8 +5,13 @@ from typing import Any
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-# Every money column: up to 99,999,999,999.99 (a bank file's larger amounts are refused).
+# Every money column: up to 99,999,999,999.99.
 MONEY: dict[str, Any] = {"max_digits": 13, "decimal_places": 2}
+MONEY_LIMIT = Decimal("99999999999.99")
+# The largest single amount that may enter (a bank statement's entry, a payment typed by staff):
+# a hundredth of what a column holds, so the sums made of such amounts (a contract's balance,
+# an invoice's amount due, a credit note) still fit in one.
+MAX_SINGLE_AMOUNT = Decimal("999999999.99")
 
 
 def round_money(value: Decimal | int | str) -> Decimal:
@@ -21,3 +26,14 @@ def round_m3(value: Decimal | int | str) -> int:
     if isinstance(value, float):
         raise TypeError("volumes must not be floats")
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fits_money_column(value: Decimal) -> bool:
+    """Whether a sum can be stored in a money column (MONEY) as it is."""
+    return abs(value) <= MONEY_LIMIT
+
+
+def only_ascii_digits(text: str) -> bool:
+    """False when `text` holds a digit other than 0–9 (Arabic-Indic ١٢, fullwidth １２, …):
+    Python's Decimal(), int() and the regular expression \\d read them all as numbers."""
+    return all(char.isascii() for char in text if char.isdigit())

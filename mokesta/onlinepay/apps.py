@@ -11,4 +11,6 @@ class OnlinePayConfig(AppConfig):
     verbose_name = _("Online payments")
 
     def ready(self) -> None:
-        from mokesta.onlinepay import checks  # noqa: F401  (registers the system check)
+        from mokesta.onlinepay import checks  # registers the system checks
+
+        checks.refuse_demo_outside_debug()

@@ -1,11 +1,29 @@
-"""System checks: the demo provider never runs in production, and the real one is configured."""
+"""The demo provider never runs in production (refused at start-up), and the real one is
+configured (system checks)."""
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 from mokesta.onlinepay import paysera
 
 PROVIDERS = {"", "demo", "paysera"}
+DEMO_IN_PRODUCTION = (
+    "PAYMENT_PROVIDER=demo confirms payments that nobody made; it is only for "
+    "development (DEBUG=1). Configure 'paysera' or leave it empty."
+)
+
+
+def demo_allowed() -> bool:
+    """The demo provider runs in development and under the tests, nowhere else."""
+    return bool(settings.DEBUG or getattr(settings, "TESTING", False))
+
+
+def refuse_demo_outside_debug() -> None:
+    """Called when the app loads (every process: gunicorn, workers, manage.py): a site that
+    would book payments nobody made does not start."""
+    if settings.PAYMENT_PROVIDER == "demo" and not demo_allowed():
+        raise ImproperlyConfigured(DEMO_IN_PRODUCTION)
 
 
 @register()
@@ -19,13 +37,7 @@ def payment_provider(**kwargs: object) -> list[CheckMessage]:
             )
         ]
     if provider == "demo" and not settings.DEBUG:
-        return [
-            Error(
-                "PAYMENT_PROVIDER=demo confirms payments that nobody made; it is only for "
-                "development (DEBUG=1). Configure 'paysera' or leave it empty.",
-                id="onlinepay.E002",
-            )
-        ]
+        return [Error(DEMO_IN_PRODUCTION, id="onlinepay.E002")]
     if provider != "paysera":
         return []
     errors: list[CheckMessage] = []

@@ -148,10 +148,17 @@ def demo() -> Paysera:
     )
 
 
+def callback_url() -> str:
+    """Where a provider confirms payments: the configured SITE_URL, never the request's Host
+    header (which a client chooses: the demo provider would post its confirmation there)."""
+    return settings.SITE_URL + reverse("onlinepay:callback")
+
+
 def current() -> Provider | None:
-    """The configured provider, or None when online payments are off."""
+    """The configured provider, or None when online payments are off. The demo provider only
+    in development and tests (start-up refuses it elsewhere; this is the second lock)."""
     if settings.PAYMENT_PROVIDER == "demo":
-        return demo()
+        return demo() if settings.DEBUG or getattr(settings, "TESTING", False) else None
     if settings.PAYMENT_PROVIDER == "paysera":
         return Paysera(
             project_id=settings.PAYSERA_PROJECT_ID,

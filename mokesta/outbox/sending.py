@@ -147,7 +147,7 @@ def _typed_context(message: OutgoingMessage) -> dict[str, object]:
             context[key] = dt.date.fromisoformat(value)
         elif key.startswith("amount"):
             context[key] = Decimal(value)
-    context["utility"] = Utility.current()
+    context["utility"] = Utility.fresh()  # what the documents say now
     context["site_url"] = settings.SITE_URL
     context["language"] = message.language
     return context

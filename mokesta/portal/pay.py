@@ -109,7 +109,7 @@ def pay(
                 currency=order.currency,
                 accept_url=return_url,
                 cancel_url=return_url + "?atsaukta=1",
-                callback_url=request.build_absolute_uri(reverse("onlinepay:callback")),
+                callback_url=providers.callback_url(),
                 language=get_language() or "lt",
                 description=invoice.number if invoice else contract.number,
                 email=request.user.email,

@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 from typing import NamedTuple
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.customers.access import pick_contract, safe_filename, user_contract
+from mokesta.lib import spreadsheet
 from mokesta.lib.dates import local_today
 from mokesta.metering import chart
 from mokesta.metering.models import Meter, Reading
@@ -347,7 +347,7 @@ def consumption_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response.write("\ufeff")  # a BOM, so spreadsheet programs read the UTF-8 letters right
     # Semicolons: what spreadsheet programs expect in a Lithuanian locale.
-    writer = csv.writer(response, delimiter=";")
+    writer = spreadsheet.writer(response, delimiter=";")
     writer.writerow([_("Meter"), _("Month"), _("Consumption, m³"), _("Estimated")])
     for meter, months in by_meter:
         for month in months:

@@ -58,8 +58,18 @@ class Utility(models.Model):
         cls._local = None
 
     @classmethod
+    def fresh(cls) -> "Utility":
+        """The utility's row as the database holds it now (one query, no cache): for whatever
+        issues a document or checks money against it (invoice numbers and series, credit notes,
+        PDF, i.SAF, e-mails, the statement's account). A change staff just saved, in any
+        process, is used at once; current() may be 30 s old and is only for page chrome."""
+        return cls.objects.order_by("pk").first() or cls(name="MOKESTA", short_name="MOKESTA")
+
+    @classmethod
     def current(cls) -> "Utility":
-        """The utility's details; an unsaved placeholder until staff enter them."""
+        """The utility's details for page chrome (header, footer): kept up to LOCAL_SECONDS per
+        process. Anything issued or checked reads fresh() instead. An unsaved placeholder until
+        staff enter them."""
         now = time.monotonic()
         if cls._local is not None and now - cls._local[0] < cls.LOCAL_SECONDS:
             return cls._local[1]

@@ -28,7 +28,7 @@ def start(client: Client, user: User, debt: Debt, fake: FakePaysera, amount: str
 
 
 def test_the_request_is_signed_and_carries_the_order(
-    client: Client, alice: User, debt: Debt, fake_paysera: FakePaysera
+    client: Client, alice: User, debt: Debt, fake_paysera: FakePaysera, settings: Any
 ) -> None:
     request = start(client, alice, debt, fake_paysera, "12,34")
     order = PaymentOrder.objects.get()
@@ -37,7 +37,7 @@ def test_the_request_is_signed_and_carries_the_order(
     assert request["amount"] == "1234" and request["currency"] == "EUR"
     assert request["test"] == "0" and request["version"] == "1.6"
     assert request["lang"] == "LIT" and request["p_email"] == alice.email
-    assert request["callbackurl"] == "http://testserver" + CALLBACK
+    assert request["callbackurl"] == settings.SITE_URL + CALLBACK
     assert request["accepturl"] == f"http://testserver/savitarna/mokejimai/{order.order_id}/"
     assert request["cancelurl"] == request["accepturl"] + "?atsaukta=1"
     assert "[order_nr]" in request["paytext"]

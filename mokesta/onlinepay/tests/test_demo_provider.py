@@ -49,6 +49,7 @@ def test_the_demo_buttons_call_the_callback_over_http(
     live_server: Any, alice: User, settings: Any, action: str, state: str
 ) -> None:
     settings.PAYMENT_PROVIDER = "demo"
+    settings.SITE_URL = live_server.url  # where the demo sends its confirmation
     debt = Debt(alice)
     host = live_server.url.removeprefix("http://")  # the addresses sent are the live server's
     client = Client(HTTP_HOST=host)

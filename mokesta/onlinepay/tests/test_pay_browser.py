@@ -34,6 +34,7 @@ def test_the_demo_customer_pays_online(
     live_server: Any, page: Any, settings: Any, smtp_sink: SmtpSink
 ) -> None:
     settings.PAYMENT_PROVIDER = "demo"
+    settings.SITE_URL = live_server.url  # where the demo sends its confirmation
     call_command("load_demo", stdout=io.StringIO())
     user = User.objects.get(email=CUSTOMER_EMAIL)
     contract = user_contracts(user).first()
