@@ -1,5 +1,9 @@
 """The readings an invoice was billed from, per meter: the previous and the month's reading, each
-marked when it is the billing run's estimate. The web page and the PDF show the same rows."""
+marked when it is the billing run's estimate. An issued invoice keeps them (BilledReading,
+written by the billing run): the web page and the PDF show those rows, so a reading corrected
+after issue never changes the invoice. meter_readings() reads the same figures live from the
+meters' readings (what the billing run bills next; documents issued before the copy were filled
+from it by a migration)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -7,7 +11,7 @@ from typing import Any
 
 from django.db import connection
 
-from mokesta.billing.models import Invoice
+from mokesta.billing.models import BilledReading, Invoice
 from mokesta.metering.models import Meter, Reading
 
 
@@ -27,10 +31,14 @@ class InvoiceReading:
     def estimated(self) -> bool:
         return self.current_estimated
 
+    @property
+    def meter_serial(self) -> str:
+        return self.meter.serial_number
 
-def invoice_readings(invoice: Invoice) -> list[InvoiceReading]:
-    """One row per meter with a reading for the invoice's month: meter_readings()."""
-    return meter_readings(invoice.contract_id, invoice.period.month)
+
+def invoice_readings(invoice: Invoice) -> list[BilledReading]:
+    """The readings `invoice` billed, as issued (a credit note has none)."""
+    return list(BilledReading.objects.filter(invoice_id=invoice.pk).order_by("pk"))
 
 
 # Every reading of the contract's meters up to the month, with its meter. In SQL: the ORM spent

@@ -5,7 +5,7 @@ import segno
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from mokesta.billing.models import Invoice
+from mokesta.billing.models import Invoice, Seller
 from mokesta.utility.models import Utility
 
 # A fixed mask: choosing the "best" of the eight (segno scores each) was most of the time of
@@ -13,7 +13,7 @@ from mokesta.utility.models import Utility
 QR_MASK = 2
 
 
-def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
+def payment_qr_text(invoice: Invoice, utility: Utility | Seller) -> str:
     """The payment as an EPC QR code ("SEPA credit transfer" QR, EPC069-12, version 002, UTF-8):
     banking apps fill the payee, IBAN, amount and the details with the payment code from it."""
     details = (
@@ -37,11 +37,11 @@ def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
     )
 
 
-def payment_qr(invoice: Invoice, utility: Utility) -> segno.QRCode:
+def payment_qr(invoice: Invoice, utility: Utility | Seller) -> segno.QRCode:
     return segno.make(payment_qr_text(invoice, utility), error="m", micro=False, mask=QR_MASK)
 
 
-def payment_qr_svg(invoice: Invoice, utility: Utility, *, label: str) -> SafeString:
+def payment_qr_svg(invoice: Invoice, utility: Utility | Seller, *, label: str) -> SafeString:
     """The same QR code as inline SVG for a web page (drawn on the server, no script, no style
     attribute), scaled by CSS through its viewBox; `label` is its accessible name. Drawing it
     takes milliseconds: the pages keep each invoice's payment details, QR code included,
