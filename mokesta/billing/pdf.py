@@ -24,7 +24,7 @@ from reportlab.pdfgen import canvas
 from mokesta.billing.invoice_readings import invoice_readings
 from mokesta.billing.models import BilledReading, Invoice, Seller
 from mokesta.billing.payment_qr import QR_MASK, payment_qr_text  # noqa: F401 (QR_MASK: tests)
-from mokesta.billing.water_info import change_percent
+from mokesta.billing.water_info import kept_on
 
 FONTS = Path(__file__).parent / "fonts"
 # Streams compressed but not also ASCII85-encoded: a quarter smaller and faster to write (the
@@ -99,33 +99,33 @@ def _reading_line(row: BilledReading, estimated: str) -> str:
 def water_info_lines(invoice: Invoice) -> list[str]:
     """The Drinking Water Directive's figures as the PDF prints them (water_info), or none on an
     invoice without them (a company's, a credit note, one issued before they were kept)."""
-    if invoice.price_m3 is None or invoice.price_litre is None:
+    water = kept_on(invoice)
+    if water is None:
         return []
     lines = [
         _("Price with VAT, water supply and wastewater: %(m3)s per m³, %(litre)s per litre")
         % {
-            "m3": _eur(invoice.price_m3),
-            "litre": f"{invoice.price_litre:.4f} €".replace(".", ","),
+            "m3": _eur(water.price_m3),
+            "litre": f"{water.price_litre:.4f} €".replace(".", ","),
         }
     ]
-    if invoice.year_m3 is None:
+    if water.year_m3 is None:
         lines.append(_("Your yearly consumption is shown once the contract has 12 months billed."))
         return lines
     year = _("Your consumption in the last 12 months: %(m3)s m³") % {
-        "m3": quantity_text(invoice.year_m3)
+        "m3": quantity_text(water.year_m3)
     }
-    change = change_percent(invoice.year_m3, invoice.year_before_m3)
-    if invoice.year_before_m3 is not None:
+    if water.year_before_m3 is not None:
         year += "; " + _("in the 12 months before: %(m3)s m³") % {
-            "m3": quantity_text(invoice.year_before_m3)
+            "m3": quantity_text(water.year_before_m3)
         }
-        if change is not None:
-            year += f" ({change:+} %)".replace("-", "−")
+        if water.change is not None:
+            year += f" ({water.change:+} %)"
     lines.append(year)
-    if invoice.household_average_m3 is not None:
+    if water.household_average_m3 is not None:
         lines.append(
             _("An average household of the same kind used %(m3)s m³ in 12 months.")
-            % {"m3": quantity_text(invoice.household_average_m3)}
+            % {"m3": quantity_text(water.household_average_m3)}
         )
     return lines
 

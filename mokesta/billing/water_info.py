@@ -45,6 +45,36 @@ class WaterInfo:
     year_before_m3: Decimal | None
     household_average_m3: Decimal | None
 
+    @property
+    def change(self) -> Decimal | None:
+        """The last 12 months against the 12 before, in whole % (None: no year before)."""
+        return change_percent(self.year_m3, self.year_before_m3)
+
+
+FIELDS = ("price_m3", "price_litre", "year_m3", "year_before_m3", "household_average_m3")
+
+
+def kept_on(invoice: object) -> WaterInfo | None:
+    """The figures an issued invoice (or a row with the same names) kept; None if it has none
+    (a company's, a credit note, an invoice issued before they were kept)."""
+    values = [getattr(invoice, name) for name in FIELDS]
+    if values[0] is None or values[1] is None:
+        return None
+    return WaterInfo(*values)
+
+
+def latest_for(contract_id: int) -> WaterInfo | None:
+    """What the contract's latest household invoice says (the dashboard): one query."""
+    values = (
+        Invoice.objects.filter(
+            contract_id=contract_id, kind=Invoice.Kind.INVOICE, price_m3__isnull=False
+        )
+        .order_by("-period__month", "-sequence")
+        .values_list(*FIELDS)
+        .first()
+    )
+    return WaterInfo(*values) if values else None
+
 
 @dataclass(frozen=True, slots=True)
 class BilledMonth:
