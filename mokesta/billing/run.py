@@ -43,7 +43,12 @@ from mokesta.billing.pricing import (
     priced_line,
     tariffs_on,
 )
-from mokesta.billing.water_info import BilledMonth, household_averages, water_info
+from mokesta.billing.water_info import (
+    BilledMonth,
+    household_averages,
+    household_prices,
+    water_info,
+)
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
 from mokesta.lib.money import ZERO, round_m3
@@ -301,6 +306,7 @@ def bill_chunk(
         today = local_today()
         rebill_dates = (today, max(due_date, due_date_for(month_start(today))))
         chunk = load_chunk(ids, month, latest=today if rebilled else issue_date)
+        price = household_prices(tariffs)
 
         estimates: list[Reading] = []
         invoices: list[Invoice] = []
@@ -332,7 +338,7 @@ def bill_chunk(
             )
             info = water_info(
                 category=contract.category,
-                tariffs=tariffs,
+                price=price,
                 history=(
                     BilledMonth(i.period, not i.cancelled, i.water_m3)
                     for i in chunk.invoices[contract.id]

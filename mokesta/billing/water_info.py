@@ -17,6 +17,7 @@ A company's invoice carries none of it (the directive speaks of households).
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -101,8 +102,9 @@ def prices(tariffs: Tariffs, category: str) -> tuple[Decimal, Decimal]:
     return round_money(gross), per_litre
 
 
-def _months(month: dt.date, first: int, last: int) -> set[dt.date]:
-    return {add_months(month, offset) for offset in range(first, last + 1)}
+@functools.lru_cache(maxsize=64)  # the same spans for every contract of a run
+def _months(month: dt.date, first: int, last: int) -> frozenset[dt.date]:
+    return frozenset(add_months(month, offset) for offset in range(first, last + 1))
 
 
 def yearly_consumption(
@@ -111,9 +113,11 @@ def yearly_consumption(
     """(the 12 months ending with `month`, the 12 before them) in m³ for a contract whose
     invoice for `month` bills `this_m3`; None where a month of the span was not billed."""
     history = list(history)
+    if not history:
+        return None, None
     year, before = _months(month, -(YEAR - 1), -1), _months(month, -(2 * YEAR - 1), -YEAR)
 
-    def total(months: set[dt.date], start: Decimal) -> Decimal | None:
+    def total(months: frozenset[dt.date], start: Decimal) -> Decimal | None:
         billed = {row.period for row in history if row.standing and row.period in months}
         if billed != months:
             return None
@@ -149,19 +153,29 @@ def household_averages(month: dt.date) -> dict[str, Decimal]:
     }
 
 
+def household_prices(tariffs: Tariffs) -> dict[str, tuple[Decimal, Decimal]]:
+    """prices() of each household category with tariffs: once per run, not per invoice."""
+    return {
+        category: prices(tariffs, category)
+        for category in HOUSEHOLDS
+        if (Tariff.Service.WATER, category) in tariffs
+        and (Tariff.Service.WASTEWATER, category) in tariffs
+    }
+
+
 def water_info(
     *,
     category: str,
-    tariffs: Tariffs,
+    price: dict[str, tuple[Decimal, Decimal]],
     history: Iterable[BilledMonth],
     month: dt.date,
     this_m3: Decimal,
     averages: dict[str, Decimal],
 ) -> WaterInfo | None:
-    """The figures of one invoice (None for a company's)."""
-    if category not in HOUSEHOLDS:
+    """The figures of one invoice (None for a company's); `price`: household_prices()."""
+    if category not in price:
         return None
-    per_m3, per_litre = prices(tariffs, category)
+    per_m3, per_litre = price[category]
     year, year_before = yearly_consumption(history, month=month, this_m3=this_m3)
     return WaterInfo(
         price_m3=per_m3,
