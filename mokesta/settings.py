@@ -180,10 +180,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- authentication -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# ModelBackend alone: its lookup is the e-mail identity rule (UserManager.get_by_natural_key);
+# allauth's backend would look addresses up again as they are written (README: "Security").
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -268,6 +267,9 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 # Files that only access-checked views serve (photos of customer requests); never publish it.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# „Nauja užklausa" submissions per user, refused ones too (each may carry photos to decode);
+# the 10 accepted requests a day are counted in the database (mokesta.inquiries.workflow).
+ACCOUNT_RATE_LIMITS["inquiry_submission"] = "20/h/user,40/d/user"
 
 # --- reverse proxy -------------------------------------------------------------------
 # How many proxies of ours stand in front of the app and append to X-Forwarded-For (nginx: 1).

@@ -4,6 +4,7 @@ through `mokesta.outbox.mail` (a task after commit, in the recipient's language)
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from mokesta.accounts.identity import check_email, email_key
 from mokesta.accounts.limits import Limit, client_address, too_many_requests
 from mokesta.accounts.models import User
 from mokesta.outbox.mail import queue_email, render_email
@@ -21,8 +23,9 @@ from mokesta.outbox.mail import queue_email, render_email
 def login_limits(request: HttpRequest, email: str) -> tuple[Limit, Limit]:
     """Failed logins are counted per (e-mail, client address) — what stops one guesser — and
     per e-mail with a higher ceiling — what stops many. One attacker therefore cannot keep the
-    owner (at another address) out, and a successful password reset clears both."""
-    email = email.strip().lower()
+    owner (at another address) out, and a successful password reset clears both. Both count
+    by the address's identity key, so a look-alike ("vıctim@…") counts as the address."""
+    email = email_key(email)
     return (
         Limit("login_failed", key=f"{email}|{client_address(request)}"),
         Limit("login_failed_email", key=email),
@@ -36,13 +39,40 @@ def refuse_login(request: HttpRequest, limits: tuple[Limit, ...]) -> None:
 
 def recipient_language(email: str) -> str:
     """The language the owner of `email` chose, else the language of the current request."""
-    language = User.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+    language = User.objects.by_email(email).values_list("language", flat=True).first()
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language() or settings.LANGUAGE_CODE
     return language
 
 
+def email_taken(email: str, *, exclude: AbstractBaseUser | None = None) -> bool:
+    """Whether another account has an address that is one identity with `email`."""
+    users = User.objects.by_email(email)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.exists()
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        # Registration, the e-mail change and the password reset: the address as it is stored,
+        # or the look-alike refusal (accounts/identity.py), whoever is registered.
+        return check_email(email)
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        # allauth refuses to confirm an address another account has confirmed, comparing it as
+        # it is written; the identity rule compares keys (an older row with a look-alike, or a
+        # change to an address that is one identity with another account's).
+        if email_taken(email_address.email, exclude=email_address.user):
+            self.add_message(
+                request,
+                messages.ERROR,
+                "account/messages/email_confirmation_failed.txt",
+                {"email": email_address.email},
+            )
+            return False
+        return super().confirm_email(request, email_address)
+
     def save_user(
         self,
         request: HttpRequest,

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core.management import call_command
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,5 +19,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from mokesta.accounts import checks  # noqa: F401  (registers the deploy check)
+        from mokesta.accounts.history import on_user_deleted
 
         post_migrate.connect(create_cache_table, sender=self)
+        pre_delete.connect(on_user_deleted, sender="accounts.User", dispatch_uid="user-history")

@@ -1,6 +1,11 @@
 """The login and registration forms of the user guide, on top of django-allauth's."""
 
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account import fields as allauth_fields
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.contrib.auth import password_validation
@@ -12,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from phonenumber_field.formfields import PhoneNumberField
 
+from mokesta.accounts.adapter import email_taken
+from mokesta.accounts.identity import email_key, normalise_email
 from mokesta.accounts.limits import Limit, too_many_requests
 from mokesta.accounts.models import User
 from mokesta.accounts.passwords import PasswordPolicyValidator
@@ -66,11 +73,34 @@ def label_new_password_fields(form: forms.Form, password_label: StrOrPromise) ->
         form.fields[name].widget.attrs.pop("placeholder", None)
 
 
+class NormalisedEmailField(allauth_fields.EmailField):
+    """allauth's e-mail field reading the address through the identity rule (accounts/identity.py)
+    before Django's format check, so that "ｊonas@gmail.test" is "jonas@gmail.test" at login, at
+    registration and at the reset alike, rather than refused in one place and known in another.
+    A lookup (login, reset) reads the identity key; a registration the form it stores, which
+    the adapter then checks for look-alikes."""
+
+    def __init__(self, *args: Any, normalise: Callable[[str], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.normalise = normalise
+
+    def to_python(self, value: object) -> str:
+        return self.normalise(super().to_python(value))
+
+
+def read_email_normalised(form: forms.Form, name: str, normalise: Callable[[str], str]) -> None:
+    field = form.fields[name]
+    form.fields[name] = NormalisedEmailField(
+        label=field.label, required=field.required, widget=field.widget, normalise=normalise
+    )
+
+
 class LoginForm(allauth_forms.LoginForm):
     """„Prisijunkite prie savitarnos": the e-mail is the login name."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        read_email_normalised(self, "login", email_key)
         self.fields["login"].label = _("Login name (e-mail)")
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].label = _("Password")
@@ -105,9 +135,18 @@ class SignupForm(allauth_forms.SignupForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        read_email_normalised(self, "email", normalise_email)
         self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.pop("placeholder", None)
         label_new_password_fields(self, _("Password"))
+
+    def validate_unique_email(self, value: str) -> str:
+        # allauth compares the address as it is written; the identity rule compares keys. A
+        # taken address goes on as allauth's enumeration prevention does (this project:
+        # ACCOUNT_PREVENT_ENUMERATION with mandatory verification): the same page as a new
+        # registration, and the owner is mailed instead of an account being made.
+        self.account_already_exists = email_taken(value)
+        return value
 
     def clean(self) -> dict:
         super().clean()
@@ -131,7 +170,7 @@ class SignupForm(allauth_forms.SignupForm):
         # Only a valid form gets here: registrations are limited per address and per e-mail
         # when they succeed (an existing address counts too: it mails its owner), never for
         # the invalid tries of a newcomer fixing the form.
-        limit = Limit("signup_success", key=str(self.cleaned_data["email"]).lower())
+        limit = Limit("signup_success", key=email_key(str(self.cleaned_data["email"])))
         if not limit.hit(request):
             raise ImmediateHttpResponse(
                 too_many_requests(request, reason="signup", retry_after=limit.retry_after(request))
@@ -159,5 +198,13 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        read_email_normalised(self, "email", email_key)
         self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.pop("placeholder", None)
+
+    def clean_email(self) -> str:
+        # The account is found by the identity rule; the link is mailed to the address as it
+        # is stored (never to a look-alike of it), and allauth's per-e-mail limit counts that.
+        email = get_adapter().clean_email(self.cleaned_data["email"])
+        self.users = [user for user in User.objects.by_email(email) if user.is_active]
+        return self.users[0].email if self.users else email

@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from mokesta.accounts.identity import email_key
+
 APP = "allauth.account"  # the rates are read from ACCOUNT_RATE_LIMITS
 
 
@@ -113,7 +115,7 @@ def handler429(request: HttpRequest) -> HttpResponse:
     action, field, reason = _ALLAUTH_VIEWS.get(url_name, ("", None, "other"))
     if not action:
         return too_many_requests(request, reason=reason, retry_after=60)
-    key = str(request.POST.get(field, "")).strip().lower() if field else None
+    key = email_key(str(request.POST.get(field, ""))) if field else None
     user = request.user if request.user.is_authenticated else None
     limit = Limit(action, key=key, user=user)  # type: ignore[arg-type]
     try:

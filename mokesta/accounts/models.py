@@ -1,8 +1,10 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+
+from mokesta.accounts.identity import email_key, normalise_email, validate_email_identity
 
 
 class UserManager(BaseUserManager["User"]):
@@ -11,7 +13,7 @@ class UserManager(BaseUserManager["User"]):
     def _create_user(self, email: str, password: str | None, **extra: object) -> "User":
         if not email:
             raise ValueError("The e-mail must be set")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -26,15 +28,31 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra)
 
+    def by_email(self, address: str) -> models.QuerySet["User"]:
+        """The user whose address is one identity with `address` (accounts/identity.py)."""
+        return self.filter(email_key=email_key(address))
+
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        # The login's lookup (Django's ModelBackend, the only backend: customer login and
+        # /admin/ alike). Exactly one row or none: should two ever answer, the login fails
+        # like a wrong password, never with a 500.
+        users = list(self.by_email(username or "")[:2])
+        if len(users) != 1:
+            raise self.model.DoesNotExist("No single user has this e-mail address.")
+        return users[0]
 
 
 class User(AbstractUser):
     """A login of the self-service: a customer or a member of staff. The e-mail is the login."""
 
     username = None  # type: ignore[assignment]
-    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    email = models.EmailField(
+        _("e-mail address"), max_length=254, unique=True, validators=[validate_email_identity]
+    )
+    # identity.email_key(email), set on every save: the one column logins, registrations and
+    # the e-mail change compare (with =); unique by the constraint below. NULL only on rows the
+    # migration to it found colliding with an older account (README: "Security").
+    email_key = models.TextField(_("e-mail identity"), null=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=60)
     last_name = models.CharField(_("last name"), max_length=80)
     phone = PhoneNumberField(_("phone number"), blank=True)
@@ -53,12 +71,25 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            # Logins are case-insensitive, so "Ona@x.lt" and "ona@x.lt" are one account.
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            # One account per identity: "Ona@x.lt", "ona@x.lt." and "ｏna@x.lt" are one. Its
+            # index serves every lookup by address (UserManager.by_email).
+            models.UniqueConstraint(fields=["email_key"], name="accounts_user_email_key_unique"),
         ]
 
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email or "")
+        if User.objects.by_email(self.email).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"email": _("A user with this e-mail address already exists.")}, code="unique"
+            )
+
     def save(self, *args: object, **kwargs: object) -> None:
-        self.email = (self.email or "").strip().lower()
+        self.email = normalise_email(self.email or "")
+        self.email_key = email_key(self.email) if self.email else None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "email_key"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ transactions with COPY or executemany (insert_transactions).
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from mokesta.accounts.models import User
 from mokesta.bank.matching import ContractIndex, in_chunks
 from mokesta.bank.parsing import ParsedStatement, Row, StatementError, parse_statement
+from mokesta.bank.parsing.common import reused_reference
 from mokesta.customers.models import Contract
 from mokesta.lib.audit import ADDITION, CHANGE, audit
 from mokesta.onlinepay.payouts import is_payout, reconcile_payout
@@ -149,16 +151,39 @@ def book_rows(
 ) -> None:
     """Book a statement's rows and count them on the statement; in the caller's transaction."""
     known = known_identities([row.reference for row in rows if row.booked])
+    # A reference seen before (in the database or earlier in this file) with another amount is
+    # not the same transaction: it gets the identity reference~amount and waits for a clerk.
+    first_amount: dict[str, Decimal] = {}
+    reused = []
+    for row in rows:
+        if row.booked:
+            earlier = known.get(row.reference, first_amount.get(row.reference))
+            if earlier is not None and earlier != row.amount:
+                reused.append(reused_reference(row.reference, row.amount))
+            first_amount.setdefault(row.reference, row.amount)
+    if reused:
+        known.update(known_identities(reused))
     if progress:
         progress(0)
     states: list[str] = []
-    for row in rows:
+    identities: list[str] = []
+    held: dict[int, Decimal] = {}  # row index -> the amount its reference was used for before
+    for i, row in enumerate(rows):
+        identity = row.reference
         if not row.booked:
             states.append(State.SKIPPED)
-        elif row.reference in known:  # imported before, or twice in this file
+            identities.append(identity)
+            continue
+        earlier = known.get(identity)
+        if earlier is not None and earlier != row.amount:
+            held[i] = earlier
+            identity = reused_reference(row.reference, row.amount)
+            earlier = known.get(identity)
+        identities.append(identity)
+        if earlier is not None:  # imported before, or twice in this file
             states.append(State.DUPLICATE)
         else:
-            known.add(row.reference)
+            known[identity] = row.amount
             states.append(State.UNMATCHED if row.credit else State.IGNORED)
     index = ContractIndex.for_texts(
         row.remittance for row, state in zip(rows, states, strict=True) if state == State.UNMATCHED
@@ -167,9 +192,23 @@ def book_rows(
     for i, row in enumerate(rows):
         payment = None
         if states[i] == State.UNMATCHED:
-            # A payment provider's payout settles online payments already booked one by one:
-            # booked again it would count them twice (onlinepay reconciles it below).
-            if is_payout(payer_name=row.payer_name):
+            if i in held:  # booked, and waits for a clerk with the reason
+                payment = Payment(
+                    amount=row.amount,
+                    paid_on=row.booked_on,  # type: ignore[misc]  # booked rows have a date
+                    source=Payment.Source.BANK,
+                    bank_reference=identities[i],
+                    payer_name=row.payer_name,
+                    details=row.remittance,
+                    unmatched_reason=Payment.UnmatchedReason.REFERENCE_REUSED,
+                    unmatched_detail=(
+                        _("%(reference)s was booked before with %(amount)s €")
+                        % {"reference": row.reference, "amount": held[i]}
+                    )[:200],
+                )
+            elif is_payout(payer_name=row.payer_name):
+                # A payment provider's payout settles online payments already booked one by
+                # one: booked again it would count them twice (onlinepay reconciles it below).
                 states[i] = State.PAYOUT
             else:
                 match = index.match(row)
@@ -178,7 +217,7 @@ def book_rows(
                     amount=row.amount,
                     paid_on=row.booked_on,  # type: ignore[misc]  # booked rows have a date
                     source=Payment.Source.BANK,
-                    bank_reference=row.reference,
+                    bank_reference=identities[i],
                     payer_name=row.payer_name,
                     details=row.remittance,
                     unmatched_reason=match.reason,
@@ -195,8 +234,8 @@ def book_rows(
     insert_transactions(
         (
             statement.pk,
-            row.reference if state not in (State.DUPLICATE, State.SKIPPED) else None,
-            row.reference,
+            identity if state not in (State.DUPLICATE, State.SKIPPED) else None,
+            identity,
             row.entry_number,
             row.position,
             row.amount,
@@ -207,7 +246,7 @@ def book_rows(
             str(state),
             payment.pk if payment is not None else None,
         )
-        for row, state, payment in zip(rows, states, payments, strict=True)
+        for row, identity, state, payment in zip(rows, identities, states, payments, strict=True)
     )
     # Each new payout settles the online payments booked one by one when customers paid.
     for payout in BankTransaction.objects.filter(statement=statement, state=State.PAYOUT):
@@ -239,23 +278,25 @@ TRANSACTION_FIELDS = (
 )
 
 
-def known_identities(refs: list[str]) -> set[str]:
-    """Those of `refs` already booked: a bank transaction's or a payment's reference."""
+def known_identities(refs: list[str]) -> dict[str, Decimal]:
+    """Those of `refs` already booked, with the amount booked under each: a bank transaction's
+    or a payment's reference."""
     if connection.vendor == "postgresql":
         # One array parameter instead of thousands of IN (...) placeholders, which the driver
         # would scan one by one (seconds for a 100,000-entry file).
         quote = connection.ops.quote_name
         sql = (
-            f"SELECT checksum FROM {quote(BankTransaction._meta.db_table)} "  # noqa: S608
-            "WHERE checksum = ANY(%s) UNION "
-            f"SELECT bank_reference FROM {quote(Payment._meta.db_table)} "
+            f"SELECT checksum, amount FROM {quote(BankTransaction._meta.db_table)} "  # noqa: S608
+            "WHERE checksum = ANY(%s) UNION ALL "
+            f"SELECT bank_reference, amount FROM {quote(Payment._meta.db_table)} "
             "WHERE bank_reference = ANY(%s)"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [refs, refs])
-            return {ref for (ref,) in cursor.fetchall()}
-    known = set(in_chunks(BankTransaction.objects.order_by(), "checksum", refs))
-    return known | set(in_chunks(Payment.objects.order_by(), "bank_reference", refs))
+            return dict(cursor.fetchall())
+    known = dict(in_chunks(BankTransaction.objects.order_by(), "checksum", refs, "amount"))
+    known.update(in_chunks(Payment.objects.order_by(), "bank_reference", refs, "amount"))
+    return known
 
 
 def insert_transactions(values: Iterable[tuple]) -> None:

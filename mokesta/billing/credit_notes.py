@@ -13,7 +13,7 @@ from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice, InvoiceLine, Seller
 from mokesta.billing.numbering import Numbering, current_series, format_number
 from mokesta.lib.dates import local_today
-from mokesta.lib.money import ZERO
+from mokesta.lib.money import ZERO, fits_money_column
 from mokesta.utility.models import Utility
 
 
@@ -37,6 +37,14 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
         today = local_today()
         total = -invoice.total
         previous = balance(invoice.contract)
+        if not (fits_money_column(previous) and fits_money_column(previous + total)):
+            raise CreditNoteError(
+                _(
+                    "The contract's balance (%(balance)s €) is more than a document can hold: "
+                    "check the contract's payments first."
+                )
+                % {"balance": previous}
+            )
         note = Invoice(
             series=series,
             sequence=number,

@@ -51,7 +51,7 @@ from mokesta.billing.water_info import (
 )
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
-from mokesta.lib.money import ZERO, round_m3
+from mokesta.lib.money import ZERO, fits_money_column, round_m3
 from mokesta.metering.consumption import average_monthly, average_window_start
 from mokesta.metering.models import Meter, Reading, broken_in
 from mokesta.payments.models import Payment
@@ -613,6 +613,15 @@ def invoice_for(
     vat = sum((line.vat for line in lines), ZERO)
     total = net + vat + interest
     previous = balance_of((i.total for i in invoices), (p.amount for p in payments))
+    if not (fits_money_column(previous) and fits_money_column(previous + total)):
+        # Only a wrong payment gets a balance this large: say whose, never fail on the column.
+        raise BillingError(
+            _(
+                "The balance of %(customer)s (payer code %(code)s), %(balance)s €, is more "
+                "than an invoice can hold: check the contract's payments."
+            )
+            % {"customer": contract.customer_name, "code": contract.payer_code, "balance": previous}
+        )
     return InvoiceFigures(
         lines=lines,
         estimates=estimates,

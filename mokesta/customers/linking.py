@@ -5,9 +5,11 @@ by opening a new account every few tries (contract numbers are sequential)."""
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.http import HttpRequest
 
+from mokesta.accounts.identity import email_key, is_canonical
 from mokesta.accounts.limits import Limit
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, ContractAccess
@@ -25,9 +27,15 @@ class TooManyAttempts(Exception):
 
 
 def link_by_email(*, user: User, email: str) -> list[Contract]:
-    """Link every valid contract whose customer's contact e-mail is `email` (case-insensitive)."""
+    """Link every valid contract whose customer's contact e-mail is one identity with `email`
+    (accounts/identity.py, compared with =), when `email` is a confirmed address of the user in
+    the form that may be registered (an older row with a look-alike such as "gmaıl" links
+    nothing)."""
+    confirmed = EmailAddress.objects.filter(user=user, email=email, verified=True).exists()
+    if not (confirmed and is_canonical(email)):
+        return []
     contracts = list(
-        Contract.objects.valid_on(local_today()).filter(customer__email__iexact=email.strip())
+        Contract.objects.valid_on(local_today()).filter(customer__email_key=email_key(email))
     )
     with transaction.atomic():
         for contract in contracts:
@@ -63,4 +71,5 @@ def unlink(*, user: User, contract: Contract) -> None:
 
 def on_email_confirmed(sender: Any, request: HttpRequest | None, email_address: Any, **kw: Any):
     """allauth's `email_confirmed` signal: the address is now proven to belong to the user."""
-    link_by_email(user=email_address.user, email=email_address.email)
+    if email_address.verified:
+        link_by_email(user=email_address.user, email=email_address.email)

@@ -1,14 +1,32 @@
+import datetime as dt
 import os
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.customers.models import Contract
+from mokesta.lib.dates import add_years, local_today
 
 TEXT_MAX_LENGTH = 4000
+# A move is announced up to a year ahead, or told about up to a year after it.
+MOVING_YEARS = 1
+
+
+def check_moving_date(day: dt.date) -> None:
+    """Refuse a move date more than MOVING_YEARS before or after today."""
+    today = local_today()
+    earliest, latest = add_years(today, -MOVING_YEARS), add_years(today, MOVING_YEARS)
+    if not earliest <= day <= latest:
+        raise ValidationError(
+            gettext("Enter the date of the move from %(earliest)s to %(latest)s."),
+            code="moving_date_out_of_range",
+            params={"earliest": earliest.isoformat(), "latest": latest.isoformat()},
+        )
 
 
 class PrivateStorage(FileSystemStorage):

@@ -29,3 +29,11 @@ def parse_month(text: str) -> dt.date:
     """'2026-11' -> date(2026, 11, 1); ValueError on anything else."""
     year, month = text.split("-")
     return dt.date(int(year), int(month), 1)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (earlier when negative); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

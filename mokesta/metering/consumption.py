@@ -32,7 +32,10 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 
 def initial_reading_month(installed_on: dt.date) -> dt.date:
     """The meter's initial reading is its value at installation, i.e. before that month's use:
-    it counts as an actual reading of the month before."""
+    it counts as an actual reading of the month before (the calendar's first month for a meter
+    stored as installed in it)."""
+    if month_start(installed_on) == dt.date.min:
+        return dt.date.min
     return add_months(month_start(installed_on), -1)
 
 

@@ -23,6 +23,8 @@ ACTIVE_SQL = "m.installed_on <= %s AND (m.removed_on IS NULL OR m.removed_on >= 
 def verification_due(kind: str, verified_on: dt.date) -> dt.date:
     """When a meter of `kind` verified on `verified_on` must be verified again."""
     years = Meter.VERIFICATION_YEARS[Meter.Kind(kind)]
+    if verified_on.year + years > dt.date.max.year:  # a stored date at the calendar's end
+        return dt.date.max
     try:
         return verified_on.replace(year=verified_on.year + years)
     except ValueError:  # 29 February

@@ -23,6 +23,9 @@ class Payment(models.Model):
         SEVERAL_NUMBERS = "several_numbers", _("several contract numbers")
         SEVERAL_PAYERS = "several_payers", _("several payer codes")
         PAYER_CONTRACTS = "payer_contracts", _("the payer has several contracts")
+        # Held for a clerk: the bank sent its reference twice with different amounts (a bank's
+        # error, or a correction): never dropped as "already imported", never matched unseen.
+        REFERENCE_REUSED = "reference_reused", _("the bank reference was used for another amount")
 
     contract = models.ForeignKey(
         Contract,

@@ -1,34 +1,37 @@
 """„Užklausos": the customer's requests to the utility, and „Pranešimai": every e-mail and SMS
 the portal sent them."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.accounts.limits import too_many_requests
+from mokesta.accounts.limits import Limit, too_many_requests
 from mokesta.accounts.models import User
 from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contracts
 from mokesta.customers.models import Contract
 from mokesta.inquiries import workflow
-from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryPhoto
-from mokesta.inquiries.photos import MAX_PHOTOS, CleanPhoto, clean_photo
+from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryPhoto, check_moving_date
+from mokesta.inquiries.photos import CleanPhoto, clean_photos, photo_response
 from mokesta.outbox.sending import preview, subject_of
 from mokesta.portal.declare import current_month, meter_states
 from mokesta.portal.forms import check_reading
 from mokesta.portal.profile import user_messages
 
 READING_PREFIX = "final_"
+# Submissions of „Nauja užklausa", valid or not, per user (settings.ACCOUNT_RATE_LIMITS).
+SUBMISSION_LIMIT = "inquiry_submission"
 
 
 class ContractChoice(forms.ModelChoiceField):
@@ -46,21 +49,8 @@ class PhotosField(forms.FileField):
     widget = PhotosInput(attrs={"accept": "image/jpeg,image/png"})
 
     def clean(self, data: object, initial: object = None) -> list[CleanPhoto]:  # type: ignore[override]
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS}, code="too_many"
-            )
-        photos, errors = [], []
-        for upload in files:
-            assert isinstance(upload, UploadedFile)
-            try:
-                photos.append(clean_photo(upload))
-            except ValidationError as error:
-                errors.append(error)
-        if errors:
-            raise ValidationError(errors)
-        return photos
+        given = data if isinstance(data, list | tuple) else [data]
+        return clean_photos([f for f in given if isinstance(f, UploadedFile)])
 
 
 class InquiryForm(forms.Form):
@@ -127,6 +117,12 @@ class InquiryForm(forms.Form):
                     widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                 )
 
+    def clean_moving_date(self) -> dt.date | None:
+        day = self.cleaned_data.get("moving_date")
+        if day is not None:
+            check_moving_date(day)
+        return day
+
     def reading_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.reading_states]
 
@@ -186,6 +182,11 @@ def inquiry_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         wait = workflow.wait_before_next(request.user)
         if wait:
             return too_many_requests(request, reason="request", retry_after=wait)
+        # Every submission counts, refused ones too: each may carry photos to decode.
+        attempts = Limit(SUBMISSION_LIMIT, user=request.user)
+        if not attempts.hit(request):
+            retry = attempts.retry_after(request) or attempts.longest_window()
+            return too_many_requests(request, reason="request", retry_after=retry)
         if form.is_valid():
             data = form.cleaned_data
             inquiry = workflow.submit_inquiry(
@@ -245,24 +246,12 @@ def inquiry_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def visible_photos(user: User) -> QuerySet[InquiryPhoto]:
-    """The owner's photos; staff who handle requests see every request's photos."""
-    if user.is_staff and user.has_perm("inquiries.view_inquiry"):
-        return InquiryPhoto.objects.all()
-    return InquiryPhoto.objects.filter(inquiry__user=user)
-
-
 @login_required
 def inquiry_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    photo = get_object_or_404(visible_photos(request.user), pk=pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    """A photo of the user's own request. Staff open customers' photos in the back office
+    (/admin/, behind its second factor), never here: a staff account logged in with its
+    password alone has no more power on these pages than any customer."""
+    return photo_response(get_object_or_404(InquiryPhoto, pk=pk, inquiry__user=request.user))
 
 
 @login_required

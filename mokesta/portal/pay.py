@@ -18,7 +18,7 @@ from mokesta.billing.ledger import balance
 from mokesta.billing.models import Invoice
 from mokesta.customers.access import user_contract
 from mokesta.customers.models import Contract
-from mokesta.lib.money import round_money
+from mokesta.lib.money import only_ascii_digits, round_money
 from mokesta.onlinepay import paysera, providers
 from mokesta.onlinepay.models import PaymentOrder
 from mokesta.onlinepay.orders import (
@@ -31,7 +31,8 @@ from mokesta.onlinepay.orders import (
 from mokesta.portal.invoices import unpaid_amount, user_invoices
 
 # "12,34", "12.34", "1 234,56" (a space, or the no-break space Lithuanian formatting uses).
-AMOUNT = re.compile(r"\d{1,9}(?:[.,]\d{1,2})?")
+# Only the digits 0–9: \d and Decimal() would also read other scripts' digits (١٢ as 12).
+AMOUNT = re.compile(r"[0-9]{1,9}(?:[.,][0-9]{1,2})?")
 
 
 class PayForm(forms.Form):
@@ -44,6 +45,8 @@ class PayForm(forms.Form):
 
     def clean_amount(self) -> Decimal:
         text = re.sub(r"[\s\u00a0\u202f]", "", self.cleaned_data["amount"])
+        if not only_ascii_digits(text):
+            raise forms.ValidationError(_("Write the amount in the digits 0–9, e.g. 12,34."))
         if not AMOUNT.fullmatch(text):
             raise forms.ValidationError(
                 _("Enter the amount in euros with at most two decimals, e.g. 12,34.")

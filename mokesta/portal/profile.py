@@ -12,7 +12,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,12 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mokesta.accounts.forms import name_field, phone_field, require_phone_for_sms
+from mokesta.accounts.history import user_messages
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.customers.models import ContractAccess
 from mokesta.inquiries.models import Inquiry
 from mokesta.metering.models import Reading
-from mokesta.outbox.models import OutgoingMessage
 
 
 class ProfileForm(forms.ModelForm):
@@ -143,32 +142,6 @@ def personal_data(user: User) -> dict:
     }
 
 
-def user_messages(user: User):  # -> QuerySet[OutgoingMessage]
-    """The user's e-mails and SMS: by the user link, or (for messages written without one) sent
-    to one of the user's addresses or phone."""
-    addresses = [
-        user.email,
-        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
-    ]
-    if user.phone:
-        addresses.append(str(user.phone))
-    return OutgoingMessage.objects.filter(
-        Q(user=user) | Q(user__isnull=True, recipient__in=[a for a in addresses if a])
-    )
-
-
-def forget_messages(user: User) -> None:
-    """Unsent messages are dropped (nobody to send them to any more). Sent ones stay, as the
-    utility's record that e.g. an invoice was delivered (channel, template, invoice, dates), but
-    without the address, the personal details in the context and errors that may quote the
-    address; the user link is cleared by the foreign key (SET_NULL) when the user row goes."""
-    messages = user_messages(user)
-    messages.exclude(state=OutgoingMessage.State.SENT).delete()
-    messages.filter(state=OutgoingMessage.State.SENT).update(
-        recipient="", context={}, last_error=""
-    )
-
-
 @login_required
 def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = json.dumps(personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False)
@@ -182,14 +155,14 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Delete the login and the personal data; invoices, payments and readings stay with the
-    contract (readings only lose who declared them), sent messages only as a bare record."""
+    contract (readings only lose who declared them), sent messages only as a bare record (the
+    same as when staff delete the user: accounts.history)."""
     form = DeleteAccountForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         with transaction.atomic():
-            forget_messages(user)
             logout(request)
-            user.delete()
+            user.delete()  # the delivery record: accounts.history.on_user_deleted
         messages.success(request, _("Your account has been deleted."))
         return redirect("portal:home")
     return render(request, "accounts/profile/delete.html", {"form": form})

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from mokesta.backoffice.dates import BoundedDates
 from mokesta.billing import peppol
 from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
 from mokesta.billing.isaf import IsafError, validate_isaf, write_isaf
@@ -37,14 +38,14 @@ from mokesta.lib.dates import local_today, month_start
 
 
 @admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):
+class TariffAdmin(BoundedDates, admin.ModelAdmin):
     list_display = ["service", "category", "price", "vat_rate", "valid_from", "valid_to"]
     list_filter = ["service", "category"]
     date_hierarchy = "valid_from"
 
 
 @admin.register(ConsumptionNorm)
-class ConsumptionNormAdmin(admin.ModelAdmin):
+class ConsumptionNormAdmin(BoundedDates, admin.ModelAdmin):
     list_display = ["valid_from", "m3_per_person_month"]
 
 
@@ -104,7 +105,8 @@ class BillingPeriodForm(forms.ModelForm):
 
 
 @admin.register(BillingPeriod)
-class BillingPeriodAdmin(admin.ModelAdmin):
+class BillingPeriodAdmin(BoundedDates, admin.ModelAdmin):
+    date_future_years = {"month": 1}
     form = BillingPeriodForm
     list_display = ["__str__", "state", "closed_at", "invoice_count", "billing_link"]
     list_filter = ["state"]
@@ -280,7 +282,7 @@ STATE_LABELS = {
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(BoundedDates, admin.ModelAdmin):
     # Narrow enough for a 1280 px screen: the kind shows in the state column.
     list_display = [
         "number",

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import WithAnnotations
 
+from mokesta.backoffice.dates import BoundedDates
 from mokesta.billing.ledger import Balance, balance, with_balance
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
 
 
-class ContractInline(admin.TabularInline):
+class ContractInline(BoundedDates, admin.TabularInline):
     model = Contract
     fields = ["number", "category", "start_date", "end_date"]
     show_change_link = True
@@ -60,7 +61,7 @@ def describe_balance(amount: Decimal) -> str:
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(BoundedDates, admin.ModelAdmin):
     ordering = ["number"]
     list_display = ["number", "customer", "category", "start_date", "end_date", "balance_column"]
     list_filter = ["category", "start_date", "end_date"]

@@ -5,8 +5,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from mokesta.accounts.models import User
 from mokesta.inquiries import workflow
 from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryMessage, InquiryPhoto
+from mokesta.inquiries.photos import photo_response
 from mokesta.lib.audit import CHANGE, audit
 
 
@@ -60,7 +62,7 @@ class PhotoInline(admin.TabularInline):
     def photo(self, obj: InquiryPhoto) -> str:
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>',
-            reverse("inquiries:photo", args=[obj.pk]),
+            reverse("admin:inquiries_inquiry_photo", args=[obj.pk]),
             _("Open the photo"),
         )
 
@@ -120,6 +122,23 @@ class InquiryAdmin(admin.ModelAdmin):
         return format_html_join(
             ", ", "{}: {} m³", ((r["serial"], r["value"]) for r in obj.final_readings)
         )
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "photos/<int:pk>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="inquiries_inquiry_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        """A customer's photo, to staff who may see requests: here, behind the admin's login and
+        second factor (the customer pages serve a photo to its author only)."""
+        if not self.has_view_permission(request):
+            raise Http404
+        return photo_response(get_object_or_404(InquiryPhoto, pk=pk))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # customers submit requests; staff answer them

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mokesta.backoffice.dates import BoundedDates
 from mokesta.billing.models import BillingPeriod
 from mokesta.billing.periods import ensure_month_open
 from mokesta.metering.models import Meter, Reading
@@ -26,6 +27,8 @@ class ReadingForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.instance.pk and not self.has_changed():
+            return cleaned  # left as it was (a closed month's row on an old meter's page)
         meter = cleaned.get("meter")
         # A closed month's reading reopened by a credit note may be corrected, not moved away.
         meter_id = meter.pk if meter else self.instance.meter_id
@@ -81,7 +84,8 @@ def delete_selected(
     return admin_actions.delete_selected(modeladmin, request, queryset)
 
 
-class ReadingInline(admin.TabularInline):
+class ReadingInline(BoundedDates, admin.TabularInline):
+    date_future_years = {"period": 0}
     model = Reading
     form = ReadingForm
     formset = ReadingFormSet
@@ -92,7 +96,9 @@ class ReadingInline(admin.TabularInline):
 
 
 @admin.register(Meter)
-class MeterAdmin(admin.ModelAdmin):
+class MeterAdmin(BoundedDates, admin.ModelAdmin):
+    # Installed and verified on days that have come; removed or broken may be a day ahead.
+    date_future_years = {"installed_on": 0, "verified_on": 0, "removed_on": 1, "broken_since": 1}
     ordering = ["serial_number"]
     list_display = [
         "serial_number",
@@ -133,7 +139,8 @@ class MeterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(BoundedDates, admin.ModelAdmin):
+    date_future_years = {"period": 0}
     # The model's fields without a verbose name get one here, so the list reads in Lithuanian.
     list_display = ["meter_serial", "period", "value", "source", "entered_by", "updated"]
     list_filter = ["source", "period"]
@@ -164,7 +171,11 @@ class ReadingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Reading | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not is_locked(obj)
 
-    def save_model(self, request: HttpRequest, obj: Reading, form: object, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Reading, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change and not form.has_changed():
+            return  # nothing to write (and a closed month's reading may not be written)
         if obj.pk is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

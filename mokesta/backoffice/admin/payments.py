@@ -1,5 +1,7 @@
 """Back office for money: payments, the unmatched queue, bank statement imports."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -15,16 +17,62 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.backoffice.admin.audit import ReadOnlyAdmin
+from mokesta.backoffice.dates import BoundedDates
 from mokesta.bank.booking import assign_payment, queue_statement, summary
 from mokesta.bank.parsing import StatementError
 from mokesta.bank.tasks import import_statement_task, progress_key
+from mokesta.lib.money import MAX_SINGLE_AMOUNT, only_ascii_digits
 from mokesta.payments.models import BankTransaction, Payment, StatementImport, UnmatchedPayment
 
 RESULT_PAGE = 200  # transactions per page of an import's result: a 100,000-entry file stays fast
 
 
+class AmountField(forms.DecimalField):
+    """An amount typed by staff: the digits 0–9 only (Django's DecimalField reads other scripts'
+    digits, ١٢ as 12), at most the single-amount bound (lib.money), so the balances made of it
+    fit in their columns."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_value=MAX_SINGLE_AMOUNT,
+            max_digits=13,
+            decimal_places=2,
+            localize=True,  # 12,50 as Lithuanian staff write it (12.50 is read too)
+            error_messages={
+                "max_value": _("The amount may be at most %(limit_value)s €."),
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and not only_ascii_digits(value):
+            raise forms.ValidationError(
+                _("Write the amount in the digits 0–9, e.g. 12,34."), code="digits"
+            )
+        return super().to_python(value)
+
+
+class PaymentForm(forms.ModelForm):
+    amount = AmountField(label=_("amount"))
+
+    class Meta:
+        model = Payment
+        fields = [
+            "contract",
+            "amount",
+            "paid_on",
+            "source",
+            "bank_reference",
+            "provider_reference",
+            "payer_name",
+            "details",
+        ]
+
+
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(BoundedDates, admin.ModelAdmin):
+    date_future_years = {"paid_on": 0}
+    form = PaymentForm
     list_display = ["paid_on", "amount", "contract", "payer_name", "source", "bank_reference"]
     list_filter = ["source", "paid_on", ("contract", admin.EmptyFieldListFilter)]
     search_fields = [

@@ -131,6 +131,34 @@ def test_the_meter_page_refuses_changing_a_reading_of_a_closed_month(
     assert reading.value == 120
 
 
+def test_an_old_meter_is_saved_when_its_closed_months_are_left_alone(
+    clerk: User, meter: Meter
+) -> None:
+    """„Sugedęs nuo" set on a meter whose history has a closed month: the unchanged reading row
+    of that month must not stop the save."""
+    reading = closed_reading(meter)
+    data = inline_data(meter, reading)
+    data["broken_since"] = "2026-10-05"
+
+    response = admin_client(clerk).post(f"/admin/metering/meter/{meter.pk}/change/", data)
+
+    assert response.status_code == 302
+    meter.refresh_from_db()
+    assert meter.broken_since == dt.date(2026, 10, 5)
+    reading.refresh_from_db()
+    assert (reading.period, reading.value, reading.source) == (CLOSED, 120, "staff")
+
+
+def test_a_closed_months_reading_saved_unchanged_is_not_an_error(clerk: User, meter: Meter) -> None:
+    reading = closed_reading(meter)
+    response = admin_client(clerk).post(
+        f"/admin/metering/reading/{reading.pk}/change/", reading_data(meter, CLOSED, 120)
+    )
+    assert response.status_code == 302
+    reading.refresh_from_db()
+    assert (reading.period, reading.value) == (CLOSED, 120)
+
+
 def test_the_meter_page_refuses_deleting_a_reading_of_a_closed_month(
     staff: User, meter: Meter
 ) -> None:

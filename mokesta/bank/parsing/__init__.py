@@ -10,8 +10,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from mokesta.bank.parsing import camt053, swedbank_csv
-from mokesta.bank.parsing.common import ParsedStatement, Row, StatementError
+from mokesta.bank.parsing.common import ParsedStatement, Row, StatementError, account_id
 from mokesta.payments.models import StatementImport
+from mokesta.utility.models import Utility
 
 __all__ = ["ParsedStatement", "Row", "StatementError", "parse_statement"]
 
@@ -37,4 +38,33 @@ def parse_statement(*, data: bytes, filename: str) -> ParsedStatement:
         format_ = StatementImport.Format.SWEDBANK_CSV
     if not rows:
         raise StatementError(_("The statement has no entries."))
+    check_account(rows, camt=format_ == StatementImport.Format.CAMT053)
     return ParsedStatement(format=format_, rows=rows)
+
+
+def check_account(rows: list[Row], *, camt: bool) -> None:
+    """Every transaction is of the utility's own account (its IBAN, read from the database now):
+    another account's statement, uploaded by mistake, would book someone else's money as our
+    customers' payments. Refused with the entry (camt) or line (CSV) and both IBANs named."""
+    ours = account_id(Utility.fresh().iban)
+    if not ours:
+        raise StatementError(
+            _(
+                "The utility's bank account (IBAN) is not entered: enter it in the utility's "
+                "details, then import the statements of that account."
+            )
+        )
+    for row in rows:
+        if row.account != ours:
+            values = {"number": row.entry_number, "account": row.account[:34] or "—", "iban": ours}
+            if camt:
+                message = _(
+                    "Entry %(number)s is of account %(account)s, not of the utility's account "
+                    "%(iban)s: the statement of another account is not imported."
+                )
+            else:
+                message = _(
+                    "Row %(number)s is of account %(account)s, not of the utility's account "
+                    "%(iban)s: the statement of another account is not imported."
+                )
+            raise StatementError(message % values)

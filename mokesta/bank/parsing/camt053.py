@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from mokesta.bank.parsing.common import (
     Row,
     StatementError,
+    account_id,
     bank_reference,
     fit_reference,
     occurrence_digest,
@@ -72,8 +73,8 @@ def parse(data: bytes) -> list[Row]:
     seen: Counter[str] = Counter()
     number = 0
     for statement in root.iter(reader.q("Stmt")):
-        account = reader.text(statement, "Acct/Id/IBAN") or reader.text(
-            statement, "Acct/Id/Othr/Id"
+        account = account_id(
+            reader.text(statement, "Acct/Id/IBAN") or reader.text(statement, "Acct/Id/Othr/Id")
         )
         for ntry in statement.iterfind(reader.q("Ntry")):
             number += 1
@@ -191,6 +192,7 @@ class Reader:
                     remittance=remittance[:500],
                     booked=booked,
                     status=status[:10],
+                    account=account,
                 )
             )
         if batch and total != entry_amount:

@@ -10,10 +10,14 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-# The largest amount a money column holds (MONEY: 13 digits, 2 after the point).
-MAX_AMOUNT = Decimal("99999999999.99")
-# A plain decimal: digits, at most one point and two decimals. No sign, exponent or grouping.
-PLAIN_AMOUNT = re.compile(r"\d+(?:\.\d{1,2})?")
+from mokesta.lib.money import MAX_SINGLE_AMOUNT, only_ascii_digits
+
+# The largest amount one transaction may carry (a hundredth of a money column: a contract's
+# balance, made of such amounts, must still fit in one).
+MAX_AMOUNT = MAX_SINGLE_AMOUNT
+# A plain decimal: the digits 0–9, at most one point and two decimals. No sign, exponent or
+# grouping, and no other script's digits (\d and Decimal() would read ١٢ as 12).
+PLAIN_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 # Booking dates a statement of ours can carry; 31.12.9999 or 1970 is a broken file, not a payment.
 FIRST_DATE = dt.date(2000, 1, 1)
 LAST_DATE = dt.date(2099, 12, 31)
@@ -42,6 +46,7 @@ class Row:
     remittance: str
     booked: bool = True  # False: pending (PDNG) or information (INFO); listed, never booked
     status: str = "BOOK"
+    account: str = ""  # the statement's account (IBAN), spaces removed, upper case
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,10 @@ def parse_amount(value: str, *, currency: str) -> Decimal:
     if currency != "EUR":
         raise ValueError(_("only EUR is accepted, not %(currency)s") % {"currency": currency[:10]})
     if not PLAIN_AMOUNT.fullmatch(value):
+        if not only_ascii_digits(value):
+            raise ValueError(
+                _("the amount %(amount)s is not written in the digits 0–9") % {"amount": value[:20]}
+            )
         raise ValueError(_("the amount is missing or invalid"))
     amount = Decimal(value)
     if amount > MAX_AMOUNT:
@@ -87,6 +96,11 @@ def parse_date(value: str) -> dt.date:
     return date
 
 
+def account_id(value: str) -> str:
+    """An IBAN as compared: without spaces, upper case (LT40 7300 … = lt407300…)."""
+    return "".join(value.split()).upper()
+
+
 def bank_reference(value: str) -> str:
     """The bank's own reference, or "" where it wrote a placeholder such as NOTPROVIDED."""
     value = value.strip()
@@ -98,6 +112,12 @@ def fit_reference(reference: str) -> str:
     if len(reference) <= REFERENCE_LENGTH:
         return reference
     return "sha:" + digest(reference)
+
+
+def reused_reference(reference: str, amount: Decimal) -> str:
+    """The identity of a transaction whose bank reference was already used for another amount:
+    the reference with the amount. Re-importing the file gives the same identity again."""
+    return fit_reference(f"{reference}~{amount}")
 
 
 def digest(*parts: str) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from mokesta.bank.parsing.common import (
     Row,
     StatementError,
+    account_id,
     occurrence_digest,
     parse_amount,
     parse_date,
@@ -118,4 +119,5 @@ def transaction(row: list[str], *, number: int, delimiter: str, seen: Counter[st
         credit=debit_credit == "K",
         payer_name=payer[:200],
         remittance=remittance[:500],
+        account=account_id(cells[0]),
     )

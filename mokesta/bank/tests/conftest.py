@@ -10,8 +10,22 @@ import pytest
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.customers.models import Contract, Customer
 from mokesta.testing.staff import fresh_rate_limits  # noqa: F401
+from mokesta.utility.models import Utility
 
 SAMPLES = Path(__file__).parent / "samples"
+ACCOUNT = "LT407300010012345678"  # the account of every sample statement
+
+
+@pytest.fixture(autouse=True)
+def utility(db: None) -> Utility:
+    """The utility whose account the sample statements are of (statements of another account
+    are refused). Its own series, so credit notes never meet the hand-made VKU invoices."""
+    return Utility.objects.create(
+        name="VšĮ Velžio komunalinis ūkis",
+        short_name="Velžio komunalinis ūkis",
+        iban=ACCOUNT,
+        invoice_series="BNK",
+    )
 
 
 @dataclass

@@ -92,7 +92,8 @@ class TestCamt053:
 
     def test_a_batch_entry_books_each_transaction(self, ledger: Ledger) -> None:
         data = b"""<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
-        <BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+        <BkToCstmrStmt><Stmt><Acct><Id><IBAN>LT407300010012345678</IBAN></Id></Acct>
+        <Ntry><Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
         <BookgDt><DtTm>2026-11-04T10:00:00</DtTm></BookgDt><NtryRef>B1</NtryRef><NtryDtls>
         <TxDtls><Refs><TxId>T1</TxId></Refs><Amt Ccy="EUR">10.00</Amt>
           <RltdPties><Dbtr><Pty><Nm>Petras</Nm></Pty></Dbtr></RltdPties>
@@ -118,7 +119,8 @@ class TestCamt053:
           <RltdPties><Dbtr><Nm>Petras Jankauskas</Nm></Dbtr></RltdPties>
           <RmtInf><Ustrd>VKU-2018-0007</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
         data = f"""<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
-        <BkToCstmrStmt><Stmt>{entry}{entry}</Stmt></BkToCstmrStmt></Document>""".encode()
+        <BkToCstmrStmt><Stmt><Acct><Id><IBAN>LT407300010012345678</IBAN></Id></Acct>
+        {entry}{entry}</Stmt></BkToCstmrStmt></Document>""".encode()
 
         first = import_statement(data=data, filename="twice.xml")
         again = import_statement(data=data, filename="twice.xml")

@@ -167,6 +167,32 @@ def test_a_move_needs_the_date_and_every_final_reading_by_the_declaration_rules(
     ]
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2025-11-14", "2027-11-16"])
+def test_a_move_date_more_than_a_year_away_is_refused_next_to_the_field(
+    client: Client, alice: User, home: Setup, day: str
+) -> None:
+    client.force_login(alice)
+    data = form(home, topic="moving", moving_date=day, **{f"final_{home.meter.pk}": 999})
+
+    response = client.post(NEW, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["moving_date"] == [
+        "Įveskite persikraustymo datą nuo 2025-11-15 iki 2027-11-15."
+    ]
+    assert not Inquiry.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["2025-11-15", "2027-11-15"])
+def test_a_move_date_within_a_year_is_taken(
+    client: Client, alice: User, home: Setup, day: str
+) -> None:
+    client.force_login(alice)
+    data = form(home, topic="moving", moving_date=day, **{f"final_{home.meter.pk}": 999})
+    assert client.post(NEW, data).status_code == 302
+    assert Inquiry.objects.get().moving_date == dt.date.fromisoformat(day)
+
+
 def test_ten_requests_a_day_then_a_lithuanian_429(client: Client, alice: User, home: Setup) -> None:
     client.force_login(alice)
     for _ in range(DAILY_LIMIT):

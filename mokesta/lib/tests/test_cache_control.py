@@ -13,7 +13,7 @@ from mokesta.accounts.models import User
 from mokesta.lib.cache_control import PRIVATE_PREFIXES
 from mokesta.onlinepay import providers
 from mokesta.onlinepay.orders import start_order
-from mokesta.portal.tests.history import make_history
+from mokesta.testing.linked_history import make_history
 
 pytestmark = pytest.mark.django_db
 

@@ -52,7 +52,7 @@ def test_a_meter_serial_starting_with_equals_is_text_in_the_consumption_csv(
 ) -> None:
     contract = make_contract(user=alice)
     meter = make_meter(contract)
-    meter.serial_number = '=HYPERLINK("https://evil.test","Atnaujinti")'
+    meter.serial_number = '=HYPERLINK("http://x.test","Ok")'  # 32 of 40 characters
     meter.save(update_fields=["serial_number"])
     client.force_login(alice)
     response = client.get(reverse("metering:consumption_csv", args=[contract.pk]))

@@ -80,6 +80,10 @@ def test_the_invoice_pages_offer_to_pay_only_unpaid_invoices(
         ("0", "Suma turi būti nuo 0,01 € iki 10 000,00 €."),
         ("0,00", "Suma turi būti nuo 0,01 € iki 10 000,00 €."),
         ("10000,01", "Suma turi būti nuo 0,01 € iki 10 000,00 €."),
+        # Other scripts' digits, which Python reads as numbers (١٢ would be 12,00 €).
+        ("١٢", "Sumą rašykite skaitmenimis 0–9, pvz., 12,34."),
+        ("１２,５０", "Sumą rašykite skaitmenimis 0–9, pvz., 12,34."),
+        ("1٢,00", "Sumą rašykite skaitmenimis 0–9, pvz., 12,34."),
     ],
 )
 def test_a_wrong_amount_is_explained_next_to_the_field(

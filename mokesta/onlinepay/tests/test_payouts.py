@@ -20,6 +20,14 @@ from mokesta.onlinepay.models import PaymentOrder, Payout
 from mokesta.onlinepay.orders import apply_outcome, start_order
 from mokesta.onlinepay.tests.conftest import Debt
 from mokesta.payments.models import BankTransaction, Payment, UnmatchedPayment
+from mokesta.utility.models import Utility
+
+
+@pytest.fixture(autouse=True)
+def utility(db: None) -> Utility:
+    """The utility whose account the statements below are of (another account's are refused)."""
+    return Utility.objects.create(name="VKŪ", short_name="VKŪ", iban="LT407300010012345678")
+
 
 ENTRY = """
       <Ntry>

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from mokesta.portal.tests.history import make_history
+from mokesta.testing.linked_history import make_history
 
 # (url name, which object of the history is its argument)
 OBJECT_URLS = [

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mokesta.portal.tests.history import make_history
+from mokesta.testing.linked_history import make_history
 
 MAX_QUERIES = 8
 
