@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db import connection
 
 from mokesta.accounts.models import User
-from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine, Tariff
+from mokesta.billing.invoice_readings import meter_readings
+from mokesta.billing.models import BilledReading, BillingPeriod, Invoice, InvoiceLine, Tariff
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
 from mokesta.lib.dates import add_months
 from mokesta.metering.models import Meter, Reading
@@ -134,6 +135,18 @@ def make_invoice(
         vat_rate=Decimal("21"),
         vat=total_d - net,
         total=total_d,
+    )
+    # As the billing run does: the invoice keeps the readings it billed (its month's, as now).
+    BilledReading.objects.bulk_create(
+        BilledReading(
+            invoice=invoice,
+            meter_serial=row.meter_serial,
+            previous=row.previous,
+            previous_estimated=row.previous_estimated,
+            current=row.current,
+            current_estimated=row.current_estimated,
+        )
+        for row in meter_readings(contract.pk, month)
     )
     return invoice
 
