@@ -19,6 +19,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "customers.contract": ["view", "add", "change"],
         "customers.servicepoint": ["view", "add", "change"],
         "customers.contractaccess": ["view", "add", "delete"],
+        # The bank's report of e-invoice orders and cancellations, typed in.
+        "customers.einvoicesubscription": ["view", "add", "change"],
         "metering.meter": ["view", "add", "change"],
         "metering.reading": ["view", "add", "change"],
         "news.article": ["view", "add", "change", "delete"],
@@ -51,6 +53,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "messaging.outgoingmessage": ["view", "change"],
         "customers.customer": ["view"],
         "customers.contract": ["view"],
+        "customers.einvoicesubscription": ["view"],
         "metering.meter": ["view"],
         "metering.reading": ["view"],
     },
