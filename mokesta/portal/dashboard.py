@@ -17,8 +17,9 @@ from django.shortcuts import render
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.billing.ledger import balance_of
-from mokesta.billing.models import Invoice
+from mokesta.billing.models import Invoice, Seller
 from mokesta.billing.queries import LatestInvoice, contracts_money
+from mokesta.billing.water_info import WaterInfo
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import Contract
 from mokesta.lib.money import round_money
@@ -28,7 +29,6 @@ from mokesta.metering.queries import ReadingRow, dashboard_meters, readings_by_m
 from mokesta.onlinepay import providers
 from mokesta.portal import fragments
 from mokesta.portal.declare import current_month, deadline
-from mokesta.utility.models import Utility
 
 
 @dataclass
@@ -82,6 +82,10 @@ class Card:
     balance: Decimal
     invoice: LatestInvoice | None
     payment_details: str = ""  # kept rendered (fragments.payment_details)
+    # The seller the latest invoice kept at issue, and the Drinking Water Directive's figures of
+    # the latest household invoice (billing.queries.contracts_money).
+    seller: Seller | None = None
+    water: WaterInfo | None = None
 
     @property
     def to_declare(self) -> bool:
@@ -101,11 +105,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Only the linking step until a contract is linked."""
     month = current_month()
     cards = load_cards(request.user, month)
-    utility = Utility.current()
     for card in cards:
         # Kept rendered per process (fragments.py); a credit note is not paid by transfer.
-        if card.invoice is not None and card.invoice.kind != Invoice.Kind.CREDIT_NOTE:
-            card.payment_details = fragments.payment_details(card.invoice, utility, nested=True)
+        invoice, seller = card.invoice, card.seller
+        if invoice is not None and seller is not None and invoice.kind != Invoice.Kind.CREDIT_NOTE:
+            card.payment_details = fragments.payment_details(invoice, seller, nested=True)
     return render(
         request,
         "portal/dashboard.html",
@@ -127,11 +131,13 @@ def load_cards(user: Any, month: dt.date) -> list[Card]:
     for row in dashboard_meters(user):
         card = cards.get(row.contract)
         if card is None:
-            billed, paid, latest = money[row.contract]
+            found = money[row.contract]
             # The ledger's rule on its sums: invoices and credit notes issued minus payments.
-            owed = round_money(balance_of([billed], [paid]))
+            owed = round_money(balance_of([found.billed], [found.paid]))
             contract = ContractRow(row.contract, row.number, row.category)
-            card = cards[row.contract] = Card(contract, "", [], owed, latest)
+            card = cards[row.contract] = Card(
+                contract, "", [], owed, found.latest, seller=found.seller, water=found.water
+            )
         if row.point is not None:
             addresses[row.contract][row.point] = row.address or ""
         if row.meter is not None:

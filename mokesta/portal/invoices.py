@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.billing.barcode import invoice_barcode
-from mokesta.billing.invoice_readings import meter_readings
+from mokesta.billing.invoice_readings import invoice_readings
 from mokesta.billing.ledger import UNPAID, balance_of, settle
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
@@ -22,11 +22,12 @@ from mokesta.billing.queries import (
     invoice_list_rows,
     invoice_with_lines,
     paid_by_contract,
+    seller_of,
 )
+from mokesta.billing.water_info import kept_on
 from mokesta.customers.access import safe_filename
 from mokesta.lib.money import ZERO, round_money
 from mokesta.portal import fragments, tables
-from mokesta.utility.models import Utility
 
 
 def user_invoices(user: User) -> QuerySet[Invoice]:
@@ -68,6 +69,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     siblings, paid = contract_invoices(invoice.contract_id)
     state = settle(siblings, {invoice.contract_id: paid})[invoice.pk]  # type: ignore[arg-type]
     credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
+    seller = seller_of(invoice)  # what the invoice kept at issue, not the utility's details now
     return render(
         request,
         "billing/detail.html",
@@ -77,11 +79,12 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "state": state,
             "corrections": [other for other in siblings if other.corrects_id == invoice.pk],
             "lines": lines,
-            "readings": meter_readings(invoice.contract_id, invoice.period_month),
+            # The readings, seller and water figures it kept at issue (billing's includes).
+            "readings": invoice_readings(invoice.pk),
+            "seller": seller,
+            "water": kept_on(invoice),
             # Kept rendered per process (fragments.py); a credit note is not paid by transfer.
-            "payment_details": (
-                "" if credit_note else fragments.payment_details(invoice, Utility.current())
-            ),
+            "payment_details": ("" if credit_note else fragments.payment_details(invoice, seller)),
             # What „Apmokėti" offers to pay (0 hides the button).
             "unpaid": unpaid_part(invoice, state, siblings, paid),
             "has_contracts": True,  # the menu's question, answered: one query less

@@ -136,7 +136,13 @@ def make_invoice(
         vat=total_d - net,
         total=total_d,
     )
-    # As the billing run does: the invoice keeps the readings it billed (its month's, as now).
+    keep_readings(invoice)
+    return invoice
+
+
+def keep_readings(invoice: Invoice) -> None:
+    """As the billing run does: the invoice keeps the readings it billed (its month's, as the
+    meters hold them now); the page and the PDF show those."""
     BilledReading.objects.bulk_create(
         BilledReading(
             invoice=invoice,
@@ -146,9 +152,8 @@ def make_invoice(
             current=row.current,
             current_estimated=row.current_estimated,
         )
-        for row in meter_readings(contract.pk, month)
+        for row in meter_readings(invoice.contract_id, invoice.period.month)
     )
-    return invoice
 
 
 def make_payment(contract: Contract, *, amount: str, day: dt.date) -> Payment:

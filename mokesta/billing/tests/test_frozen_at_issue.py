@@ -122,6 +122,8 @@ def test_an_issued_invoice_prints_the_same_after_everything_changed(
     before = {
         "pdf": render_invoice_pdf(Invoice.objects.get(pk=invoice.pk)),
         "note pdf": render_invoice_pdf(Invoice.objects.get(pk=note.pk)),
+        "page": page_text(client, invoice),
+        "note page": page_text(client, note),
         "email": email_text(invoice),
         "note email": email_text(note),
     }
@@ -131,6 +133,9 @@ def test_an_issued_invoice_prints_the_same_after_everything_changed(
     assert "ankstesni 500, dabartiniai 573, suvartota 73 m³" in text
     assert "Liepų g. 1, Velžys" in text and "LT40 7300 0100 1234 5678" in text
     assert "VšĮ Velžio komunalinis ūkis" in email_text(invoice)[1]
+    page = str(before["page"])
+    assert "500 573 73" in page and "Liepų g. 1, Velžys" in page and "S-1" in page
+    assert "LT40 7300 0100 1234 5678" in page  # the seller and the payment details
 
     everything_changes(utility, meter, staff_client)
     with time_machine.travel(at("2026-12-06"), tick=False):
@@ -139,6 +144,8 @@ def test_an_issued_invoice_prints_the_same_after_everything_changed(
     after = {
         "pdf": render_invoice_pdf(Invoice.objects.get(pk=invoice.pk)),
         "note pdf": render_invoice_pdf(Invoice.objects.get(pk=note.pk)),
+        "page": page_text(client, invoice),
+        "note page": page_text(client, note),
         "email": email_text(invoice),
         "note email": email_text(note),
     }
@@ -150,6 +157,8 @@ def test_an_issued_invoice_prints_the_same_after_everything_changed(
     assert "SK-NEW" in new and "Klevų g. 9, Panevėžys" in new and "S-1-NEW" in new
     assert "LT12 1000 0111 0100 1000" in new
     assert "Naujas vandentiekis" in email_text(again)[0]
+    new_page = page_text(client, again)
+    assert "500 537 37" in new_page and "SK-NEW" in new_page and "Klevų g. 9" in new_page
 
 
 def test_the_run_keeps_the_readings_it_billed_with_their_estimate_marks(

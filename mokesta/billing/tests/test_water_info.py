@@ -8,9 +8,13 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from lxml import html
 from pypdf import PdfReader
 
-from mokesta.billing.models import BillingPeriod, Invoice
+from mokesta.accounts.models import User
+from mokesta.billing.models import BillingPeriod, Invoice, Tariff
 from mokesta.billing.pdf import render_invoice_pdf
 from mokesta.billing.pricing import tariffs_on
 from mokesta.billing.tests.conftest import add_meter, bill, invoice_of, make_contract
@@ -22,7 +26,7 @@ from mokesta.billing.water_info import (
     prices,
     yearly_consumption,
 )
-from mokesta.customers.models import Contract
+from mokesta.customers.models import Contract, ContractAccess
 from mokesta.lib.dates import add_months, month_end
 from mokesta.testing.billing import make_tariffs
 
@@ -242,3 +246,51 @@ def test_the_pdf_of_a_new_household_says_when_the_year_will_show(neighbours: Non
     assert "2,86 € už 1 m³" in text
     assert "kai pagal sutartį bus išrašytos 12 mėnesių sąskaitos" in text
     assert "Vidutinis" not in text
+
+
+def main_text(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return " ".join(
+        html.fromstring(response.content).get_element_by_id("main").text_content().split()
+    )
+
+
+def test_the_invoice_page_and_the_dashboard_show_the_figures_kept(
+    neighbours: None, alice: User
+) -> None:
+    contract = make_contract("S-1", start="2024-01-01")
+    ContractAccess.objects.create(user=alice, contract=contract)
+    for month in months(add_months(DEC, -1), 23):
+        issued(contract, month, "8" if month < add_months(DEC, -11) else "7")
+    add_meter(contract, readings={"2026-11": 130, "2026-12": 136})
+    bill("2026-12", on="2027-01-04")
+    invoice = invoice_of(contract, "2026-12")
+    client = Client()
+    client.force_login(alice)
+
+    page = main_text(client, reverse("billing:detail", args=[invoice.pk]))
+    assert "Geriamasis vanduo (ES direktyva 2020/2184)" in page
+    assert "Kaina su PVM (vandens tiekimas ir nuotekos) 2,86 € už 1 m³, 0,0029 € už 1 litrą" in page
+    assert "Jūsų suvartojimas per paskutinius 12 mėnesių 83 m³" in page
+    assert "Per ankstesnius 12 mėnesių 96 m³ (-14 %)" in page
+    assert "Vidutinis tokio paties tipo namų ūkis per 12 mėnesių 105,909 m³" in page
+
+    # Prices change later: the dashboard shows what the latest household invoice kept.
+    Tariff.objects.filter(service="water").update(price=D("9.0000"))
+    dashboard = main_text(client, reverse("portal:dashboard"))
+    assert "2,86 € už 1 m³, 0,0029 € už 1 litrą" in dashboard
+    assert "83 m³" in dashboard and "105,909 m³" in dashboard
+
+
+def test_a_company_page_has_no_water_block(alice: User) -> None:
+    make_tariffs("company")
+    contract = make_contract("C-1", category="company")
+    ContractAccess.objects.create(user=alice, contract=contract)
+    add_meter(contract, readings={"2026-11": 130, "2026-12": 136})
+    bill("2026-12", on="2027-01-04")
+    client = Client()
+    client.force_login(alice)
+    page = main_text(client, reverse("billing:detail", args=[invoice_of(contract, "2026-12").pk]))
+    assert "Skaitiklių rodmenys" in page and "ES direktyva" not in page
+    assert "ES direktyva" not in main_text(client, reverse("portal:dashboard"))
