@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from mokesta.billing.delivery import queue_invoice_delivery
 from mokesta.billing.ledger import balance
-from mokesta.billing.models import Invoice, InvoiceLine
+from mokesta.billing.models import Invoice, InvoiceLine, Seller
 from mokesta.billing.numbering import Numbering, current_series, format_number
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, fits_money_column
+from mokesta.utility.models import Utility
 
 
 class CreditNoteError(Exception):
@@ -54,6 +55,12 @@ def issue_credit_note(*, invoice: Invoice, reason: str) -> Invoice:
             period=invoice.period,
             issue_date=today,
             due_date=today,
+            # The utility issues the note as it is now; the buyer is the corrected invoice's.
+            seller=Seller.of(Utility.fresh()),
+            contract_number=invoice.contract_number,
+            buyer_reference=invoice.buyer_reference,
+            order_reference=invoice.order_reference,
+            water_m3=-invoice.water_m3,
             customer_name=invoice.customer_name,
             customer_address=invoice.customer_address,
             payer_code=invoice.payer_code,

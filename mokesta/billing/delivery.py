@@ -4,7 +4,7 @@ user who opted in, written to the outbox in the transaction that issues them."""
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from mokesta.accounts.models import User
 from mokesta.accounts.notify import messages_for
@@ -16,18 +16,27 @@ from mokesta.outbox.models import OutgoingMessage
 from mokesta.outbox.queue import queue
 
 
-def invoice_context(invoice: Invoice, *, contract_number: str) -> dict[str, str]:
-    context = {
+def invoice_context(invoice: Invoice) -> dict[str, object]:
+    """What the e-mail and SMS say, all of it as the document kept it at issue (the sender's
+    name and account too: the templates read `seller`, not the utility's row now)."""
+    seller = invoice.seller
+    context: dict[str, object] = {
         "number": invoice.number,
         "kind": invoice.kind,
         "month": invoice.period.month.isoformat(),
-        "contract": contract_number,
+        "contract": invoice.contract_number,
         "amount_due": str(round_money(invoice.amount_due)),
         "due_date": invoice.due_date.isoformat(),
         "payment_code": invoice.payment_code,
         "payer_code": invoice.payer_code,
         # Paid in advance: the mail says so and gives no payment details (the due-now rule).
         "nothing_due": "1" if invoice.amount_due <= 0 else "",
+        "seller": {
+            "name": seller.name,
+            "short_name": seller.short_name,
+            "iban": seller.iban,
+            "bank_name": seller.bank_name,
+        },
     }
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         # What the note takes off (its total is negative) and the invoice it corrects; the
@@ -57,18 +66,17 @@ def queue_invoice_deliveries(invoices: Sequence[Invoice]) -> None:
         )
         .filter(Q(user__invoices_by_email=True) | (Q(user__sms_opt_in=True) & ~Q(user__phone="")))
         .select_related("user")
-        .annotate(contract_number=F("contract__number"))
         .order_by("user_id")
     )
-    recipients: dict[int, list[tuple[User, str]]] = defaultdict(list)
+    recipients: dict[int, list[User]] = defaultdict(list)
     for access in accesses:
-        recipients[access.contract_id].append((access.user, access.contract_number))
+        recipients[access.contract_id].append(access.user)
     messages = []
     for invoice in invoices:
-        base: dict[str, str] | None = None
-        for user, contract_number in recipients.get(invoice.contract_id, []):
+        base: dict[str, object] | None = None
+        for user in recipients.get(invoice.contract_id, []):
             # built once per invoice, and only when someone opted in
-            base = base or invoice_context(invoice, contract_number=contract_number)
+            base = base or invoice_context(invoice)
             messages += messages_for(
                 user,
                 email=user.invoices_by_email,

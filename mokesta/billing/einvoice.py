@@ -24,9 +24,10 @@ Rules (README, "Payment channels"):
 - `PaymentDescription` allows only Latin-1 and Š š Ž ž (the XSD's pattern): the other Lithuanian
   letters are written without their marks (ą→a, č→c, ė→e …); texts are cut to the XSD's lengths;
   amounts have 2 decimals, quantities and prices 4;
-- a metered line (water, wastewater) carries the readings the invoice billed
-  (invoice_readings.meter_readings) as `InitialReading`/`FinalReading` when the contract has one
-  meter; with several meters each meter's readings are a row of their own in a second item group.
+- a metered line (water, wastewater) carries the readings the invoice billed (the rows it kept at
+  issue, billing.BilledReading: the PDF's) as `InitialReading`/`FinalReading` when the contract
+  has one meter; with several meters each meter's readings are a row of their own in a second
+  item group. The contract number is the one the invoice kept too.
 """
 
 import datetime as dt
@@ -42,8 +43,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from mokesta.billing.invoice_readings import InvoiceReading, contracts_meter_readings
-from mokesta.billing.models import Invoice, Tariff
+from mokesta.billing.models import BilledReading, Invoice, Tariff
 from mokesta.billing.pdf import document_title
 from mokesta.customers.models import active_einvoice_subscriptions
 from mokesta.lib.dates import month_end
@@ -173,11 +173,11 @@ def is_payable(invoice: Invoice) -> bool:
 
 
 def invoice_element(
-    invoice: Invoice, *, utility: Utility, subscription_iban: str, readings: list[InvoiceReading]
+    invoice: Invoice, *, utility: Utility, subscription_iban: str, readings: list[BilledReading]
 ) -> etree._Element:
     """One `Invoice` of the file, its elements in the XSD's order."""
     payable = is_payable(invoice)
-    contract_number = invoice.contract.number
+    contract_number = invoice.contract_number
     buyer_code = invoice.buyer_company_code or invoice.payer_code
     root = etree.Element("Invoice")
     root.set("invoiceId", cut(invoice.number, NORMAL))
@@ -263,11 +263,11 @@ def invoice_element(
         meters.set("groupId", "rodmenys")
         for row in readings:
             entry = _sub(meters, "ItemEntry")
-            _sub(entry, "SerialNumber", cut(row.meter.serial_number, SHORT))
+            _sub(entry, "SerialNumber", cut(row.meter_serial, SHORT))
             _sub(
                 entry,
                 "Description",
-                cut(_("Meter %(serial)s") % {"serial": row.meter.serial_number}, LONG),
+                cut(_("Meter %(serial)s") % {"serial": row.meter_serial}, LONG),
             )
             _sub(entry, "InitialReading", row.previous)
             _sub(entry, "FinalReading", row.current)
@@ -305,7 +305,7 @@ def invoice_element(
 
 def _documents(
     month: dt.date, today: dt.date
-) -> Iterator[tuple[Invoice, str, list[InvoiceReading]]]:
+) -> Iterator[tuple[Invoice, str, list[BilledReading]]]:
     """The period's invoices and credit notes of the contracts with an e-invoice order in force
     on `today`, in number order, a chunk at a time, each with the payer's IBAN of the order and
     the readings it billed (none for a credit note)."""
@@ -318,10 +318,13 @@ def _documents(
         .iterator(chunk_size=CHUNK)
     )
     while chunk := list(itertools.islice(documents, CHUNK)):
-        readings = contracts_meter_readings(list({i.contract_id for i in chunk}), month)
+        readings: dict[int, list[BilledReading]] = {}
+        for row in BilledReading.objects.filter(invoice_id__in=[i.pk for i in chunk]).order_by(
+            "pk"
+        ):
+            readings.setdefault(row.invoice_id, []).append(row)
         for invoice in chunk:
-            billed = [] if invoice.is_credit_note else readings.get(invoice.contract_id, [])
-            yield invoice, ibans[invoice.contract_id], billed
+            yield invoice, ibans[invoice.contract_id], readings.get(invoice.pk, [])
 
 
 def _check_utility(utility: Utility) -> None:

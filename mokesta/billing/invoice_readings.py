@@ -1,10 +1,14 @@
 """The readings an invoice was billed from, per meter: the previous and the month's reading, each
-marked when it is the billing run's estimate. The web page and the PDF show the same rows."""
+marked when it is the billing run's estimate. An issued invoice keeps them (BilledReading,
+written by the billing run in the transaction that issues it): the web page and the PDF show
+those rows (invoice_readings), so a reading corrected after issue never changes the invoice.
+meter_readings() reads the same figures live from the meters' readings (what the month's next
+invoice would bill; documents issued before the copy were filled the same way by a migration)."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from mokesta.billing.models import Invoice
+from mokesta.billing.models import BilledReading, Invoice
 from mokesta.billing.queries import ReadingWithMeter, contract_readings, contracts_readings
 from mokesta.metering.models import Meter, Reading
 
@@ -25,10 +29,16 @@ class InvoiceReading:
     def estimated(self) -> bool:
         return self.current_estimated
 
+    @property
+    def meter_serial(self) -> str:  # named as BilledReading names it
+        return self.meter.serial_number
 
-def invoice_readings(invoice: Invoice) -> list[InvoiceReading]:
-    """One row per meter with a reading for the invoice's month: meter_readings()."""
-    return meter_readings(invoice.contract_id, invoice.period.month)
+
+def invoice_readings(invoice: Invoice | int) -> list[BilledReading]:
+    """The readings `invoice` (or the invoice with that id) billed, as issued: one row per meter
+    line, by meter serial number (a credit note has none)."""
+    pk = invoice if isinstance(invoice, int) else invoice.pk
+    return list(BilledReading.objects.filter(invoice_id=pk).order_by("pk"))
 
 
 def meter_readings(contract_id: int, month: dt.date) -> list[InvoiceReading]:

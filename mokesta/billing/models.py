@@ -1,4 +1,6 @@
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 
 from django.db import models
@@ -8,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from mokesta.customers.models import Contract
 from mokesta.lib.money import MONEY
+from mokesta.utility.models import Utility
 
 
 def adds_up(field: str, *parts: str) -> Q:
@@ -165,6 +168,65 @@ class InvoiceQuerySet(ImmutableQuerySet):
     updatable = WRITABLE_AFTER_ISSUE
 
 
+class Seller(models.Model):
+    """The utility's details as the documents issued while they held print them: copied at issue
+    (Seller.of), one row per distinct set shared by every such document, never changed or
+    deleted. The utility's row may change (a move, a new bank); an issued document may not."""
+
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    company_code = models.CharField(_("company code"), max_length=20, blank=True)
+    vat_code = models.CharField(_("VAT code"), max_length=20, blank=True)
+    iban = models.CharField(_("bank account (IBAN)"), max_length=34, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    payee_code = models.CharField(_("payee code"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    # What a document prints of the utility (the PDF's header and payment details, the e-mail's
+    # and SMS's sender and account, the Peppol seller).
+    COPIED = (
+        "name",
+        "short_name",
+        "address",
+        "company_code",
+        "vat_code",
+        "iban",
+        "bank_name",
+        "payee_code",
+        "phone",
+        "email",
+    )
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seller's details at issue")
+        verbose_name_plural = _("seller's details at issue")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise IssuedDocumentError("the seller's details at issue never change")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise IssuedDocumentError("the seller's details at issue are never deleted")
+
+    @classmethod
+    def of(cls, utility: Utility) -> "Seller":
+        """The row holding `utility`'s details as they are now (created the first time): one
+        query, whatever the number of documents being issued."""
+        values = {name: getattr(utility, name) or "" for name in cls.COPIED}
+        digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+        seller, _created = cls.objects.get_or_create(digest=digest, defaults=values)
+        return seller
+
+
 class Invoice(models.Model):
     """A payment notice [sąskaita / mokėjimo pranešimas], or a VAT invoice [PVM sąskaita faktūra]
     to a legal or taxable person (document_type_for). Never changed once issued."""
@@ -203,7 +265,12 @@ class Invoice(models.Model):
     )
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
-    # Copied at issue: later changes to the customer never change an issued invoice.
+    # Copied at issue: later changes to the utility, the customer or the contract never change
+    # an issued invoice (the PDF, the page, the e-mail, i.SAF and Peppol read these, not them).
+    seller = models.ForeignKey(
+        Seller, models.PROTECT, related_name="+", verbose_name=_("seller's details at issue")
+    )
+    contract_number = models.CharField(_("contract number"), max_length=30)
     customer_name = models.CharField(_("customer name"), max_length=200)
     customer_address = models.CharField(_("customer address"), max_length=250)
     payer_code = models.CharField(_("payer code"), max_length=20)
@@ -216,6 +283,37 @@ class Invoice(models.Model):
     buyer_company_code = models.CharField(_("buyer's company code"), max_length=20, blank=True)
     buyer_vat_code = models.CharField(_("buyer's VAT code"), max_length=20, blank=True)
     service_address = models.CharField(_("service address"), max_length=250, blank=True)
+    # A public body's references for its Peppol e-invoice (BT-10, BT-13), as they were at issue.
+    buyer_reference = models.CharField(_("buyer reference"), max_length=100, blank=True)
+    order_reference = models.CharField(_("order number"), max_length=100, blank=True)
+    # Drinking water m³ this document bills (negative on a credit note): a contract's yearly
+    # consumption is the sum over its documents of 12 months (mokesta.billing.water_info).
+    water_m3 = models.DecimalField(
+        _("drinking water, m³"), max_digits=12, decimal_places=3, default=Decimal(0)
+    )
+    # The Drinking Water Directive's figures on a household invoice (EU 2020/2184, Annex IV),
+    # computed by the billing run (water_info): price with VAT per m³ (water + wastewater) and
+    # per litre; the contract's m³ in the 12 months ending with this one and the 12 before; the
+    # average household of its category. Empty: not a household, or not enough history.
+    price_m3 = models.DecimalField(
+        _("price per m³ with VAT"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    price_litre = models.DecimalField(
+        _("price per litre with VAT"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    year_m3 = models.DecimalField(
+        _("m³ in the last 12 months"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    year_before_m3 = models.DecimalField(
+        _("m³ in the 12 months before"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    household_average_m3 = models.DecimalField(
+        _("average household, m³ in 12 months"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
     net = models.DecimalField(_("amount without VAT"), **MONEY)
     vat = models.DecimalField(_("VAT"), **MONEY)
     total = models.DecimalField(_("total"), **MONEY)
@@ -302,7 +400,19 @@ class Invoice(models.Model):
             update_fields and set(update_fields) <= WRITABLE_AFTER_ISSUE  # type: ignore[call-overload]
         ):
             raise IssuedDocumentError("issued invoices never change; issue a credit note")
+        if self._state.adding and self.seller_id is None:
+            self.copy_at_issue()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def copy_at_issue(self) -> None:
+        """Copy the seller's details, the contract number and a public body's references, as
+        they are now. The billing run and credit notes copy them themselves (in bulk, or from
+        the invoice corrected); this serves a document saved one at a time without them."""
+        self.seller = Seller.of(Utility.fresh())
+        customer = self.contract.customer
+        self.contract_number = self.contract_number or self.contract.number
+        self.buyer_reference = self.buyer_reference or customer.buyer_reference.strip()
+        self.order_reference = self.order_reference or customer.order_reference.strip()
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise IssuedDocumentError("issued invoices are never deleted; issue a credit note")
@@ -374,6 +484,45 @@ class InvoiceLine(models.Model):
         """Late-payment interest: the one line without a service; not a supply, so outside VAT
         [PVM neapmokestinama], never a 0 % rate."""
         return not self.service
+
+
+class BilledReading(models.Model):
+    """A meter's readings as an issued invoice billed them (copied at issue): the page and the
+    PDF print these, so a reading corrected later (573 → 537, after a credit note) never changes
+    the invoice that billed 573."""
+
+    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="readings")
+    meter_serial = models.CharField(_("meter serial number"), max_length=50)
+    previous = models.IntegerField(_("previous reading"))
+    previous_estimated = models.BooleanField(_("previous reading estimated"), default=False)
+    current = models.IntegerField(_("current reading"))
+    current_estimated = models.BooleanField(_("current reading estimated"), default=False)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("billed reading")
+        verbose_name_plural = _("billed readings")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.meter_serial}: {self.previous} → {self.current}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise IssuedDocumentError("an issued invoice's readings never change")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise IssuedDocumentError("an issued invoice's readings are never deleted")
+
+    @property
+    def used(self) -> int:
+        return self.current - self.previous
+
+    @property
+    def estimated(self) -> bool:
+        return self.current_estimated
 
 
 class BillingRun(models.Model):

@@ -3,7 +3,7 @@ the web page, so a banking app reads the same details from either."""
 
 import segno
 
-from mokesta.billing.models import Invoice
+from mokesta.billing.models import Invoice, Seller
 from mokesta.utility.models import Utility
 
 # A fixed mask: choosing the "best" of the eight (segno scores each) was most of the time of
@@ -11,7 +11,7 @@ from mokesta.utility.models import Utility
 QR_MASK = 2
 
 
-def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
+def payment_qr_text(invoice: Invoice, utility: Utility | Seller) -> str:
     """The payment as an EPC QR code ("SEPA credit transfer" QR, EPC069-12, version 002, UTF-8):
     banking apps fill the payee, IBAN, amount and the details with the payment code from it."""
     details = (
@@ -35,5 +35,5 @@ def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
     )
 
 
-def payment_qr(invoice: Invoice, utility: Utility) -> segno.QRCode:
+def payment_qr(invoice: Invoice, utility: Utility | Seller) -> segno.QRCode:
     return segno.make(payment_qr_text(invoice, utility), error="m", micro=False, mask=QR_MASK)

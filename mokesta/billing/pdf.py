@@ -22,11 +22,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from mokesta.billing.barcode import draw_barcode
-from mokesta.billing.invoice_readings import InvoiceReading, invoice_readings
-from mokesta.billing.models import Invoice
+from mokesta.billing.invoice_readings import invoice_readings
+from mokesta.billing.models import BilledReading, Invoice, Seller
 from mokesta.billing.payment_qr import QR_MASK, payment_qr_text  # noqa: F401 (QR_MASK: tests)
+from mokesta.billing.water_info import kept_on
 from mokesta.lib.money import money_text
-from mokesta.utility.models import Utility
 
 FONTS = Path(__file__).parent / "fonts"
 # Streams compressed but not also ASCII85-encoded: a quarter smaller and faster to write (the
@@ -86,16 +86,50 @@ def document_title(invoice: Invoice) -> str:
     return _("Credit note") if invoice.is_credit_note else _("Invoice")
 
 
-def _reading_line(row: InvoiceReading, estimated: str) -> str:
+def _reading_line(row: BilledReading, estimated: str) -> str:
     def value(number: int, is_estimate: bool) -> str:
         return f"{number} ({estimated})" if is_estimate else str(number)
 
     return _("Meter %(serial)s: previous %(previous)s, current %(current)s, used %(used)s m³") % {
-        "serial": row.meter.serial_number,
+        "serial": row.meter_serial,
         "previous": value(row.previous, row.previous_estimated),
         "current": value(row.current, row.current_estimated),
         "used": row.used,
     }
+
+
+def water_info_lines(invoice: Invoice) -> list[str]:
+    """The Drinking Water Directive's figures as the PDF prints them (water_info), or none on an
+    invoice without them (a company's, a credit note, one issued before they were kept)."""
+    water = kept_on(invoice)
+    if water is None:
+        return []
+    lines = [
+        _("Price with VAT, water supply and wastewater: %(m3)s per m³, %(litre)s per litre")
+        % {
+            "m3": _eur(water.price_m3),
+            "litre": f"{water.price_litre:.4f} €".replace(".", ","),
+        }
+    ]
+    if water.year_m3 is None:
+        lines.append(_("Your yearly consumption is shown once the contract has 12 months billed."))
+        return lines
+    year = _("Your consumption in the last 12 months: %(m3)s m³") % {
+        "m3": quantity_text(water.year_m3)
+    }
+    if water.year_before_m3 is not None:
+        year += "; " + _("in the 12 months before: %(m3)s m³") % {
+            "m3": quantity_text(water.year_before_m3)
+        }
+        if water.change is not None:
+            year += f" ({water.change:+} %)"
+    lines.append(year)
+    if water.household_average_m3 is not None:
+        lines.append(
+            _("An average household of the same kind used %(m3)s m³ in 12 months.")
+            % {"m3": quantity_text(water.household_average_m3)}
+        )
+    return lines
 
 
 def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
@@ -126,7 +160,7 @@ def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> 
 def _draw_payment(
     pdf: canvas.Canvas,
     invoice: Invoice,
-    utility: Utility,
+    utility: Seller,
     labels: dict[str, str],
     *,
     left: float,
@@ -160,9 +194,11 @@ def _draw_payment(
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:
-    """The invoice as PDF bytes (one A4 page), in Lithuanian."""
+    """The invoice as PDF bytes (one A4 page), in Lithuanian: only what the invoice kept at issue
+    (its seller's details, buyer, lines, readings, water figures), so a rendering in ten years
+    gives the same bytes."""
     _register_fonts()
-    utility = Utility.fresh()
+    utility = invoice.seller
     buffer = io.BytesIO()
     # invariant: no creation time or random id in the file, so a rendering is reproducible.
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=True)
@@ -241,7 +277,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             invoice.customer_name,
             invoice.customer_address,
             f"{L['Payer code']}: {invoice.payer_code}",
-            f"{L['Contract']}: {invoice.contract.number}",
+            f"{L['Contract']}: {invoice.contract_number}",
         ]
         # The buyer's codes: what lets a VAT-registered company deduct the VAT.
         if invoice.buyer_company_code:
@@ -263,6 +299,16 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
             for row in meter_rows:
                 y -= 13
                 pdf.drawString(left, y, _reading_line(row, L["estimated"]))
+
+        water_lines = [] if credit_note else water_info_lines(invoice)
+        if water_lines:
+            y -= 20
+            pdf.setFont(BOLD, 10)
+            pdf.drawString(left, y, _("Drinking water (EU Directive 2020/2184)"))
+            pdf.setFont(REGULAR, 9)
+            for line in water_lines:
+                y -= 12
+                pdf.drawString(left, y, line)
 
         y -= 26
         # Right edges of the number columns, wide enough for the longest amounts

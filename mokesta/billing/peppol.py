@@ -29,7 +29,6 @@ from mokesta.billing.models import Invoice, Tariff
 from mokesta.billing.pdf import invoice_pdf_bytes
 from mokesta.lib.dates import month_end
 from mokesta.lib.money import ZERO
-from mokesta.utility.models import Utility
 
 SCHEMAS = Path(__file__).parent / "schemas"
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
@@ -123,12 +122,9 @@ class EInvoice:
 
 
 def einvoice_data(invoice: Invoice) -> EInvoice:
-    """Everything the e-invoice of `invoice` says, in one place: the document and its lines as
-    issued, the seller from the utility's details, the buyer as copied at issue and the public
-    body's references from its customer record. (When an issued document keeps its own copy of
-    the seller and the references, this is the one function to point at it.)"""
-    utility = Utility.current()
-    customer = invoice.contract.customer
+    """Everything the e-invoice of `invoice` says, in one place, all of it as the document kept
+    it at issue: its lines, the seller's details, the buyer and the public body's references."""
+    utility = invoice.seller
     sign = -1 if invoice.is_credit_note else 1
     interest_reason = _("Late payment interest: not a supply, outside the scope of VAT")
     exempt_reason = _("Supply exempt from VAT")
@@ -168,9 +164,9 @@ def einvoice_data(invoice: Invoice) -> EInvoice:
             invoice.buyer_company_code,
             invoice.buyer_vat_code,
         ),
-        buyer_reference=customer.buyer_reference.strip(),
-        order_reference=customer.order_reference.strip(),
-        contract_number=invoice.contract.number,
+        buyer_reference=invoice.buyer_reference,
+        order_reference=invoice.order_reference,
+        contract_number=invoice.contract_number,
         payment_code=invoice.payment_code,
         corrects=(corrects.number, corrects.issue_date) if corrects else None,
         note=invoice.reason,
@@ -405,7 +401,7 @@ def public_bodies_only(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     """The documents of `invoices` issued to public bodies (SABIS), by number."""
     return (
         invoices.filter(contract__customer__sabis=True)
-        .select_related("contract__customer", "period", "corrects")
+        .select_related("seller", "period", "corrects")
         .order_by("series", "sequence")
     )
 

@@ -23,7 +23,9 @@ from mokesta.billing.ledger import (
     paid_sql,
     paid_value,
 )
-from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine
+from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine, Seller
+from mokesta.billing.water_info import FIELDS as WATER_FIELDS
+from mokesta.billing.water_info import WaterInfo
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.customers.queries import linked_to_user
 from mokesta.lib.money import round_money
@@ -40,6 +42,7 @@ TABLES = {
     "point": ServicePoint,
     "meter": Meter,
     "reading": Reading,
+    "seller": Seller,
 }
 _invoice, _line = Invoice._meta.get_field, InvoiceLine._meta.get_field
 C_ID = sql("c.{contract.pk}", **TABLES)  # the contract's id in queries where it is `c`
@@ -62,6 +65,10 @@ class ContractMoney(NamedTuple):
     paid: Decimal
     latest: LatestInvoice | None
     due: Due  # the ledger's amount_due_now()
+    # The seller the latest invoice kept (its payment details), and the Drinking Water
+    # Directive's figures of the latest household invoice (water_info).
+    seller: Seller | None = None
+    water: WaterInfo | None = None
 
 
 class _MoneyRow(NamedTuple):
@@ -77,20 +84,39 @@ class _MoneyRow(NamedTuple):
     due_date: dt.date | None
     payment_code: str | None
     payer_code: str | None
+    seller_name: str | None
+    seller_payee_code: str | None
+    seller_iban: str | None
+    seller_bank_name: str | None
+    price_m3: Decimal | None
+    price_litre: Decimal | None
+    year_m3: Decimal | None
+    year_before_m3: Decimal | None
+    household_average_m3: Decimal | None
 
 
 # Each of the user's contracts with its invoices (credit notes included) and payments summed (the
-# ledger's SQL), what of it is not yet due on the day (the two %s) and its latest invoice with
-# what its payment details and QR code show.
+# ledger's SQL), what of it is not yet due on the day (the two %s), its latest invoice with what
+# its payment details and QR code show (the seller it kept), and the water figures of its latest
+# household invoice (w).
 MONEY_SQL = sql(
     """
     SELECT c.{contract.pk}, {billed}, {paid}, {later}, {next_due},
            i.{invoice.pk}, i.{invoice.number}, i.{invoice.kind}, i.{invoice.amount_due},
-           i.{invoice.due_date}, i.{invoice.payment_code}, i.{invoice.payer_code}
+           i.{invoice.due_date}, i.{invoice.payment_code}, i.{invoice.payer_code},
+           s.{seller.name}, s.{seller.payee_code}, s.{seller.iban}, s.{seller.bank_name},
+           w.{invoice.price_m3}, w.{invoice.price_litre}, w.{invoice.year_m3},
+           w.{invoice.year_before_m3}, w.{invoice.household_average_m3}
     FROM {contract} c
     {linked}
     LEFT JOIN {invoice} i ON i.{invoice.contract} = c.{contract.pk} AND i.{invoice.pk} = (
         SELECT {invoice.pk} FROM {invoice} WHERE {invoice.contract} = c.{contract.pk}
+        ORDER BY {invoice.issue_date} DESC, {invoice.sequence} DESC LIMIT 1
+    )
+    LEFT JOIN {seller} s ON s.{seller.pk} = i.{invoice.seller}
+    LEFT JOIN {invoice} w ON w.{invoice.contract} = c.{contract.pk} AND w.{invoice.pk} = (
+        SELECT {invoice.pk} FROM {invoice}
+        WHERE {invoice.contract} = c.{contract.pk} AND {invoice.price_m3} IS NOT NULL
         ORDER BY {invoice.issue_date} DESC, {invoice.sequence} DESC LIMIT 1
     )
     """,
@@ -110,16 +136,26 @@ def as_date(value: dt.date | str | None) -> dt.date | None:
 
 def contracts_money(user: User, day: dt.date) -> dict[int, ContractMoney]:
     """Each of the user's contracts (by id): what it was billed and paid in all (the ledger's
-    sums), its latest invoice or credit note (None without any) and what is due on `day`."""
-    found = rows(MONEY_SQL, [day, day, user.pk], _MoneyRow, {"amount_due": _invoice("amount_due")})
+    sums), its latest invoice or credit note (None without any) with the seller it kept, what is
+    due on `day`, and the water figures of its latest household invoice."""
+    decimals = {name: _invoice(name) for name in ("amount_due", *WATER_FIELDS)}
+    found = rows(MONEY_SQL, [day, day, user.pk], _MoneyRow, decimals)
     money = {}
     for row in found:
-        latest = None
+        latest = seller = water = None
         if row.pk is not None:
-            latest = LatestInvoice(*row[5:])  # type: ignore[arg-type]
+            latest = LatestInvoice(*row[5:12])  # type: ignore[arg-type]
+            seller = Seller(
+                name=row.seller_name or "",
+                payee_code=row.seller_payee_code or "",
+                iban=row.seller_iban or "",
+                bank_name=row.seller_bank_name or "",
+            )
+        if row.price_m3 is not None:
+            water = WaterInfo(*row[16:21])  # type: ignore[arg-type]
         billed, paid = paid_value(row.billed), paid_value(row.paid)
         due = due_of(billed - paid, paid_value(row.later), as_date(row.next_due))
-        money[row.contract] = ContractMoney(billed, paid, latest, due)
+        money[row.contract] = ContractMoney(billed, paid, latest, due, seller, water)
     return money
 
 
@@ -219,6 +255,20 @@ class InvoiceDetailRow(NamedTuple):
     net: Decimal | None
     vat: Decimal | None
     line_total: Decimal | None
+    # What the invoice kept at issue (billing.Seller, water_info): seller_of(), water_of().
+    seller_name: str
+    seller_short_name: str
+    seller_address: str
+    seller_company_code: str
+    seller_vat_code: str
+    seller_iban: str
+    seller_bank_name: str
+    seller_payee_code: str
+    price_m3: Decimal | None
+    price_litre: Decimal | None
+    year_m3: Decimal | None
+    year_before_m3: Decimal | None
+    household_average_m3: Decimal | None
 
 
 DETAIL_SQL = sql(
@@ -228,12 +278,17 @@ DETAIL_SQL = sql(
            i.{invoice.customer_address}, i.{invoice.issue_date}, i.{invoice.due_date},
            i.{invoice.payment_code}, i.{invoice.payer_code}, i.{invoice.total},
            i.{invoice.interest}, i.{invoice.previous_balance}, i.{invoice.amount_due},
-           c.{contract.number}, p.{period.month}, k.{invoice.number}, k.{invoice.issue_date},
+           i.{invoice.contract_number}, p.{period.month}, k.{invoice.number},
+           k.{invoice.issue_date},
            l.{line.pk}, l.{line.description}, l.{line.quantity}, l.{line.unit},
-           l.{line.unit_price}, l.{line.net}, l.{line.vat}, l.{line.total}
+           l.{line.unit_price}, l.{line.net}, l.{line.vat}, l.{line.total},
+           s.{seller.name}, s.{seller.short_name}, s.{seller.address}, s.{seller.company_code},
+           s.{seller.vat_code}, s.{seller.iban}, s.{seller.bank_name}, s.{seller.payee_code},
+           i.{invoice.price_m3}, i.{invoice.price_litre}, i.{invoice.year_m3},
+           i.{invoice.year_before_m3}, i.{invoice.household_average_m3}
     FROM {invoice} i
     {linked}
-    JOIN {contract} c ON c.{contract.pk} = i.{invoice.contract}
+    JOIN {seller} s ON s.{seller.pk} = i.{invoice.seller}
     JOIN {period} p ON p.{period.pk} = i.{invoice.period}
     LEFT JOIN {invoice} k ON k.{invoice.pk} = i.{invoice.corrects}
     LEFT JOIN {line} l ON l.{line.invoice} = i.{invoice.pk}
@@ -245,6 +300,7 @@ DETAIL_SQL = sql(
 )
 DETAIL_DECIMALS = {
     **{name: _invoice(name) for name in ("total", "interest", "previous_balance", "amount_due")},
+    **{name: _invoice(name) for name in WATER_FIELDS},
     **{name: _line(name) for name in ("quantity", "unit_price", "net", "vat")},
     "line_total": _line("total"),
 }
@@ -252,8 +308,26 @@ DETAIL_DECIMALS = {
 
 def invoice_with_lines(user: User, pk: int) -> list[InvoiceDetailRow]:
     """The invoice `pk`, a row per line (one without a line if it has none), by line; none when
-    its contract is not linked to `user`."""
+    its contract is not linked to `user`. Its contract number, seller and water figures are the
+    ones it kept at issue."""
     return rows(DETAIL_SQL, [user.pk, pk], InvoiceDetailRow, DETAIL_DECIMALS)
+
+
+def seller_of(row: InvoiceDetailRow) -> Seller:
+    """The seller's details the invoice of `row` kept (an unsaved copy, for templates)."""
+    return Seller(**{name: getattr(row, f"seller_{name}") for name in SELLER_SHOWN})
+
+
+SELLER_SHOWN = (
+    "name",
+    "short_name",
+    "address",
+    "company_code",
+    "vat_code",
+    "iban",
+    "bank_name",
+    "payee_code",
+)
 
 
 class SiblingRow(NamedTuple):

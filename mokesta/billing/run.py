@@ -24,10 +24,12 @@ from django.utils.translation import gettext as _
 from mokesta.billing.delivery import queue_invoice_deliveries
 from mokesta.billing.ledger import balance_of, bears_interest, late_interest
 from mokesta.billing.models import (
+    BilledReading,
     BillingPeriod,
     BillingRun,
     Invoice,
     InvoiceLine,
+    Seller,
     Tariff,
     document_type_for,
     norm_on,
@@ -40,6 +42,12 @@ from mokesta.billing.pricing import (
     fee_tariff,
     priced_line,
     tariffs_on,
+)
+from mokesta.billing.water_info import (
+    BilledMonth,
+    household_averages,
+    household_prices,
+    water_info,
 )
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
@@ -82,6 +90,7 @@ class MeterRow:
     # Oldest first: the months M−13..M and, when those hold fewer than two actual readings,
     # the latest ones before (see load_readings).
     readings: list[PastReading] = field(default_factory=list)
+    serial_number: str = ""
 
     def in_use_at(self, day: dt.date) -> bool:
         return self.removed_on is None or self.removed_on >= day
@@ -99,6 +108,9 @@ class ContractRow:
     invoice_address: str = ""  # a company's registered address, when it differs
     company_code: str = ""
     vat_code: str = ""  # a VAT-registered customer (a company code alone also means VAT invoice)
+    number: str = ""
+    buyer_reference: str = ""  # a public body's, for its Peppol e-invoice
+    order_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +124,8 @@ class PastInvoice:
     # A credited invoice and its credit note still add up in the balance, but neither ever
     # bears interest: the credit note cancels the invoice from the start.
     cancelled: bool
+    period: dt.date | None = None
+    water_m3: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +142,9 @@ class Usage:
     quantities: dict[tuple[str, bool], int | Decimal] = field(default_factory=dict)
     corrected: set[str] = field(default_factory=set)
     by_norm: bool = False
+    # The readings billed, per meter (serial, previous, estimated, current, estimated): the
+    # invoice keeps them (BilledReading).
+    readings: list[tuple[str, int, bool, int, bool]] = field(default_factory=list)
 
     def add(self, service: str, estimated: bool, m3: int | Decimal) -> None:
         key = (service, estimated)
@@ -141,6 +158,7 @@ class InvoiceFigures:
 
     lines: list[InvoiceLine]
     estimates: list[Reading]
+    readings: list[BilledReading]
     net: Decimal
     vat: Decimal
     interest: Decimal
@@ -206,6 +224,7 @@ def bill_period(
         norm = norm_on(month)
         ids = contracts_to_bill(period)
         check_tariffs(tariffs, period)
+        averages = household_averages(month)
         if run is not None:
             BillingRun.objects.filter(pk=run.pk).update(
                 state=BillingRun.State.RUNNING, contracts_total=len(ids)
@@ -215,7 +234,12 @@ def bill_period(
         for start in range(0, len(ids), chunk_size):
             chunk = ids[start : start + chunk_size]
             issued += bill_chunk(
-                period=period, contract_ids=chunk, tariffs=tariffs, series=series, norm=norm
+                period=period,
+                contract_ids=chunk,
+                tariffs=tariffs,
+                series=series,
+                norm=norm,
+                averages=averages,
             )
             if run is not None:
                 BillingRun.objects.filter(pk=run.pk).update(
@@ -243,15 +267,23 @@ def bill_chunk(
     tariffs: Tariffs,
     series: str,
     norm: Decimal | None = None,
+    averages: dict[str, Decimal] | None = None,
 ) -> int:
     """Issue the invoices of one chunk of contracts in one transaction. A contract without a
     working meter in the month is billed `norm` m³ per declared resident (the fee only if
-    None)."""
+    None). `averages`: household_averages(month), computed once per run.
+
+    Each invoice is written with everything it prints (the seller's details, the buyer's, the
+    readings it billed, the Drinking Water Directive's figures), in the same transaction."""
     month = period.month
+    if averages is None:
+        averages = household_averages(month)
     issue_date, due_date = issue_date_for(month), due_date_for(month)
     with transaction.atomic(), translation.override("lt"):
         numbering = Numbering(series)
-        seller_vat_payer = bool(Utility.current().vat_code)
+        utility = Utility.fresh()
+        seller_vat_payer = bool(utility.vat_code)
+        seller = Seller.of(utility)
         # Read after taking the lock: a concurrent run's committed invoices are visible now.
         billed = set(
             Invoice.objects.filter(
@@ -274,10 +306,12 @@ def bill_chunk(
         today = local_today()
         rebill_dates = (today, max(due_date, due_date_for(month_start(today))))
         chunk = load_chunk(ids, month, latest=today if rebilled else issue_date)
+        price = household_prices(tariffs)
 
         estimates: list[Reading] = []
         invoices: list[Invoice] = []
         lines_of: list[list[InvoiceLine]] = []
+        readings_of: list[list[BilledReading]] = []
         for contract in chunk.contracts:
             issued_on, due_on = rebill_dates if contract.id in rebilled else (issue_date, due_date)
             figures = invoice_for(
@@ -298,6 +332,22 @@ def bill_chunk(
             )
             vat_invoice = document_type == Invoice.DocumentType.VAT_INVOICE
             doc_series, number = numbering.next(document_type)
+            water_m3 = sum(
+                (line.quantity for line in figures.lines if line.service == Service.WATER),
+                Decimal(0),
+            )
+            info = water_info(
+                category=contract.category,
+                price=price,
+                history=(
+                    BilledMonth(i.period, not i.cancelled, i.water_m3)
+                    for i in chunk.invoices[contract.id]
+                    if i.period is not None
+                ),
+                month=month,
+                this_m3=water_m3,
+                averages=averages,
+            )
             invoices.append(
                 Invoice(
                     series=doc_series,
@@ -308,6 +358,10 @@ def bill_chunk(
                     period=period,
                     issue_date=issued_on,
                     due_date=due_on,
+                    seller=seller,
+                    contract_number=contract.number,
+                    buyer_reference=contract.buyer_reference.strip(),
+                    order_reference=contract.order_reference.strip(),
                     customer_name=contract.customer_name,
                     customer_address=contract.invoice_address or contract.customer_address,
                     payer_code=contract.payer_code,
@@ -322,9 +376,16 @@ def bill_chunk(
                     interest=figures.interest,
                     amount_due=figures.amount_due,
                     payment_code=payment_code(month, contract.id),
+                    water_m3=water_m3,
+                    price_m3=info.price_m3 if info else None,
+                    price_litre=info.price_litre if info else None,
+                    year_m3=info.year_m3 if info else None,
+                    year_before_m3=info.year_before_m3 if info else None,
+                    household_average_m3=info.household_average_m3 if info else None,
                 )
             )
             lines_of.append(figures.lines)
+            readings_of.append(figures.readings)
             estimates += figures.estimates
 
         Reading.objects.bulk_create(estimates, batch_size=1000)
@@ -335,6 +396,12 @@ def bill_chunk(
                 line.invoice_id = invoice.pk
                 all_lines.append(line)
         InvoiceLine.objects.bulk_create(all_lines, batch_size=2000)
+        all_readings = []
+        for invoice, readings in zip(invoices, readings_of, strict=True):
+            for reading in readings:
+                reading.invoice_id = invoice.pk
+                all_readings.append(reading)
+        BilledReading.objects.bulk_create(all_readings, batch_size=2000)
         numbering.save()
         queue_invoice_deliveries(invoices)
     return len(invoices)
@@ -371,6 +438,9 @@ def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
             "customer__invoice_address",
             "customer__company_code",
             "customer__vat_code",
+            "number",
+            "customer__buyer_reference",
+            "customer__order_reference",
         )
     ]
     addresses: dict[int, list[str]] = defaultdict(list)
@@ -382,7 +452,7 @@ def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
         addresses[contract_id].append(address)
 
     meters = [
-        MeterRow(*row)
+        MeterRow(*row[:-1], serial_number=row[-1])
         for row in Meter.objects.filter(service_point__contract_id__in=ids)
         .active_in(month)
         .order_by("pk")
@@ -394,6 +464,7 @@ def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
             "removed_on",
             "initial_reading",
             "broken_since",
+            "serial_number",
         )
     ]
     # A broken meter is not read: no readings needed (it still counts for the fee).
@@ -405,11 +476,31 @@ def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
         meters_of[meter.contract_id].append(meter)
 
     invoices: dict[int, list[PastInvoice]] = defaultdict(list)
-    for contract_id, issued_on, due, total, interest, kind, credited in Invoice.objects.filter(
-        contract_id__in=ids, issue_date__lte=latest
-    ).values_list("contract_id", "issue_date", "due_date", "total", "interest", "kind", "credited"):
+    for (
+        contract_id,
+        issued_on,
+        due,
+        total,
+        interest,
+        kind,
+        credited,
+        period,
+        water_m3,
+    ) in Invoice.objects.filter(contract_id__in=ids, issue_date__lte=latest).values_list(
+        "contract_id",
+        "issue_date",
+        "due_date",
+        "total",
+        "interest",
+        "kind",
+        "credited",
+        "period__month",
+        "water_m3",
+    ):
         cancelled = not bears_interest(kind=kind, credited=credited)
-        invoices[contract_id].append(PastInvoice(issued_on, due, total, interest, cancelled))
+        invoices[contract_id].append(
+            PastInvoice(issued_on, due, total, interest, cancelled, period, water_m3)
+        )
     payments: dict[int, list[PastPayment]] = defaultdict(list)
     for contract_id, paid_on, amount in Payment.objects.filter(
         contract_id__in=ids, paid_on__lte=latest
@@ -506,6 +597,19 @@ def invoice_for(
     if interest:
         lines.append(interest_line(interest))
     net = sum((line.net for line in lines if line.service), ZERO)
+    readings = [
+        BilledReading(
+            meter_serial=serial,
+            previous=previous,
+            previous_estimated=previous_estimated,
+            current=current,
+            current_estimated=current_estimated,
+        )
+        # In the page's order: by the meter's serial number.
+        for serial, previous, previous_estimated, current, current_estimated in sorted(
+            usage.readings
+        )
+    ]
     vat = sum((line.vat for line in lines), ZERO)
     total = net + vat + interest
     previous = balance_of((i.total for i in invoices), (p.amount for p in payments))
@@ -521,6 +625,7 @@ def invoice_for(
     return InvoiceFigures(
         lines=lines,
         estimates=estimates,
+        readings=readings,
         net=net,
         vat=vat,
         interest=interest,
@@ -561,6 +666,15 @@ def meter_usage(meter: MeterRow, month: dt.date, usage: Usage) -> Reading | None
         )
     else:
         return None  # removed this month without a final reading: nothing to bill on it
+    usage.readings.append(
+        (
+            meter.serial_number,
+            previous_value,
+            previous is not None and previous.source == ESTIMATE,
+            previous_value + used,
+            estimated,
+        )
+    )
     usage.add(Service.WATER, estimated, used)
     if not meter.garden:  # a garden-watering meter pays for water only
         usage.add(Service.WASTEWATER, estimated, used)

@@ -17,8 +17,9 @@ from django.shortcuts import render
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.billing.ledger import Due, balance_of
-from mokesta.billing.models import Invoice
+from mokesta.billing.models import Invoice, Seller
 from mokesta.billing.queries import LatestInvoice, contracts_money
+from mokesta.billing.water_info import WaterInfo
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import Contract
 from mokesta.customers.outages import affects
@@ -31,7 +32,6 @@ from mokesta.news.models import Article
 from mokesta.onlinepay import providers
 from mokesta.portal import fragments
 from mokesta.portal.declare import current_month, deadline
-from mokesta.utility.models import Utility
 
 
 @dataclass
@@ -91,6 +91,10 @@ class Card:
     invoice: LatestInvoice | None
     due: Due  # the ledger's amount_due_now(): what the card asks to pay, and nothing else
     payment_details: str = ""  # kept rendered (fragments.payment_details)
+    # The seller the latest invoice kept at issue, and the Drinking Water Directive's figures of
+    # the latest household invoice (billing.queries.contracts_money).
+    seller: Seller | None = None
+    water: WaterInfo | None = None
 
     @property
     def to_declare(self) -> bool:
@@ -110,16 +114,21 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Only the linking step until a contract is linked."""
     month = current_month()
     cards = load_cards(request.user, month, local_today())
-    utility = Utility.current()
     for card in cards:
-        # Payment details (and the QR code) only for what is due now, with that amount; kept
-        # rendered per process (fragments.py). A credit note is not paid by transfer.
-        invoice = card.invoice
-        if card.due.amount > 0 and invoice is not None and invoice.kind != Invoice.Kind.CREDIT_NOTE:
+        # Payment details (and the QR code) only for what is due now, with that amount, from the
+        # seller the latest invoice kept; rendered per process (fragments.py). A credit note is
+        # not paid by transfer.
+        invoice, seller = card.invoice, card.seller
+        if (
+            card.due.amount > 0
+            and invoice is not None
+            and seller is not None
+            and invoice.kind != Invoice.Kind.CREDIT_NOTE
+        ):
             asked = invoice._replace(
                 amount_due=card.due.amount, due_date=card.due.by or invoice.due_date
             )
-            card.payment_details = fragments.payment_details(asked, utility, nested=True)
+            card.payment_details = fragments.payment_details(asked, seller, nested=True)
     due = [card for card in cards if card.due.amount > 0]
     # Outage notices on the user's streets, until they end (the rule: customers.outages).
     addresses = [address for card in cards for address in card.addresses.split("; ")]
@@ -153,11 +162,20 @@ def load_cards(user: Any, month: dt.date, today: dt.date) -> list[Card]:
     for row in dashboard_meters(user):
         card = cards.get(row.contract)
         if card is None:
-            billed, paid, latest, due = money[row.contract]
+            found = money[row.contract]
             # The ledger's rule on its sums: invoices and credit notes issued minus payments.
-            owed = round_money(balance_of([billed], [paid]))
+            owed = round_money(balance_of([found.billed], [found.paid]))
             contract = ContractRow(row.contract, row.number, row.category)
-            card = cards[row.contract] = Card(contract, "", [], owed, latest, due)
+            card = cards[row.contract] = Card(
+                contract,
+                "",
+                [],
+                owed,
+                found.latest,
+                found.due,
+                seller=found.seller,
+                water=found.water,
+            )
         if row.point is not None:
             addresses[row.contract][row.point] = row.address or ""
         if row.meter is not None:

@@ -9,8 +9,8 @@ out): nothing has to be cleared by hand.
 - footer (portal/footer.html): the URL prefix and conf, the utility's name, address, phone,
   emergency phone and e-mail; changes when staff edit them.
 - payment details with the QR code (portal/payment_details.html): the invoice's pk, number,
-  codes, amount due and due date, nested or not, the utility's name, payee code, IBAN and bank;
-  an issued invoice never changes, so only when staff edit the utility's details.
+  codes, amount due and due date, nested or not, and the seller's name, payee code, IBAN and bank
+  as the invoice kept them at issue (billing.Seller): an issued invoice never changes.
 
 The utility's details come from Utility.current(), which each process keeps 30 s: an edit shows
 everywhere within that time. No form is kept: a form carries its visitor's values and errors.
@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from mokesta.billing.models import Seller
 from mokesta.billing.payment_qr import payment_qr
 from mokesta.utility.models import Utility
 
@@ -101,10 +102,11 @@ def footer(utility: Utility) -> SafeString:
     return CHROME.get(key, lambda: render_to_string("portal/footer.html", {"utility": utility}))
 
 
-def payment_details(invoice: Any, utility: Utility, *, nested: bool = False) -> SafeString:
+def payment_details(invoice: Any, utility: Utility | Seller, *, nested: bool = False) -> SafeString:
     """„Mokėjimo rekvizitai" of `invoice` (an Invoice or a query row with its pk, number,
     payment_code, payer_code, amount_due and due_date), QR code included: an issued invoice
-    never changes, so each is rendered once per language, utility details and place."""
+    never changes, so each is rendered once per language, utility details and place. `utility`:
+    the seller's details the invoice kept at issue (billing.Seller)."""
     shown = (
         *(invoice.pk, invoice.number, invoice.payment_code, invoice.payer_code),
         *(invoice.amount_due, invoice.due_date, nested),
@@ -124,7 +126,7 @@ def payment_details(invoice: Any, utility: Utility, *, nested: bool = False) -> 
     )
 
 
-def payment_qr_svg(invoice: Any, utility: Utility) -> SafeString:
+def payment_qr_svg(invoice: Any, utility: Utility | Seller) -> SafeString:
     """The invoice's EPC payment QR code (the PDF's payload) as inline SVG, drawn on the server
     (no script, no style attribute) and scaled by CSS through its viewBox."""
     svg = payment_qr(invoice, utility).svg_inline(

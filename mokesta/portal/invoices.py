@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.billing.barcode import invoice_barcode
-from mokesta.billing.invoice_readings import meter_readings
+from mokesta.billing.invoice_readings import invoice_readings
 from mokesta.billing.ledger import UNPAID, Due, due_of_rows, settle
 from mokesta.billing.models import Invoice
 from mokesta.billing.pdf import invoice_pdf_bytes
@@ -29,14 +29,15 @@ from mokesta.billing.queries import (
     invoice_list_rows,
     invoice_with_lines,
     paid_by_contract,
+    seller_of,
 )
+from mokesta.billing.water_info import kept_on
 from mokesta.customers.access import safe_filename
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, round_money
 from mokesta.metering.models import meter_label
 from mokesta.metering.queries import dashboard_meters
 from mokesta.portal import fragments, tables
-from mokesta.utility.models import Utility
 
 
 def user_invoices(user: User) -> QuerySet[Invoice]:
@@ -179,6 +180,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # amount; nothing when it is paid (no payment details, codes or „Apmokėti" then).
     unpaid = unpaid_part(invoice, state, contract_due(siblings, paid, today))
     asked = invoice._replace(amount_due=unpaid)
+    seller = seller_of(invoice)  # what the invoice kept at issue, not the utility's details now
     return render(
         request,
         "billing/detail.html",
@@ -188,12 +190,13 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "state": state,
             "corrections": [other for other in siblings if other.corrects_id == invoice.pk],
             "lines": lines,
-            "readings": meter_readings(invoice.contract_id, invoice.period_month),
+            # The readings, seller and water figures it kept at issue (billing's includes).
+            "readings": invoice_readings(invoice.pk),
+            "seller": seller,
+            "water": kept_on(invoice),
             # Kept rendered per process (fragments.py); a credit note is not paid by transfer.
             "payment_details": (
-                fragments.payment_details(asked, Utility.current())
-                if unpaid > 0 and not credit_note
-                else ""
+                fragments.payment_details(asked, seller) if unpaid > 0 and not credit_note else ""
             ),
             # What „Apmokėti" offers to pay (0 hides the button).
             "unpaid": unpaid,

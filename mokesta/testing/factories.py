@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db import connection
 
 from mokesta.accounts.models import User
-from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine, Tariff
+from mokesta.billing.invoice_readings import meter_readings
+from mokesta.billing.models import BilledReading, BillingPeriod, Invoice, InvoiceLine, Tariff
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
 from mokesta.lib.dates import add_months
 from mokesta.metering.models import Meter, Reading
@@ -135,7 +136,24 @@ def make_invoice(
         vat=total_d - net,
         total=total_d,
     )
+    keep_readings(invoice)
     return invoice
+
+
+def keep_readings(invoice: Invoice) -> None:
+    """As the billing run does: the invoice keeps the readings it billed (its month's, as the
+    meters hold them now); the page and the PDF show those."""
+    BilledReading.objects.bulk_create(
+        BilledReading(
+            invoice=invoice,
+            meter_serial=row.meter_serial,
+            previous=row.previous,
+            previous_estimated=row.previous_estimated,
+            current=row.current,
+            current_estimated=row.current_estimated,
+        )
+        for row in meter_readings(invoice.contract_id, invoice.period.month)
+    )
 
 
 def make_payment(contract: Contract, *, amount: str, day: dt.date) -> Payment:

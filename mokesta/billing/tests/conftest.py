@@ -99,3 +99,12 @@ def school(sabis_utility: Utility, tariffs: None) -> Contract:
 
 def december(contract: Contract) -> Invoice:
     return Invoice.objects.get(contract=contract, period__month=dt.date(2026, 12, 1))
+
+
+def issued_without_references() -> Invoice:
+    """A public body's December invoice issued while its record had neither reference (imported
+    past the form's check): the invoice keeps that, so its e-invoice breaks PEPPOL-EN16931-R003
+    whatever the record says later."""
+    contract = make_public_body("B-2", buyer_reference="", order_reference="")
+    bill("2026-12", on="2027-01-04")
+    return december(contract)

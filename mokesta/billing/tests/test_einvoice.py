@@ -23,6 +23,7 @@ from mokesta.billing.einvoice import (
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.billing.tests.conftest import add_meter, at, bill, invoice_of, make_contract
 from mokesta.customers.models import Contract, Customer, EInvoiceSubscription
+from mokesta.metering.models import Reading
 from mokesta.testing.factories import make_invoice
 from mokesta.testing.staff import accountant, admin_client, clerk  # noqa: F401
 from mokesta.utility.models import Utility
@@ -331,3 +332,18 @@ def test_the_admin_action_says_why_it_refuses(
         {"action": "export_einvoice", "_selected_action": [period.pk]},
     )
     assert "Content-Disposition" not in response
+
+
+def test_a_credited_invoice_carries_the_readings_it_billed_not_the_corrected_ones(
+    run: dict[str, Invoice],
+) -> None:
+    # The credited month's reading is corrected after the credit note (112 → 108).
+    meter = run["credited"].contract.service_points.get().meters.get()
+    Reading.objects.filter(meter=meter, period=NOVEMBER).update(value=108)
+    document = assert_valid(export())
+    credited = invoice_in(document, run["credited"].number)
+    readings = {
+        (entry.findtext("InitialReading"), entry.findtext("FinalReading"))
+        for entry in credited.findall("InvoiceItem/InvoiceItemGroup/ItemEntry")
+    } - {(None, None)}
+    assert readings == {("100", "112")}

@@ -17,10 +17,11 @@ from mokesta.billing.tests.conftest import (
     at,
     bill,
     december,
+    issued_without_references,
     make_contract,
     make_public_body,
 )
-from mokesta.customers.models import Contract, Customer
+from mokesta.customers.models import Contract
 from mokesta.utility.models import Utility
 
 
@@ -128,11 +129,10 @@ def test_a_broken_file_fails_with_the_rule_it_breaks(school: Contract) -> None:
 def test_a_file_that_fails_a_rule_is_refused_with_the_invoice_and_the_rule(
     school: Contract,
 ) -> None:
-    # The customer's references were removed after the invoice was issued.
-    Customer.objects.filter(pk=school.customer_id).update(buyer_reference="")
+    invoice = issued_without_references()
     with pytest.raises(PeppolError) as refused:
-        peppol_file(december(school))
-    assert refused.value.number == december(school).number
+        peppol_file(invoice)
+    assert refused.value.number == invoice.number
     assert "PEPPOL-EN16931-R003" in {problem.rule for problem in refused.value.problems}
     assert "[PEPPOL-EN16931-R003]" in str(refused.value)
 

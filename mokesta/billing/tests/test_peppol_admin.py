@@ -13,7 +13,13 @@ from mokesta.accounts.models import User
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.models import Invoice
 from mokesta.billing.peppol import check
-from mokesta.billing.tests.conftest import at, bill, december, make_contract
+from mokesta.billing.tests.conftest import (
+    at,
+    bill,
+    december,
+    issued_without_references,
+    make_contract,
+)
 from mokesta.customers.models import Contract, Customer
 
 URL = "/admin/billing/invoice/"
@@ -55,8 +61,7 @@ def test_it_zips_the_selected_public_body_documents(staff_client: Client, school
 def test_a_document_that_breaks_a_rule_is_named_with_the_rule_and_nothing_is_offered(
     staff_client: Client, school: Contract
 ) -> None:
-    Customer.objects.filter(pk=school.customer_id).update(buyer_reference="")
-    invoice = december(school)
+    invoice = issued_without_references()
 
     response = run_action(staff_client, [invoice])
 

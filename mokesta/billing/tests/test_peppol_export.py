@@ -12,8 +12,14 @@ from django.core.management import CommandError, call_command
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.models import Invoice
 from mokesta.billing.peppol import check
-from mokesta.billing.tests.conftest import at, bill, december, make_contract
-from mokesta.customers.models import Contract, Customer
+from mokesta.billing.tests.conftest import (
+    at,
+    bill,
+    december,
+    issued_without_references,
+    make_contract,
+)
+from mokesta.customers.models import Contract
 
 
 def export(month: str, output: Path) -> str:
@@ -56,12 +62,13 @@ def test_an_output_that_is_a_file_is_an_error(db: None, tmp_path: Path) -> None:
 def test_a_refused_document_is_not_written_and_the_command_fails(
     school: Contract, tmp_path: Path
 ) -> None:
-    Customer.objects.filter(pk=school.customer_id).update(buyer_reference="")
+    refused = issued_without_references()
     err = StringIO()
     with pytest.raises(CommandError, match="Taisyklės nepriėmė dokumentų: 1;"):
         call_command("peppol_export", "2027-01", "--output", str(tmp_path), stderr=err)
-    assert list(tmp_path.iterdir()) == []
-    assert f"{december(school).number}: [PEPPOL-EN16931-R003]" in err.getvalue()
+    # The school's valid document is written, the refused one is not.
+    assert [path.name for path in tmp_path.iterdir()] == [f"{december(school).number}.xml"]
+    assert f"{refused.number}: [PEPPOL-EN16931-R003]" in err.getvalue()
 
 
 def test_a_month_without_public_body_documents_writes_nothing(

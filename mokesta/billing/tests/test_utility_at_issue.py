@@ -86,14 +86,15 @@ def test_the_isaf_file_names_the_company_code_just_saved(
 def test_the_invoice_message_is_signed_with_the_name_just_saved(
     utility: Utility, household: Contract
 ) -> None:
+    # The message says what the invoice kept at issue: the name saved just before it.
+    changed_elsewhere(utility, short_name="Naujas vandentiekis")
     bill("2026-11", on="2026-12-03")
     invoice = invoice_of(household, "2026-11")
-    changed_elsewhere(utility, short_name="Naujas vandentiekis")
     message = OutgoingMessage(
         channel=OutgoingMessage.Channel.SMS,
         recipient="+37060000000",
         template="invoice",
-        context=invoice_context(invoice, contract_number="H-1"),
+        context=invoice_context(invoice),
         language="lt",
     )
     assert render_sms(message).startswith("Naujas vandentiekis: sąskaita VKU000001")

@@ -15,7 +15,7 @@ from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine
 from mokesta.customers.models import Customer, ServicePoint
 from mokesta.lib.dates import add_months
 from mokesta.metering.models import Meter, Reading
-from mokesta.testing.factories import add_readings, make_contract, make_meter
+from mokesta.testing.factories import add_readings, keep_readings, make_contract, make_meter
 from mokesta.utility.models import Utility
 
 # Short enough for the narrowest field (a payer code, 20 characters) with a two-letter tag.
@@ -70,6 +70,7 @@ def issue(contract, month, total, *, number, description="Vanduo", unit="m³", *
         vat=Decimal("0.00"),
         total=total,
     )
+    keep_readings(invoice)  # what the billing run keeps on an invoice: the page shows those
     return invoice
 
 
