@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mokesta.accounts.identity import email_key
-from mokesta.billing.models import BillingPeriod, Invoice
+from mokesta.billing.models import BillingPeriod, Invoice, Seller
 from mokesta.billing.numbering import lock_sequence
 from mokesta.billing.periods import period_for
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
@@ -43,6 +43,7 @@ from mokesta.onboarding.invitations import dedup_key, invitation
 from mokesta.outbox.models import OutgoingMessage
 from mokesta.outbox.queue import queue
 from mokesta.payments.models import Payment
+from mokesta.utility.models import Utility
 
 CHUNK = 2000  # rows per chunk: bounded memory, few queries
 IN_CHUNK = 900  # keys per IN (...) query (SQLite allows 999 parameters by default)
@@ -346,6 +347,7 @@ class _Customers:
         self.new_meter_since: dict[int, dt.date] = {}  # contract id -> a new meter's install
         self.opening_numbers: Any = None
         self.period: BillingPeriod | None = None
+        self.seller: Seller | None = None
         written = 0
         for chunk in _chunks(sheet.rows):
             rows = [R.customer_row(sheet, number, cells)[0] for number, cells in chunk]
@@ -583,6 +585,8 @@ class _Customers:
             if self.opening_numbers is None:
                 self.opening_numbers = lock_sequence(OPENING_SERIES)
                 self.period = period_for(day)
+                # An opening document keeps the seller's details like any issued document.
+                self.seller = Seller.of(Utility.fresh())
             self.opening_numbers.last_number += 1
             sequence = self.opening_numbers.last_number
             customer = customers[row.payer_code]
@@ -593,7 +597,9 @@ class _Customers:
                     sequence=sequence,
                     number=document,
                     kind=Invoice.Kind.OPENING,
+                    seller=self.seller,
                     contract=contract,
+                    contract_number=contract.number,
                     period=self.period,
                     issue_date=day,
                     due_date=day,
