@@ -14,6 +14,7 @@ class Payment(models.Model):
         BANK = "bank", _("bank statement")
         ONLINE = "online", _("online payment")
         CASH = "cash", _("cash desk")
+        POST = "post", _("post office or Perlas")
 
     class UnmatchedReason(models.TextChoices):
         """Why the import could not tell whose payment it is: shown to staff in the queue."""
@@ -102,6 +103,7 @@ class StatementImport(models.Model):
     class Format(models.TextChoices):
         CAMT053 = "camt053", _("ISO 20022 camt.053 XML")
         SWEDBANK_CSV = "swedbank_csv", _("Swedbank CSV")
+        POSTLT = "postlt", _("Lietuvos paštas payment file")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")

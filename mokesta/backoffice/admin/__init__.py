@@ -12,5 +12,6 @@ from mokesta.backoffice.admin import (  # noqa: F401
     onlinepay,
     outbox,
     payments,
+    postoffice,
     utility,
 )
