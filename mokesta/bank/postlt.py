@@ -19,6 +19,7 @@ date and the exact amount; the credit is never booked as a customer's payment.
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,17 +35,44 @@ from mokesta.billing.periods import ensure_month_open
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import month_start
 from mokesta.lib.money import ZERO
-from mokesta.metering.declaration import check_reading, meter_states, warnings_for
+from mokesta.metering.declaration import (
+    MeterState,
+    check_reading,
+    entered_by_utility_message,
+    meter_states_by_contract,
+    warnings_for,
+)
 from mokesta.metering.models import Reading
 from mokesta.payments.models import BankTransaction, Payment, StatementImport
 
 WORD = re.compile(r"[0-9A-Za-z]+")
+BATCH = 2000  # rows per INSERT, UPDATE or IN (...) list
 
 
 def is_post_transfer(*, payer_name: str) -> bool:
     """A credit whose payer is the post office itself (POSTLT_TRANSFER_PAYERS)."""
     payer = payer_name.casefold()
     return any(name.casefold() in payer for name in settings.POSTLT_TRANSFER_PAYERS if name)
+
+
+@dataclass
+class Slip:
+    """A new line of the file that wrote readings, with what the rules need."""
+
+    row: Row
+    line: PostLine
+    payment: Payment | None
+    contract: Contract | None
+    month: dt.date
+
+
+@dataclass
+class Accepted:
+    """A reading the rules accept, to be written (a later line of the file replaces it)."""
+
+    value: int
+    paid_on: dt.date
+    held: HeldReading  # what to hold, should the month's reading turn out to be later
 
 
 def book_post_lines(
@@ -56,26 +84,42 @@ def book_post_lines(
     payments: Sequence[Payment | None],
 ) -> None:
     """Declare the readings of the file's new lines and record their transfers (in the import's
-    transaction; `new` is False for a line imported before, which brings nothing again)."""
+    transaction; `new` is False for a line imported before, which brings nothing again). The
+    meters and readings the rules need are read for all of the file's contracts at once, the
+    readings written in bulk: a query per line would make a big file dozens of times slower."""
     contract_ids = {p.contract_id for p in payments if p is not None and p.contract_id}
     contracts = Contract.objects.in_bulk(contract_ids)
-    closed: dict[dt.date, str] = {}  # month -> why its readings can no longer change
-    declared: set[tuple[int, dt.date]] = set()  # (meter, month) declared by this file
-    held: list[HeldReading] = []
+    slips: list[Slip] = []
     transfers: dict[tuple[str, dt.date], list[Decimal]] = {}
     for row, line, is_new, payment in zip(rows, lines, new, payments, strict=True):
         if not is_new:
             continue
         transfers.setdefault((line.transfer_number, line.transfer_date), []).append(row.amount)
-        if line.readings:
-            contract = (
-                contracts.get(payment.contract_id) if payment and payment.contract_id else None
-            )
-            held += declare_line(
-                statement=statement, row=row, line=line, payment=payment, contract=contract,
-                closed=closed, declared=declared,
-            )  # fmt: skip
-    HeldReading.objects.bulk_create(held)
+        if any(to for _, to, _ in line.readings):
+            assert row.booked_on is not None  # every line has its payment date
+            contract_id = payment.contract_id if payment is not None else None
+            contract = contracts.get(contract_id) if contract_id else None
+            slips.append(Slip(row, line, payment, contract, month_start(row.booked_on)))
+    held: list[HeldReading] = []
+    accepted: dict[tuple[int, dt.date], Accepted] = {}
+    by_month: dict[dt.date, list[Slip]] = {}
+    for slip in slips:
+        by_month.setdefault(slip.month, []).append(slip)
+    for month, month_slips in sorted(by_month.items()):
+        try:
+            ensure_month_open(month)  # locks the period row: a close cannot slip in
+        except ValidationError as error:
+            closed = " ".join(error.messages)
+        else:
+            closed = ""
+        states = meter_states_by_contract(
+            {slip.contract.pk for slip in month_slips if slip.contract is not None}, month
+        )
+        for slip in month_slips:
+            check_slip(slip, statement=statement, closed=closed, states=states, held=held,
+                       accepted=accepted)  # fmt: skip
+    write_readings(accepted, held)
+    HeldReading.objects.bulk_create(held, batch_size=BATCH)
     for (number, day), amounts in transfers.items():
         record_file_transfer(
             statement=statement,
@@ -86,108 +130,99 @@ def book_post_lines(
         )
 
 
-def declare_line(
+def check_slip(
+    slip: Slip,
     *,
     statement: StatementImport,
-    row: Row,
-    line: PostLine,
-    payment: Payment | None,
-    contract: Contract | None,
-    closed: dict[dt.date, str],
-    declared: set[tuple[int, dt.date]],
-) -> list[HeldReading]:
-    """Save the line's readings that the rules accept; the others, to hold, with the reason."""
-    assert row.booked_on is not None  # every line has its payment date
-    month = month_start(row.booked_on)
-    held: list[HeldReading] = []
-    pairs = [(position, to, previous) for position, to, previous in line.readings if to]
-
-    def hold(
-        position: int, to: str, previous: str, reason: str, meter_id: int | None = None
-    ) -> None:
-        held.append(
-            HeldReading(
-                statement=statement,
-                line=row.entry_number,
-                payment=payment,
-                contract=contract,
-                meter_id=meter_id,
-                position=position,
-                month=month,
-                value=to[:20],
-                previous=previous[:20],
-                payer_name=row.payer_name,
-                reason=reason[:500],
-            )
+    closed: str,
+    states: dict[int, list[MeterState]],
+    held: list[HeldReading],
+    accepted: dict[tuple[int, dt.date], Accepted],
+) -> None:
+    """Put each reading of the slip in `accepted` (the rules accept it) or `held` (why not)."""
+    row, contract = slip.row, slip.contract
+    assert row.booked_on is not None
+    for position, to, previous in slip.line.readings:
+        if not to:
+            continue
+        holding = HeldReading(
+            statement=statement,
+            line=row.entry_number,
+            payment=slip.payment,
+            contract=contract,
+            position=position,
+            month=slip.month,
+            value=to[:20],
+            previous=previous[:20],
+            payer_name=row.payer_name,
         )
-
-    if contract is None:
-        for position, to, previous in pairs:
-            hold(position, to, previous, _("The payment was not matched to a contract."))
-        return held
-    if not contract.is_valid_on(row.booked_on):
-        for position, to, previous in pairs:
-            hold(position, to, previous, _("The contract had ended on the day of the payment."))
-        return held
-    if month not in closed:
-        try:
-            ensure_month_open(month)  # locks the period row: a close cannot slip in
-        except ValidationError as error:
-            closed[month] = " ".join(error.messages)
+        reason = ""
+        meters = states.get(contract.pk, []) if contract is not None else []
+        if contract is None:
+            reason = _("The payment was not matched to a contract.")
+        elif not contract.is_valid_on(row.booked_on):
+            reason = _("The contract had ended on the day of the payment.")
+        elif closed:
+            reason = closed
+        elif position > len(meters):
+            reason = _(
+                "The contract has %(count)s meters in use that month; there is no meter No. %(n)s."
+            ) % {"count": len(meters), "n": position}
         else:
-            closed[month] = ""
-    if closed[month]:
-        for position, to, previous in pairs:
-            hold(position, to, previous, closed[month])
-        return held
-    states = meter_states(contract, month) if pairs else []
-    for position, to, previous in pairs:
-        if position > len(states):
-            hold(
-                position,
-                to,
-                previous,
-                _(
-                    "The contract has %(count)s meters in use that month; "
-                    "there is no meter No. %(n)s."
-                )
-                % {"count": len(states), "n": position},
-            )
-            continue
-        state = states[position - 1]
-        try:
-            value = check_reading(to, state)
-        except ValidationError as error:
-            hold(position, to, previous, " ".join(error.messages), state.meter.pk)
-            continue
-        warnings = warnings_for(state, value, contract.category)
-        if warnings:  # the portal asks the customer to confirm; here nobody can
-            hold(position, to, previous, " ".join(warnings), state.meter.pk)
-            continue
-        reading, created = Reading.objects.select_for_update().get_or_create(
-            meter=state.meter,
-            period=month,
-            defaults={"value": value, "source": Reading.Source.CUSTOMER},
+            state = meters[position - 1]
+            holding.meter = state.meter
+            try:
+                value = check_reading(to, state)
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+            else:
+                # The portal asks the customer to confirm these; at the post office nobody can.
+                reason = " ".join(warnings_for(state, value, contract.category))
+                if not reason:
+                    accepted[(state.meter.pk, slip.month)] = Accepted(value, row.booked_on, holding)
+        if reason:
+            holding.reason = reason[:500]
+            held.append(holding)
+
+
+def write_readings(accepted: dict[tuple[int, dt.date], Accepted], held: list[HeldReading]) -> None:
+    """Write the accepted readings as the customer's declarations: a new row, or the month's
+    earlier declaration replaced, unless that one was made after the day of the payment (on the
+    portal, the day after the slip was written), which stays; the slip's reading is then held."""
+    keys = sorted(accepted)
+    existing: dict[tuple[int, dt.date], Reading] = {}
+    for start in range(0, len(keys), BATCH):
+        chunk = keys[start : start + BATCH]
+        found = Reading.objects.select_for_update().filter(
+            meter_id__in={meter for meter, _ in chunk}, period__in={month for _, month in chunk}
         )
-        key = (state.meter.pk, month)
-        if created:
-            declared.add(key)
-            continue
-        if key not in declared and timezone.localdate(reading.updated_at) > row.booked_on:
-            # Declared on the portal after the day of the payment: the later one stays.
-            hold(
-                position,
-                to,
-                previous,
-                _("A later declaration of this month is kept: %(value)s m³.")
-                % {"value": reading.value},
-                state.meter.pk,
+        existing.update(((r.meter_id, r.period), r) for r in found)
+    now = timezone.now()
+    created, updated = [], []
+    for key in keys:
+        reading, accept = existing.get(key), accepted[key]
+        if reading is None:
+            created.append(
+                Reading(
+                    meter_id=key[0],
+                    period=key[1],
+                    value=accept.value,
+                    source=Reading.Source.CUSTOMER,
+                )
             )
-            continue
-        declared.add(key)
-        reading.value, reading.created_by = value, None
-        reading.save(update_fields=["value", "created_by", "updated_at"])
-    return held
+        elif reading.source != Reading.Source.CUSTOMER:  # entered by the utility meanwhile
+            accept.held.reason = entered_by_utility_message()
+            held.append(accept.held)
+        elif timezone.localdate(reading.updated_at) > accept.paid_on:
+            accept.held.reason = _("A later declaration of this month is kept: %(value)s m³.") % {
+                "value": reading.value
+            }
+            held.append(accept.held)
+        else:
+            reading.value, reading.created_by, reading.updated_at = accept.value, None, now
+            updated.append(reading)
+    Reading.objects.bulk_create(created, batch_size=BATCH)
+    Reading.objects.bulk_update(updated, ["value", "created_by", "updated_at"], batch_size=BATCH)
 
 
 def record_file_transfer(

@@ -252,3 +252,33 @@ def test_the_background_import_imports_the_file(post: Post) -> None:
     assert done.state == StatementImport.State.DONE
     assert HeldReading.objects.filter(statement=done).count() == 3
     assert (nov(post.kitchen), nov(post.bathroom)) == (160, 86)
+
+
+def test_a_reading_the_utility_entered_is_not_replaced(post: Post) -> None:
+    Reading.objects.create(meter=post.bathroom, period=NOV, value=85, source="staff")
+
+    import_day()
+
+    assert nov(post.bathroom) == 85
+    assert "Šio mėnesio rodmenis jau įvedė įmonė" in HeldReading.objects.get(line=1).reason
+    assert nov(post.kitchen) == 160
+
+
+def test_an_earlier_declaration_of_the_month_is_replaced(post: Post) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        Reading.objects.create(meter=post.kitchen, period=NOV, value=158, source="customer")
+
+    import_day()  # the slip of 30 November is the later declaration
+
+    assert nov(post.kitchen) == 160
+    assert not HeldReading.objects.filter(line=1).exists()
+
+
+def test_a_third_pair_on_a_two_meter_contract_is_held(post: Post) -> None:
+    data = sample("postlt_261201.txt").replace(b"\t86\t83\t\t", b"\t86\t83\t41\t")
+
+    import_statement(data=data, filename="postlt.txt")
+
+    held = HeldReading.objects.get(line=1)
+    assert (held.position, held.value, held.meter) == (3, "41", None)
+    assert "naudojamų skaitiklių: 2; skaitiklio Nr. 3 nėra" in held.reason
