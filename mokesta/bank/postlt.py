@@ -247,7 +247,7 @@ def record_file_transfer(
     )
     if found is None:
         found = PostTransfer(transfer_date=day)
-    found.number, found.file = number, statement
+    found.number, found.transfer_date, found.file = number, day, statement
     found.payments, found.collected, found.fee = count, total, fee
     found.save()
     return found

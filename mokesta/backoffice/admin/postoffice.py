@@ -11,12 +11,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.backoffice.admin.audit import ReadOnlyAdmin
+from mokesta.backoffice.dates import BoundedDates
 from mokesta.bank.models import HeldReading, PostTransfer
 from mokesta.lib.audit import CHANGE, audit
 
 
 @admin.register(HeldReading)
-class HeldReadingAdmin(ReadOnlyAdmin):
+class HeldReadingAdmin(BoundedDates, ReadOnlyAdmin):
     """The clerk's queue: read the reason, enter the reading under Readings if it is right (or
     call the customer), then mark it resolved."""
 
@@ -60,7 +61,7 @@ class HeldReadingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PostTransfer)
-class PostTransferAdmin(ReadOnlyAdmin):
+class PostTransferAdmin(BoundedDates, ReadOnlyAdmin):
     list_display = [
         "transfer_date",
         "number",

@@ -65,7 +65,8 @@ class PostLine:
 
 def looks_like(data: bytes) -> bool:
     """Whether a file is meant to be a post office file: its first line starts as one does."""
-    return SIGNATURE.match(data) is not None
+    # A byte order mark or blank lines first still make it one (refused then with the reason).
+    return SIGNATURE.match(data.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")) is not None
 
 
 def line_of(data: bytes, position: int) -> int:

@@ -61,6 +61,12 @@ def test_a_utf8_file_is_refused() -> None:
     assert "Windows-1257" in message
 
 
+def test_a_utf8_file_with_a_byte_order_mark_is_refused_as_utf8() -> None:
+    data = b"\xef\xbb\xbf" + sample(GOOD).decode("cp1257").encode("utf-8")
+
+    assert refused(data).startswith("1 eilutė: rinkmena yra UTF-8 koduotės")
+
+
 def test_a_byte_windows_1257_lacks_is_refused_with_its_line() -> None:
     data = with_line(3, lines()[2].replace(b"Jonas", b"Jon\x81s"))
 
