@@ -69,7 +69,8 @@ def build(n: int, contracts: list[tuple[str, str]]) -> bytes:
 
 def baseline(n: int, rows: list) -> tuple[float, float]:
     """Seconds for a raw bulk_create of the payments and transactions the import writes."""
-    from mokesta.payments.models import BankTransaction, Payment, StatementImport
+    from mokesta.bank.models import BankTransaction, StatementImport
+    from mokesta.payments.models import Payment
 
     start, cpu = time.perf_counter(), time.process_time()
     with transaction.atomic():

@@ -10,8 +10,13 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
-# Django's default table name.
-SESSION_SQL = "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s"
+from mokesta.lib.sql import sql
+
+SESSION_SQL = sql(
+    "SELECT {session.session_data} FROM {session}"
+    " WHERE {session.session_key} = %s AND {session.expire_date} > %s",
+    session=Session,
+)
 
 
 class SessionStore(db.SessionStore):

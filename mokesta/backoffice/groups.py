@@ -19,6 +19,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "customers.contract": ["view", "add", "change"],
         "customers.servicepoint": ["view", "add", "change"],
         "customers.contractaccess": ["view", "add", "delete"],
+        # The bank's report of e-invoice orders and cancellations, typed in.
+        "customers.einvoicesubscription": ["view", "add", "change"],
         "metering.meter": ["view", "add", "change"],
         "metering.reading": ["view", "add", "change"],
         "news.article": ["view", "add", "change", "delete"],
@@ -38,8 +40,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     ACCOUNTANT: {
         "payments.payment": ["view", "add", "change"],
         "payments.unmatchedpayment": ["view", "change"],
-        "payments.statementimport": ["view", "add"],
-        "payments.banktransaction": ["view"],
+        "bank.statementimport": ["view", "add"],
+        "bank.banktransaction": ["view"],
         # Online payments and the provider's payouts that settle them (reconciliation).
         "onlinepay.paymentorder": ["view"],
         "onlinepay.payout": ["view"],
@@ -56,6 +58,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "messaging.outgoingmessage": ["view", "change"],
         "customers.customer": ["view"],
         "customers.contract": ["view"],
+        "customers.einvoicesubscription": ["view"],
         "metering.meter": ["view"],
         "metering.reading": ["view"],
     },

@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver, re_path, reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -113,6 +116,22 @@ class BackofficeSite(OTPAdminSite):
     def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:
         # Permission first (a visitor is sent to the login), then the URL's own input.
         return super().admin_view(checked_input(view), cacheable)
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        # Statement imports and bank transactions were the payments app's until issue 17:
+        # staff's bookmarks of /admin/payments/statementimport/… lead to /admin/bank/….
+        moved = re_path(
+            r"^payments/(?P<model>statementimport|banktransaction)/(?P<rest>.*)$",
+            moved_to_bank,
+        )
+        return [moved, *super().get_urls()]
+
+
+def moved_to_bank(request: HttpRequest, model: str, rest: str) -> HttpResponse:
+    query = request.META.get("QUERY_STRING", "")
+    # The rest of the path as it came (decoded by the resolver), quoted again for the header.
+    target = f"{reverse('admin:index')}bank/{model}/{quote(rest)}" + (f"?{query}" if query else "")
+    return redirect(target, permanent=True)
 
 
 # Years a date filter of a list may ask for. Django turns a year at the calendar's ends into a

@@ -18,13 +18,15 @@ from django.utils.translation import gettext as _
 
 from mokesta.accounts.models import User
 from mokesta.bank.matching import ContractIndex, in_chunks
+from mokesta.bank.models import BankTransaction, StatementImport
 from mokesta.bank.parsing import ParsedStatement, Row, StatementError, parse_statement
 from mokesta.bank.parsing.common import reused_reference
+from mokesta.bank.payouts import reconcile_payout
 from mokesta.bank.postlt import book_post_lines, is_post_transfer, reconcile_post_transfer
 from mokesta.customers.models import Contract
 from mokesta.lib.audit import ADDITION, CHANGE, audit
-from mokesta.onlinepay.payouts import is_payout, reconcile_payout
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.onlinepay.payouts import is_payout
+from mokesta.payments.models import Payment
 
 log = logging.getLogger(__name__)
 State = BankTransaction.State

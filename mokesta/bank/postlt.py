@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mokesta.bank.models import HeldReading, PostTransfer
+from mokesta.bank.models import BankTransaction, HeldReading, PostTransfer, StatementImport
 from mokesta.bank.parsing.common import Row
 from mokesta.bank.parsing.postlt import FEE_PER_PAYMENT, PostLine
 from mokesta.billing.periods import ensure_month_open
@@ -43,7 +43,7 @@ from mokesta.metering.declaration import (
     warnings_for,
 )
 from mokesta.metering.models import Reading
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.payments.models import Payment
 
 WORD = re.compile(r"[0-9A-Za-z]+")
 BATCH = 2000  # rows per INSERT, UPDATE or IN (...) list

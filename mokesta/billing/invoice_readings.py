@@ -3,11 +3,9 @@ marked when it is the billing run's estimate. The web page and the PDF show the 
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
-
-from django.db import connection
 
 from mokesta.billing.models import Invoice
+from mokesta.billing.queries import ReadingWithMeter, contract_readings, contracts_readings
 from mokesta.metering.models import Meter, Reading
 
 
@@ -33,42 +31,39 @@ def invoice_readings(invoice: Invoice) -> list[InvoiceReading]:
     return meter_readings(invoice.contract_id, invoice.period.month)
 
 
-# Every reading of the contract's meters up to the month, with its meter. In SQL: the ORM spent
-# about 0.35 ms of Python building this query (the invoice page's), a cursor 0.05 ms. No decimal
-# columns, so the rows read the same from SQLite and PostgreSQL without the ORM's converters.
-READINGS_SQL = """
-    SELECT r.meter_id, r.period, r.value, r.source, m.serial_number, m.initial_reading
-    FROM metering_reading r
-    JOIN metering_meter m ON m.id = r.meter_id
-    JOIN customers_servicepoint s ON s.id = m.service_point_id
-    WHERE s.contract_id = %s AND r.period <= %s
-    ORDER BY m.serial_number, r.period
-"""
-
-
 def meter_readings(contract_id: int, month: dt.date) -> list[InvoiceReading]:
     """One row per meter of the contract with a reading for `month` (one query, whatever the
     history). A meter's previous reading is its last one before the month, or its initial
     reading; a meter without a reading in the month (a norm month, a broken meter) has no row."""
-    with connection.cursor() as cursor:
-        cursor.execute(READINGS_SQL, [contract_id, month])
-        readings = cursor.fetchall()
-    by_meter: dict[int, list[tuple[Any, ...]]] = {}
+    return _rows(contract_readings(contract_id, month), month)
+
+
+def contracts_meter_readings(
+    contract_ids: list[int], month: dt.date
+) -> dict[int, list[InvoiceReading]]:
+    """meter_readings of many contracts in one query: {contract id: its rows}."""
+    found = contracts_readings(contract_ids, month)
+    return {pk: _rows(readings, month) for pk, readings in found.items()}
+
+
+def _rows(readings: list[ReadingWithMeter], month: dt.date) -> list[InvoiceReading]:
+    """The rows of a contract's readings, ordered by meter and period."""
+    by_meter: dict[int, list[ReadingWithMeter]] = {}
     for reading in readings:
-        by_meter.setdefault(reading[0], []).append(reading)
+        by_meter.setdefault(reading.meter, []).append(reading)
     rows = []
     for history in by_meter.values():
-        meter_id, period, value, source, serial_number, initial_reading = history[-1]
-        if period != month:
+        last = history[-1]
+        if last.period != month:
             continue
         before = history[-2] if len(history) > 1 else None
         rows.append(
             InvoiceReading(
-                meter=_meter(meter_id, serial_number, initial_reading),
-                previous=before[2] if before else initial_reading,
-                previous_estimated=before is not None and before[3] == Reading.Source.ESTIMATE,
-                current=value,
-                current_estimated=source == Reading.Source.ESTIMATE,
+                meter=_meter(last.meter, last.serial_number, last.initial_reading),
+                previous=before.value if before else last.initial_reading,
+                previous_estimated=before is not None and before.source == Reading.Source.ESTIMATE,
+                current=last.value,
+                current_estimated=last.source == Reading.Source.ESTIMATE,
             )
         )
     return rows

@@ -32,6 +32,7 @@ from django_stubs_ext import WithAnnotations
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
 from mokesta.lib.money import ZERO, round_money
+from mokesta.lib.sql import sql
 from mokesta.payments.models import Payment
 
 # --- balance ------------------------------------------------------------------------------------
@@ -200,7 +201,11 @@ def paid_totals(contract_ids: Collection[int]) -> dict[int, Decimal]:
 def billed_sql(contract: str) -> str:
     """The totals of a contract's invoices and credit notes summed, in plain SQL, like paid_sql()
     (balance() is this minus that; test_ledger checks it). Its value goes through paid_value()."""
-    return f"(SELECT SUM(total) FROM billing_invoice WHERE contract_id = {contract})"  # noqa: S608
+    return sql(
+        "(SELECT SUM({invoice.total}) FROM {invoice} WHERE {invoice.contract} = {contract})",
+        invoice=Invoice,
+        contract=contract,
+    )
 
 
 def paid_sql(contract: str) -> str:
@@ -208,7 +213,11 @@ def paid_sql(contract: str) -> str:
     selects (a query of its own, and the ORM's Python to build it, cost a page more): `contract`
     is the SQL of the contract's id (a column or %s). Its value goes through paid_value().
     test_ledger checks on generated histories that the two agree."""
-    return f"(SELECT SUM(amount) FROM payments_payment WHERE contract_id = {contract})"  # noqa: S608
+    return sql(
+        "(SELECT SUM({payment.amount}) FROM {payment} WHERE {payment.contract} = {contract})",
+        payment=Payment,
+        contract=contract,
+    )
 
 
 # What Django's SQLite backend makes of a sum of decimals, which SQLite returns as a float (or an

@@ -2,8 +2,6 @@
 the web page, so a banking app reads the same details from either."""
 
 import segno
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from mokesta.billing.models import Invoice
 from mokesta.utility.models import Utility
@@ -39,17 +37,3 @@ def payment_qr_text(invoice: Invoice, utility: Utility) -> str:
 
 def payment_qr(invoice: Invoice, utility: Utility) -> segno.QRCode:
     return segno.make(payment_qr_text(invoice, utility), error="m", micro=False, mask=QR_MASK)
-
-
-def payment_qr_svg(invoice: Invoice, utility: Utility, *, label: str) -> SafeString:
-    """The same QR code as inline SVG for a web page (drawn on the server, no script, no style
-    attribute), scaled by CSS through its viewBox; `label` is its accessible name. Drawing it
-    takes milliseconds: the pages keep each invoice's payment details, QR code included,
-    rendered once per process (portal_tags.payment_details_html)."""
-    svg = payment_qr(invoice, utility).svg_inline(
-        scale=1, border=2, omitsize=True, light="#fff", svgclass="qr-code", lineclass=None
-    )
-    # segno's output is markup it built from the QR matrix; only the label comes from us.
-    return mark_safe(  # noqa: S308
-        svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
-    )

@@ -21,6 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from mokesta.billing.barcode import draw_barcode
 from mokesta.billing.invoice_readings import InvoiceReading, invoice_readings
 from mokesta.billing.models import Invoice
 from mokesta.billing.payment_qr import QR_MASK, payment_qr_text  # noqa: F401 (QR_MASK: tests)
@@ -340,6 +341,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         else:
             pdf.drawRightString(right, y, f"{L['Pay by']} {invoice.due_date:%Y-%m-%d}")
             _draw_payment(pdf, invoice, utility, L, left=left, top=y - 18)
+            draw_barcode(pdf, invoice, right=right, bottom=21 * mm)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -1,49 +1,18 @@
 """Contract data a user may see: only contracts linked to them through ContractAccess.
 
-Every customer view fetches its objects through these, so another user's object is a 404."""
+Every customer view fetches its objects through these, so another user's object is a 404. The
+rule and the reads behind them are the customers' query layer (queries.py)."""
 
 import re
 
-from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.accounts.models import User
-from mokesta.customers.models import Contract
-
-
-def user_contracts(user: User):  # -> ContractQuerySet
-    return (
-        Contract.objects.filter(accesses__user=user).select_related("customer").order_by("number")
-    )
-
-
-# One of the user's contracts: plain SQL (Django's default table names) through raw(), which
-# gives the model with its fields converted as the ORM does; building the ORM query took longer
-# than the database to answer it. The customer is read when used.
-USER_CONTRACT_SQL = """
-    SELECT c.* FROM customers_contract c
-    JOIN customers_contractaccess a ON a.contract_id = c.id AND a.user_id = %s
-    WHERE c.id = %s
-"""
-
-
-def has_contracts(user: User) -> bool:
-    """Whether any contract is linked to `user` (the menu on every page asks): one plain query."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM customers_contractaccess WHERE user_id = %s LIMIT 1", [user.pk]
-        )
-        return cursor.fetchone() is not None
-
-
-def user_contract(user: User, pk: int) -> Contract:
-    """The contract `pk` if it is linked to `user`, else a 404."""
-    for contract in Contract.objects.raw(USER_CONTRACT_SQL, [user.pk, pk]):
-        return contract
-    raise Http404
+from mokesta.customers.queries import has_contracts as has_contracts
+from mokesta.customers.queries import user_contract as user_contract
+from mokesta.customers.queries import user_contracts as user_contracts
 
 
 def pick_contract(request: AuthenticatedHttpRequest, url_name: str, title: str) -> HttpResponse:

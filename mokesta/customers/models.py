@@ -200,3 +200,79 @@ class ContractAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.contract}"
+
+
+IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+
+
+def validate_iban(value: str) -> None:
+    """An IBAN written without spaces: country, check digits and account, mod 97 = 1 (ISO 13616);
+    a Lithuanian one is 20 characters (LT and 18 digits)."""
+    text = value.replace(" ", "").upper()
+    length_ok = len(text) == 20 if text.startswith("LT") else True
+    digits = (
+        "".join(str(int(char, 36)) for char in text[4:] + text[:4]) if IBAN.fullmatch(text) else ""
+    )
+    if not (length_ok and digits and int(digits) % 97 == 1):
+        raise ValidationError(
+            _("Enter the account number as an IBAN, e.g. LT12 1000 0111 0100 1000."), code="iban"
+        )
+
+
+class EInvoiceSubscription(models.Model):
+    """A contract's e-invoice [e. sąskaita] in the payer's internet bank, as the utility's bank
+    reports an order or a cancellation. The banks publish no file format for that report, so a
+    clerk enters it; a cancellation closes the row and a new order opens a new one."""
+
+    contract = models.ForeignKey(
+        Contract,
+        models.CASCADE,
+        related_name="einvoice_subscriptions",
+        verbose_name=_("contract"),
+    )
+    bank = models.CharField(_("payer's bank"), max_length=100)
+    payer_iban = models.CharField(
+        _("payer's account (IBAN)"), max_length=34, blank=True, validators=[validate_iban]
+    )
+    since = models.DateField(_("ordered on"))
+    automatic_payment = models.BooleanField(_("automatic payment"), default=False)
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-invoice subscription")
+        verbose_name_plural = _("e-invoice subscriptions")
+        ordering = ["-since", "-pk"]
+        constraints = [
+            # A contract has one open order at a time; a new one follows a cancellation.
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(cancelled_on__isnull=True),
+                name="einvoice_one_open_per_contract",
+                violation_error_message=_(
+                    "This contract already has an e-invoice order that is not cancelled."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True) | Q(cancelled_on__gte=models.F("since")),
+                name="einvoice_cancelled_after_order",
+                violation_error_message=_("The order cannot be cancelled before it was made."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} → {self.bank}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.payer_iban = self.payer_iban.replace(" ", "").upper()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.since <= day and (self.cancelled_on is None or self.cancelled_on > day)
+
+
+def active_einvoice_subscriptions(day: dt.date) -> models.QuerySet[EInvoiceSubscription]:
+    """The orders in force on `day`: ordered by then and not cancelled by then."""
+    return EInvoiceSubscription.objects.filter(since__lte=day).filter(
+        Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day)
+    )

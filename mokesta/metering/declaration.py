@@ -24,8 +24,8 @@ from mokesta.metering.consumption import (
     initial_reading_month,
     months_between,
 )
-from mokesta.metering.history import meters_in_use, readings_by_meter
 from mokesta.metering.models import Meter, Reading
+from mokesta.metering.queries import meters_in_use, readings_by_meter
 
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would take „١٢", „１２"
 # More than this many times the meter's average monthly use asks the customer to confirm.

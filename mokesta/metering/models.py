@@ -15,11 +15,6 @@ def broken_in(broken_since: dt.date | None, month: dt.date) -> bool:
     return broken_since is not None and broken_since <= month_end(month)
 
 
-# MeterQuerySet.active_between() in SQL, for a plain query with the meter table as `m`; its
-# parameters: the last day, then the first day. Tested to select what active_between() does.
-ACTIVE_SQL = "m.installed_on <= %s AND (m.removed_on IS NULL OR m.removed_on >= %s)"
-
-
 def verification_due(kind: str, verified_on: dt.date) -> dt.date:
     """When a meter of `kind` verified on `verified_on` must be verified again."""
     years = Meter.VERIFICATION_YEARS[Meter.Kind(kind)]
@@ -33,7 +28,7 @@ def verification_due(kind: str, verified_on: dt.date) -> dt.date:
 
 class MeterQuerySet(models.QuerySet["Meter"]):
     """The one rule of when a meter is in use: from the day it is installed to the day it is
-    removed, both included. ACTIVE_SQL is the same rule for plain queries (history.py)."""
+    removed, both included. queries.ACTIVE_SQL is the same rule for plain queries."""
 
     def active_between(self, first: dt.date, last: dt.date) -> "MeterQuerySet":
         """Meters in use on at least one day of first..last."""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
 from mokesta.lib.money import MONEY
-from mokesta.payments.models import BankTransaction, Payment
+from mokesta.payments.models import Payment
 
 
 def new_order_id() -> str:
@@ -19,14 +19,10 @@ def new_order_id() -> str:
 
 class Payout(models.Model):
     """A provider's lump-sum transfer on the bank statement, settling online payments that were
-    booked one by one when they were confirmed: recorded here, never booked again."""
+    booked one by one when they were confirmed: recorded here, never booked again. The bank
+    transaction it came in links to it (`bank.BankTransaction.payout`, reverse
+    `payout.bank_transaction`): bank sits above onlinepay."""
 
-    bank_transaction = models.OneToOneField(
-        BankTransaction,
-        models.PROTECT,
-        related_name="payout",
-        verbose_name=_("bank transaction"),
-    )
     provider = models.CharField(_("provider"), max_length=20)
     amount = models.DecimalField(_("amount received"), **MONEY)
     settled = models.DecimalField(_("online payments settled"), **MONEY)

@@ -1,14 +1,15 @@
-"""The provider's payouts on the bank statement.
+"""The provider's payouts: which online payments a payout settles.
 
 Each online payment is booked when the provider confirms it; days later the provider transfers
-the day's payments to the utility's account as one lump sum (less its fees). That transfer must
-not be booked again nor wait in the unmatched queue: the bank import asks `is_payout()` about
-every credit and, for a payout, records the transaction and calls `reconcile_payout()`, which
-ties it to the confirmed online payments it settles and keeps the difference for staff.
+the day's payments to the utility's account as one lump sum (less its fees). The bank import
+(`bank/payouts.py`) asks `is_payout()` about every credit and, for a payout, books no payment but
+calls `settle_payout()`, which records the payout and ties it to the confirmed online payments it
+settles, keeping the difference for staff; the bank transaction then links to the payout.
 """
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +17,6 @@ from django.utils import timezone
 
 from mokesta.lib.money import ZERO
 from mokesta.onlinepay.models import PaymentOrder, Payout
-from mokesta.payments.models import BankTransaction
 
 ORDER_ID = re.compile(r"\bMK[0-9A-F]{20}\b")
 
@@ -27,27 +27,24 @@ def is_payout(*, payer_name: str) -> bool:
     return any(name.casefold() in payer for name in settings.ONLINEPAY_PAYOUT_PAYERS if name)
 
 
-def reconcile_payout(*, bank_transaction: BankTransaction) -> Payout:
-    """Record `bank_transaction` as a payout and settle the online payments it pays out: those
-    its text names by order id, else every confirmed one not yet paid out, confirmed by the end
-    of its booking day. Each payment is settled by one payout (the rows are locked)."""
+def settle_payout(*, amount: Decimal, booked_on: dt.date, text: str) -> Payout:
+    """Record a payout of `amount` received on `booked_on` and settle the online payments it pays
+    out: those `text` names by order id, else every confirmed one not yet paid out, confirmed by
+    the end of its booking day. Each payment is settled by one payout (the rows are locked)."""
     provider = settings.PAYMENT_PROVIDER or "paysera"
-    booked_on = bank_transaction.booked_on
-    assert booked_on is not None  # only booked credits are payouts
     with transaction.atomic():
         orders = PaymentOrder.objects.select_for_update().filter(
             provider=provider, state=PaymentOrder.State.CONFIRMED, payout__isnull=True
         )
-        named = ORDER_ID.findall(bank_transaction.remittance)
+        named = ORDER_ID.findall(text)
         if named:
             orders = orders.filter(order_id__in=named)
         else:
             orders = orders.filter(confirmed_at__lt=day_end(booked_on))
         settled = list(orders.order_by("pk"))
         payout = Payout.objects.create(
-            bank_transaction=bank_transaction,
             provider=provider,
-            amount=bank_transaction.amount,
+            amount=amount,
             settled=sum((order.amount for order in settled), ZERO),
             booked_on=booked_on,
         )

@@ -4,6 +4,7 @@
 from django.urls import URLPattern, path
 
 from mokesta.portal import (
+    consumption,
     contracts,
     dashboard,
     inquiries,
@@ -38,11 +39,11 @@ reading_urls = (
         path("sutartys/<int:pk>/rodmenys/", readings.declare, name="declare"),
         path("skaitikliai/<int:pk>/", readings.meter_detail, name="meter"),
         path("rodmenys/<int:pk>/", readings.reading_detail, name="reading"),
-        path("suvartojimas/", readings.consumption_pick, name="consumption_pick"),
-        path("sutartys/<int:pk>/suvartojimas/", readings.consumption, name="consumption"),
+        path("suvartojimas/", consumption.consumption_pick, name="consumption_pick"),
+        path("sutartys/<int:pk>/suvartojimas/", consumption.consumption, name="consumption"),
         path(
             "sutartys/<int:pk>/suvartojimas.csv",
-            readings.consumption_csv,
+            consumption.consumption_csv,
             name="consumption_csv",
         ),
     ],

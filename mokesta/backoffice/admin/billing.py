@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from mokesta.backoffice.dates import BoundedDates
 from mokesta.billing import peppol
 from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
+from mokesta.billing.einvoice import EInvoiceError, validate_einvoice, write_einvoice
 from mokesta.billing.isaf import IsafError, validate_isaf, write_isaf
 from mokesta.billing.ledger import CREDIT_NOTE, CREDITED, PAID, UNPAID, invoice_states
 from mokesta.billing.models import (
@@ -94,6 +95,34 @@ def export_isaf(
     )
 
 
+@admin.action(description=_("Export e-invoices for the banks"), permissions=["view"])
+def export_einvoice(
+    modeladmin: "BillingPeriodAdmin", request: HttpRequest, queryset: QuerySet[BillingPeriod]
+) -> HttpResponseBase | None:
+    """The banks' E_Invoice file of the period, for the contracts that receive e-invoices, as a
+    download; checked against the XSD first (see billing/einvoice.py)."""
+    if queryset.count() != 1:
+        modeladmin.message_user(request, _("Choose exactly one period."), messages.ERROR)
+        return None
+    month = queryset.get().month
+    draft = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once sent
+    try:
+        write_einvoice(draft, month=month, today=local_today())
+        draft.seek(0)
+        validate_einvoice(draft)
+    except EInvoiceError as error:
+        draft.close()
+        modeladmin.message_user(request, str(error), messages.ERROR)
+        return None
+    draft.seek(0)
+    return FileResponse(
+        draft,
+        as_attachment=True,
+        filename=f"e-saskaitos-{month:%Y-%m}.xml",
+        content_type="application/xml",
+    )
+
+
 class BillingPeriodForm(forms.ModelForm):
     class Meta:
         model = BillingPeriod
@@ -110,7 +139,7 @@ class BillingPeriodAdmin(BoundedDates, admin.ModelAdmin):
     form = BillingPeriodForm
     list_display = ["__str__", "state", "closed_at", "invoice_count", "billing_link"]
     list_filter = ["state"]
-    actions = [close_periods, export_isaf]
+    actions = [close_periods, export_isaf, export_einvoice]
     readonly_fields = ["state", "closed_at"]
 
     def has_run_billing_permission(self, request: HttpRequest) -> bool:

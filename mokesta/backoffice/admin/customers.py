@@ -10,7 +10,13 @@ from django_stubs_ext import WithAnnotations
 
 from mokesta.backoffice.dates import BoundedDates
 from mokesta.billing.ledger import Balance, balance, with_balance
-from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
+from mokesta.customers.models import (
+    Contract,
+    ContractAccess,
+    Customer,
+    EInvoiceSubscription,
+    ServicePoint,
+)
 
 
 class ContractInline(BoundedDates, admin.TabularInline):
@@ -51,6 +57,24 @@ class ContractAccessInline(admin.TabularInline):
     extra = 0
 
 
+class EInvoiceSubscriptionInline(admin.TabularInline):
+    """Orders and cancellations of e-invoices as the utility's bank reports them (the banks
+    publish no file format for the report, so a clerk types them in)."""
+
+    model = EInvoiceSubscription
+    fields = ["bank", "payer_iban", "since", "automatic_payment", "cancelled_on"]
+    extra = 0
+
+
+@admin.register(EInvoiceSubscription)
+class EInvoiceSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["contract", "bank", "since", "automatic_payment", "cancelled_on"]
+    list_filter = ["automatic_payment", "bank", "cancelled_on"]
+    search_fields = ["contract__number", "contract__customer__name", "payer_iban"]
+    autocomplete_fields = ["contract"]
+    list_select_related = ["contract"]
+
+
 def describe_balance(amount: Decimal) -> str:
     """The portal's words for a balance: debt, overpayment or nothing owed."""
     if amount > 0:
@@ -75,7 +99,7 @@ class ContractAdmin(BoundedDates, admin.ModelAdmin):
     ]
     autocomplete_fields = ["customer"]
     list_select_related = ["customer"]
-    inlines = [ServicePointInline, ContractAccessInline]
+    inlines = [ServicePointInline, ContractAccessInline, EInvoiceSubscriptionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contract]:
         return with_balance(super().get_queryset(request))

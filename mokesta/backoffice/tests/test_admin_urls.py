@@ -28,7 +28,7 @@ def model_urls() -> list[str]:
 
 
 def test_the_statement_import_with_a_wrong_id_is_404(client: Client) -> None:
-    assert client.get("/admin/payments/statementimport/abc/change/").status_code == 404
+    assert client.get("/admin/bank/statementimport/abc/change/").status_code == 404
 
 
 @pytest.mark.parametrize("url", model_urls())
@@ -56,8 +56,32 @@ def test_a_real_object_still_opens(client: Client) -> None:
     assert client.get(f"/admin/metering/meter/{meter.pk}/history/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/payments/statementimport/", "/admin/bank/statementimport/"),
+        ("/admin/payments/statementimport/add/", "/admin/bank/statementimport/add/"),
+        (
+            "/admin/payments/statementimport/7/change/?page=2",
+            "/admin/bank/statementimport/7/change/?page=2",
+        ),
+        (
+            "/admin/payments/banktransaction/?state=payout",
+            "/admin/bank/banktransaction/?state=payout",
+        ),
+        ("/admin/payments/banktransaction/a%20b/", "/admin/bank/banktransaction/a%20b/"),
+    ],
+)
+def test_the_old_statement_addresses_lead_to_the_bank_app(client: Client, old, new) -> None:
+    """Statement imports and bank transactions moved from payments to bank (issue 17)."""
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
+    assert client.get("/admin/payments/payment/").status_code == 200  # payments stays
+    assert client.get("/admin/payments/banktransaction/%0A/").status_code == 404
+
+
 def test_a_visitor_is_still_sent_to_the_login() -> None:
-    response = Client().get("/admin/payments/statementimport/abc/change/")
+    response = Client().get("/admin/bank/statementimport/abc/change/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 

@@ -52,7 +52,7 @@ def staff_pages() -> list[str]:
             pages.append(f"{base}{first.pk}/change/")
     period = BillingPeriod.objects.order_by("-month")[0]
     pages.append(f"/admin/billing/billingperiod/{period.pk}/bill/")
-    pages.append("/admin/payments/statementimport/add/")
+    pages.append("/admin/bank/statementimport/add/")
     pages.append("/admin/")
     return pages
 

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from mokesta.bank.models import StatementImport
 from mokesta.bank.parsing import camt053, postlt, swedbank_csv
 from mokesta.bank.parsing.common import ParsedStatement, Row, StatementError, account_id
-from mokesta.payments.models import StatementImport
 from mokesta.utility.models import Utility
 
 __all__ = ["ParsedStatement", "Row", "StatementError", "parse_statement"]

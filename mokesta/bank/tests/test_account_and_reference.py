@@ -13,11 +13,12 @@ from django.core.management.base import CommandError
 
 from mokesta.accounts.models import User
 from mokesta.bank.booking import import_statement
+from mokesta.bank.models import BankTransaction, StatementImport
 from mokesta.bank.parsing import StatementError
 from mokesta.bank.tests.camt import document, entry, tx
 from mokesta.bank.tests.conftest import ACCOUNT, Ledger, sample
 from mokesta.bank.tests.test_statement_upload import upload
-from mokesta.payments.models import BankTransaction, Payment, StatementImport, UnmatchedPayment
+from mokesta.payments.models import Payment, UnmatchedPayment
 from mokesta.testing.staff import accountant, admin_client  # noqa: F401
 from mokesta.utility.models import Utility
 

@@ -12,13 +12,14 @@ from django.test import Client
 
 from mokesta.accounts.models import User
 from mokesta.bank.booking import import_statement
+from mokesta.bank.models import BankTransaction, StatementImport
 from mokesta.bank.parsing import StatementError
 from mokesta.bank.tests.camt import document, entry, tx
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
 from mokesta.billing.models import Invoice
 from mokesta.lib.money import MAX_SINGLE_AMOUNT
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.payments.models import Payment
 from mokesta.testing.factories import make_contract, make_invoice, make_payment
 from mokesta.testing.staff import accountant, admin_client  # noqa: F401
 

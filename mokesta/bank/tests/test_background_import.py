@@ -9,18 +9,19 @@ from django.test.utils import CaptureQueriesContext
 
 from mokesta.accounts.models import User
 from mokesta.bank.booking import import_statement, queue_statement, run_import
+from mokesta.bank.models import BankTransaction, StatementImport
 from mokesta.bank.tasks import import_statement_task, progress_key
 from mokesta.bank.tests.camt import document, entry, tx
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.bank.tests.test_statement_upload import upload
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.payments.models import Payment
 from mokesta.testing.staff import accountant, admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 def page_of(client: Client, statement: StatementImport, query: str = "") -> str:
-    response = client.get(f"/admin/payments/statementimport/{statement.pk}/change/{query}")
+    response = client.get(f"/admin/bank/statementimport/{statement.pk}/change/{query}")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -146,10 +147,10 @@ def test_an_unknown_import_is_404_and_a_clerk_may_not_see_imports(
     statement = import_statement(data=sample("camt053.xml"), filename="a.xml").statement
 
     assert (
-        admin_client(accountant).get("/admin/payments/statementimport/999999/change/").status_code
+        admin_client(accountant).get("/admin/bank/statementimport/999999/change/").status_code
         == 404
     )
-    response = admin_client(clerk).get(f"/admin/payments/statementimport/{statement.pk}/change/")
+    response = admin_client(clerk).get(f"/admin/bank/statementimport/{statement.pk}/change/")
     assert response.status_code == 403
 
 
@@ -158,7 +159,7 @@ def test_the_list_of_imports_and_a_bank_payment_open(accountant: User, ledger: L
     statement = import_statement(data=sample("camt053.xml"), filename="spalis.xml").statement
     payment = Payment.objects.get(contract__isnull=True)
 
-    listing = client.get("/admin/payments/statementimport/")
+    listing = client.get("/admin/bank/statementimport/")
     change = client.get(f"/admin/payments/payment/{payment.pk}/change/")
 
     assert listing.status_code == 200

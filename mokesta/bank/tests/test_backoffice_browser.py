@@ -30,7 +30,7 @@ def test_staff_import_a_statement_and_resolve_the_unmatched_payment(
     p.get_by_role("button", name="Prisijungti").click()
     p.get_by_text("MOKESTA administravimas").first.wait_for()
 
-    p.goto(f"{base}/admin/payments/statementimport/add/")
+    p.goto(f"{base}/admin/bank/statementimport/add/")
     p.get_by_label("Išrašo failas").set_input_files(str(SAMPLES / "camt053.xml"))
     p.get_by_role("button", name="Importuoti").click()
     p.get_by_text("Įrašų: 5; priskirta automatiškai: 3, nepriskirta: 1").wait_for()

@@ -10,11 +10,12 @@ from decimal import Decimal
 import pytest
 
 from mokesta.bank.booking import import_statement
+from mokesta.bank.models import BankTransaction, StatementImport
 from mokesta.bank.parsing import StatementError
 from mokesta.bank.tests.camt import document, entry, tx
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.lib.money import MAX_SINGLE_AMOUNT
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 

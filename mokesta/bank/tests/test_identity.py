@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 
 from mokesta.bank.booking import import_statement
+from mokesta.bank.models import BankTransaction
 from mokesta.bank.parsing import StatementError
 from mokesta.bank.tests.camt import document, entry, tx
 from mokesta.bank.tests.conftest import Ledger
-from mokesta.payments.models import BankTransaction, Payment
+from mokesta.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 

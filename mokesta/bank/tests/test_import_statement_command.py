@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from mokesta.bank.models import StatementImport
 from mokesta.bank.tests.conftest import SAMPLES, Ledger
-from mokesta.payments.models import Payment, StatementImport
+from mokesta.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import TestCase
 
 from mokesta.accounts.models import User
 from mokesta.bank.booking import import_statement
-from mokesta.bank.models import HeldReading
+from mokesta.bank.models import HeldReading, StatementImport
 from mokesta.bank.tests.conftest import sample
 from mokesta.bank.tests.test_postlt_import import (  # noqa: F401
     Post,
@@ -17,7 +17,6 @@ from mokesta.bank.tests.test_postlt_import import (  # noqa: F401
     post,
     post_transfer_statement,
 )
-from mokesta.payments.models import StatementImport
 from mokesta.testing.staff import accountant, admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ NAME = "postlt_261201.txt"
 def upload(client: Any, data: bytes) -> Any:
     with TestCase.captureOnCommitCallbacks(execute=True):  # the import task runs on commit
         return client.post(
-            "/admin/payments/statementimport/add/", {"file": SimpleUploadedFile(NAME, data)}
+            "/admin/bank/statementimport/add/", {"file": SimpleUploadedFile(NAME, data)}
         )
 
 
@@ -40,7 +39,7 @@ def test_an_accountant_uploads_the_file_and_sees_its_lines(
     response = upload(client, sample(NAME))
 
     statement = StatementImport.objects.get()
-    assert response["Location"] == f"/admin/payments/statementimport/{statement.pk}/change/"
+    assert response["Location"] == f"/admin/bank/statementimport/{statement.pk}/change/"
     page = client.get(response["Location"]).content.decode()
     assert "Lietuvos pašto įmokų rinkmena" in page
     assert page.count('class="statement-row"') == 6

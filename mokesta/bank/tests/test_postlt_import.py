@@ -10,13 +10,13 @@ import time_machine
 from django.core.management import call_command
 
 from mokesta.bank.booking import import_statement, queue_statement, run_import
-from mokesta.bank.models import HeldReading, PostTransfer
+from mokesta.bank.models import BankTransaction, HeldReading, PostTransfer, StatementImport
 from mokesta.bank.tests import camt
 from mokesta.bank.tests.conftest import sample
 from mokesta.billing.models import BillingPeriod, Invoice
 from mokesta.customers.models import Contract
 from mokesta.metering.models import Meter, Reading
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.payments.models import Payment
 from mokesta.testing.factories import add_readings, make_contract, make_meter
 
 pytestmark = pytest.mark.django_db

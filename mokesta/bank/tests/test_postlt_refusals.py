@@ -6,10 +6,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mokesta.bank.booking import import_statement, queue_statement
-from mokesta.bank.models import HeldReading, PostTransfer
+from mokesta.bank.models import BankTransaction, HeldReading, PostTransfer, StatementImport
 from mokesta.bank.parsing import StatementError, parse_statement
 from mokesta.bank.tests.conftest import sample
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 GOOD = "postlt_261201.txt"

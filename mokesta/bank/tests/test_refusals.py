@@ -7,11 +7,12 @@ import pytest
 
 from mokesta.accounts.models import User
 from mokesta.bank.booking import import_statement
+from mokesta.bank.models import BankTransaction, StatementImport
 from mokesta.bank.parsing import StatementError
 from mokesta.bank.tests.camt import document, entry, tx
 from mokesta.bank.tests.conftest import Ledger, sample
 from mokesta.bank.tests.test_statement_upload import upload
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.payments.models import Payment
 from mokesta.testing.staff import admin_client  # noqa: F401
 
 pytestmark = pytest.mark.django_db

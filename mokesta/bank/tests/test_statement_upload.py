@@ -5,13 +5,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase, override_settings
 
 from mokesta.accounts.models import User
+from mokesta.bank.models import StatementImport
 from mokesta.bank.tests.conftest import Ledger, sample
-from mokesta.payments.models import Payment, StatementImport
+from mokesta.payments.models import Payment
 from mokesta.testing.staff import accountant, admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-URL = "/admin/payments/statementimport/add/"
+URL = "/admin/bank/statementimport/add/"
 
 
 def upload(client: Client, name: str, data: bytes) -> Any:
@@ -34,7 +35,7 @@ def test_an_accountant_imports_a_statement(accountant: User, ledger: Ledger) -> 
 
     statement = StatementImport.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/payments/statementimport/{statement.pk}/change/"
+    assert response["Location"] == f"/admin/bank/statementimport/{statement.pk}/change/"
     assert statement.uploaded_by == accountant
     assert Payment.objects.count() == 4
     page = client.get(response["Location"]).content.decode()

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 
 from mokesta.bank.booking import import_statement
+from mokesta.bank.models import BankTransaction, StatementImport
 from mokesta.bank.tests.conftest import Ledger, sample
-from mokesta.payments.models import BankTransaction, Payment, StatementImport
+from mokesta.payments.models import Payment
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,8 +3,9 @@ from django.contrib.admin.models import LogEntry
 
 from mokesta.accounts.models import User
 from mokesta.bank.booking import import_statement
+from mokesta.bank.models import BankTransaction
 from mokesta.bank.tests.conftest import Ledger, sample
-from mokesta.payments.models import BankTransaction, Payment
+from mokesta.payments.models import Payment
 from mokesta.testing.staff import accountant, admin_client, clerk  # noqa: F401
 
 pytestmark = pytest.mark.django_db

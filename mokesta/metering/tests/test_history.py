@@ -1,8 +1,8 @@
 import datetime as dt
 
 from mokesta.customers.models import ServicePoint
-from mokesta.metering.history import ReadingRow, meters_in_use, readings_by_meter
 from mokesta.metering.models import Meter, Reading
+from mokesta.metering.queries import ReadingRow, meters_in_use, readings_by_meter
 from mokesta.testing.factories import add_readings, make_contract, make_meter
 
 

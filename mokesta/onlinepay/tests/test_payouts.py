@@ -14,12 +14,13 @@ from django.test import Client
 from mokesta.accounts.models import User
 from mokesta.backoffice.groups import ACCOUNTANT, setup_groups
 from mokesta.bank.booking import import_statement
+from mokesta.bank.models import BankTransaction
 from mokesta.conftest import make_user
 from mokesta.onlinepay import providers
 from mokesta.onlinepay.models import PaymentOrder, Payout
 from mokesta.onlinepay.orders import apply_outcome, start_order
 from mokesta.onlinepay.tests.conftest import Debt
-from mokesta.payments.models import BankTransaction, Payment, UnmatchedPayment
+from mokesta.payments.models import Payment, UnmatchedPayment
 from mokesta.utility.models import Utility
 
 
@@ -168,6 +169,7 @@ def test_accountants_see_online_payments_and_payouts(
     assert payouts.status_code == 200 and "-0,20" in payouts.content.decode()
     detail = client.get(f"/admin/onlinepay/payout/{Payout.objects.get().pk}/change/")
     assert detail.status_code == 200 and order.order_id in detail.content.decode()
+    assert "Paysera LT" in detail.content.decode()  # the bank transaction it came in
     assert client.post(f"/admin/onlinepay/paymentorder/{order.pk}/delete/").status_code == 403
 
 

@@ -1,117 +1,104 @@
+"""The customer pages' tags and filters: the page chrome (header and footer, kept rendered by
+portal/fragments.py), the user box, and filters that show what `{{ value|date:… }}`,
+`{{ value }}` and `{% url name pk %}` show, without their per-call lookups (tables.py uses the
+same functions)."""
+
 from collections.abc import Callable
-from functools import partial
-from typing import Any
+from datetime import date
+from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.forms import Form
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import date_format, get_format, localize
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from mokesta.billing.models import Invoice
-from mokesta.billing.payment_qr import payment_qr_svg
 from mokesta.customers.access import has_contracts
-from mokesta.utility.models import Utility
+from mokesta.portal import fragments
 
 register = template.Library()
 
 
-# Fragments that are the same for every visitor who sees them, rendered once per process: an
-# issued invoice's payment details, an empty form's fields. Keyed by everything they show.
-_fragments: dict[tuple, SafeString] = {}
-MAX_FRAGMENTS = 2000
-
-
-def fragment(key: tuple, render: Callable[[], str]) -> SafeString:
-    html = _fragments.get(key)
-    if html is None:
-        if len(_fragments) >= MAX_FRAGMENTS:
-            _fragments.clear()
-        html = _fragments[key] = mark_safe(render())  # noqa: S308 (a rendered template)
-    return html
-
-
-def payment_details_html(invoice: Any, utility: Utility, *, nested: bool = False) -> SafeString:
-    """„Mokėjimo rekvizitai" of `invoice` (portal/payment_details.html; its QR code takes the
-    longest): an issued invoice never changes, so each is rendered once per language."""
-    shown = (
-        *(invoice.pk, invoice.number, invoice.payment_code, invoice.payer_code),
-        *(invoice.amount_due, invoice.due_date, nested),
-        *(utility.name, utility.payee_code, utility.iban, utility.bank_name),
-    )
-    return fragment(
-        ("payment_details", get_language(), *shown),
-        lambda: render_to_string(
-            "portal/payment_details.html",
-            {"invoice": invoice, "utility": utility, "nested": nested},
-        ),
-    )
-
-
-@register.simple_tag
-def form_fields(form: Form) -> SafeString:
-    """The labels and inputs of `form` (portal/form_fields.html). An empty form's are the same
-    for everyone, so each process renders them once per language; a filled one each time."""
-    render = partial(render_to_string, "portal/form_fields.html", {"form": form})
-    if form.is_bound or form.initial:
-        return mark_safe(render())  # noqa: S308 (a rendered template)
-    return fragment(("form_fields", get_language(), type(form), form.prefix), render)
+# --- filters -------------------------------------------------------------------------------
 
 
 @register.filter
-def payment_qr(invoice: Invoice, utility: Utility | None = None) -> SafeString:
-    """The invoice's EPC payment QR code (the PDF's payload) as inline SVG (used inside
-    payment_details_html(), which keeps it rendered)."""
-    return payment_qr_svg(
-        invoice,
-        utility or Utility.current(),
-        label=_("Payment QR code of invoice %(number)s") % {"number": invoice.number},
-    )
+def day(value: date | None, fmt: str = "Y-m-d") -> str:
+    """What `{{ value|date:fmt }}` shows; the two all-digit formats without the formatter."""
+    if value is None:
+        return ""
+    if fmt == "Y-m-d":
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if fmt == "Y-m":
+        return f"{value.year:04d}-{value.month:02d}"
+    return date_format(value, fmt)
 
 
-# Where the user box goes in the header rendered once (a character no template writes).
-USER_BOX = "\x00"
+@register.filter
+def month(value: date | None) -> str:
+    """`{{ value|date:"Y-m" }}`."""
+    return day(value, "Y-m")
+
+
+_patterns: dict[tuple, tuple[str, str]] = {}
+
+
+def pk_url(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for many pks with one reverse per process: the path with pk 0
+    is a pattern."""
+    key = (name, get_script_prefix(), settings.ROOT_URLCONF, get_urlconf())
+    parts = _patterns.get(key)
+    if parts is None:
+        head, sep, tail = reverse(name, args=[0]).rpartition("/0/")
+        assert sep, f"{name}: its path has no pk segment"
+        parts = _patterns[key] = (head, tail)
+    head, tail = parts
+    return lambda pk: f"{head}/{int(pk)}/{tail}"
+
+
+@register.filter
+def url_of(pk: int, name: str) -> str:
+    """`{{ pk|url_of:"billing:detail" }}` is `{% url "billing:detail" pk %}`."""
+    return pk_url(name)(pk)
+
+
+def numbers() -> Callable[[Decimal | int], str]:
+    """What `{{ value }}` shows for a Decimal or an int in the current language (its decimal
+    separator), without localize()'s per-call lookups."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return localize
+    separator = get_format("DECIMAL_SEPARATOR")
+
+    def number(value: Decimal | int) -> str:
+        if isinstance(value, int):
+            return str(value)
+        return f"{value:f}".replace(".", separator)
+
+    return number
+
+
+# --- the page chrome -----------------------------------------------------------------------
 
 
 @register.simple_tag(takes_context=True)
-def site_header(context: template.Context) -> SafeString:
-    """The header with the menu (portal/header.html): the same on every page for a language, a
-    kind of visitor (logged in or not, with a contract or not) and the utility's name, so each
-    process renders each once; only the user box is the visitor's own."""
+def site_header(context: template.Context) -> str:
+    """The header with the menu (fragments.header): the same on every page for a language, a
+    kind of visitor and the utility's name; only the user box is the visitor's own."""
     user = context.get("user")
-    authenticated = bool(user is not None and user.is_authenticated)
-    has_contracts = user_has_contracts(context)
-    short_name = context["utility"].short_name
-    key = (get_script_prefix(), settings.ROOT_URLCONF, authenticated, has_contracts, short_name)
-    header = fragment(
-        ("header", get_language(), *key),
-        lambda: render_to_string(
-            "portal/header.html",
-            {
-                "authenticated": authenticated,
-                "has_contracts": has_contracts,
-                "utility": {"short_name": short_name},
-                "user_box": USER_BOX,
-            },
-        ),
+    return fragments.header(
+        authenticated=bool(user is not None and user.is_authenticated),
+        has_contracts=user_has_contracts(context),
+        utility=context["utility"],
+        user_box=user_box(context),
     )
-    return mark_safe(header.replace(USER_BOX, user_box(context)))  # noqa: S308 (both markup)
 
 
 @register.simple_tag(takes_context=True)
-def site_footer(context: template.Context) -> SafeString:
-    """The footer (portal/footer.html), once per process for a language and utility details."""
-    utility = context["utility"]
-    shown = (utility.name, utility.address, utility.phone, utility.email)
-    return fragment(
-        ("footer", get_language(), get_script_prefix(), settings.ROOT_URLCONF, *shown),
-        lambda: render_to_string("portal/footer.html", {"utility": utility}),
-    )
+def site_footer(context: template.Context) -> str:
+    return fragments.footer(context["utility"])
 
 
 def user_has_contracts(context: template.Context) -> bool:
@@ -124,9 +111,10 @@ def user_has_contracts(context: template.Context) -> bool:
     return bool(user is not None and user.is_authenticated and has_contracts(user))
 
 
-def user_box(context: template.Context) -> SafeString:
-    """The user's name, „Atsijungti" and the language switch, shown in both menus: built in
-    Python once per page (as a template include it was a fifth of the page chrome's time)."""
+def user_box(context: template.Context) -> str:
+    """The user's name, „Atsijungti" and the language switch, shown in both menus: built with
+    format_html once per page (as a template include it was a fifth of the page chrome's
+    time)."""
     request = context["request"]
     csrf = format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
@@ -144,17 +132,14 @@ def user_box(context: template.Context) -> SafeString:
             _("Log out"),
         )
     current = get_language()
-    buttons = (
-        format_html(
-            '<button type="submit" name="language" value="{}" lang="{}" aria-label="{}">{}'
-            "</button>",
-            code,
-            code,
-            str(name),  # translated lazily in settings
-            code.upper(),
-        )
-        for code, name in settings.LANGUAGES
-        if code != current
+    buttons = format_html_join(
+        "",
+        '<button type="submit" name="language" value="{}" lang="{}" aria-label="{}">{}</button>',
+        (
+            (code, code, str(name), code.upper())  # the name is translated lazily in settings
+            for code, name in settings.LANGUAGES
+            if code != current
+        ),
     )
     return format_html(
         '<div class="user-box">\n{}<form method="post" action="{}" class="inline lang">{}'
@@ -163,5 +148,5 @@ def user_box(context: template.Context) -> SafeString:
         reverse("set_language"),
         csrf,
         request.get_full_path(),
-        mark_safe("".join(buttons)),  # noqa: S308 (each one escaped by format_html)
+        buttons,
     )

@@ -80,8 +80,8 @@ def test_without_a_contract_the_menu_offers_no_contract_pages(client, alice):
 
 
 def test_each_card_lists_its_service_points_and_current_meters_escaped(client, alice):
-    """The cards are written in Python: what staff typed is escaped, removed meters are left
-    out, every service point is named, and a contract without meters says so."""
+    """The cards (portal/includes/contract_card.html): what staff typed is escaped, removed
+    meters are left out, every service point is named, and a contract without meters says so."""
     contract = make_contract(user=alice, address="Liepų g. 3 <b>")
     ServicePoint.objects.create(contract=contract, address="Sodų g. 1 & kiemas")
     kept = make_meter(contract)

@@ -1,5 +1,5 @@
-"""The invoice page, whose parts are built in Python (portal/invoices.py): the labels in the
-visitor's language, what was typed escaped, and the readings the invoice was billed from."""
+"""The invoice page (billing/detail.html from billing.queries' rows): the labels in the visitor's
+language, what was typed escaped, and the readings the invoice was billed from."""
 
 import datetime as dt
 
@@ -9,8 +9,8 @@ from django.urls import reverse
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.invoice_readings import meter_readings
 from mokesta.billing.models import Invoice, InvoiceLine
+from mokesta.billing.queries import invoice_list_rows, invoice_with_lines
 from mokesta.metering.models import Reading
-from mokesta.portal.invoices import DETAIL_SQL, DETAIL_TYPES, LIST_SQL, LIST_TYPES, fetch
 from mokesta.testing.factories import make_contract, make_invoice, make_meter, make_payment
 
 MARCH, APRIL, MAY = dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1)
@@ -85,7 +85,7 @@ def test_the_plain_sql_rows_read_as_the_orm_reads_them(alice):
     def shown(rows):
         return [tuple(map(repr, row)) for row in rows]
 
-    listed = fetch(LIST_SQL, [alice.pk], LIST_TYPES)
+    listed = invoice_list_rows(alice)
     orm = Invoice.objects.filter(contract__accesses__user=alice).order_by(
         "-issue_date", "-sequence"
     )
@@ -93,7 +93,7 @@ def test_the_plain_sql_rows_read_as_the_orm_reads_them(alice):
     assert len(listed) == 3
 
     for invoice in orm:
-        rows = fetch(DETAIL_SQL, [alice.pk, invoice.pk], DETAIL_TYPES)
+        rows = invoice_with_lines(alice, invoice.pk)
         money = ("total", "interest", "previous_balance", "amount_due")
         assert shown([[getattr(rows[0], name) for name in money]]) == shown(
             Invoice.objects.filter(pk=invoice.pk).values_list(*money)

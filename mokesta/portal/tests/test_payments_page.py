@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from mokesta.billing.credit_notes import issue_credit_note
 from mokesta.billing.models import Invoice
+from mokesta.billing.queries import INVOICE_FIELDS
 from mokesta.payments.models import Payment
-from mokesta.portal.payments import INVOICE_FIELDS
 from mokesta.testing.factories import make_contract, make_invoice, make_payment
 
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from mokesta.accounts.models import User
-from mokesta.portal.rows import day, numbers, pk_url
-from mokesta.portal.templatetags.portal_tags import user_box
+from mokesta.portal.templatetags.portal_tags import day, numbers, pk_url, user_box
 
 
 @pytest.mark.parametrize("language", ["lt", "en"])

@@ -5,9 +5,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from mokesta.bank.booking import import_statement
-from mokesta.bank.models import HeldReading
+from mokesta.bank.models import HeldReading, StatementImport
 from mokesta.bank.parsing import StatementError
-from mokesta.payments.models import StatementImport
 
 
 class Command(BaseCommand):

@@ -1,0 +1,406 @@
+"""The customer pages' reads of invoices, their lines and readings, and payments: plain queries,
+names from the models (lib/sql.py), access through customers.queries.linked_to_user, the
+ledger's sums through ledger.paid_sql/billed_sql (its rules stay in ledger.py).
+
+Building these with the ORM cost 0.3-1 ms of Python each, several times what the database took.
+Decimal columns go through the model fields' converters (SQLite returns floats); the sums
+through ledger.paid_value. test_queries.py checks each against the ORM."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db import connection
+
+from mokesta.accounts.models import User
+from mokesta.billing.ledger import billed_sql, paid_sql, paid_value
+from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine
+from mokesta.customers.models import Contract, ServicePoint
+from mokesta.customers.queries import linked_to_user
+from mokesta.lib.money import round_money
+from mokesta.lib.sql import rows, sql
+from mokesta.metering.models import Meter, Reading
+from mokesta.payments.models import Payment
+
+TABLES = {
+    "contract": Contract,
+    "invoice": Invoice,
+    "line": InvoiceLine,
+    "period": BillingPeriod,
+    "payment": Payment,
+    "point": ServicePoint,
+    "meter": Meter,
+    "reading": Reading,
+}
+_invoice, _line = Invoice._meta.get_field, InvoiceLine._meta.get_field
+C_ID = sql("c.{contract.pk}", **TABLES)  # the contract's id in queries where it is `c`
+
+# The dashboard -------------------------------------------------------------------------------
+
+
+class LatestInvoice(NamedTuple):
+    pk: int
+    number: str
+    kind: str
+    amount_due: Decimal
+    due_date: dt.date
+    payment_code: str
+    payer_code: str
+
+
+class ContractMoney(NamedTuple):
+    billed: Decimal
+    paid: Decimal
+    latest: LatestInvoice | None
+
+
+class _MoneyRow(NamedTuple):
+    contract: int
+    billed: Decimal | float | None
+    paid: Decimal | float | None
+    pk: int | None
+    number: str | None
+    kind: str | None
+    amount_due: Decimal | None
+    due_date: dt.date | None
+    payment_code: str | None
+    payer_code: str | None
+
+
+# Each of the user's contracts with its invoices (credit notes included) and payments summed (the
+# ledger's SQL) and its latest invoice with what its payment details and QR code show.
+MONEY_SQL = sql(
+    """
+    SELECT c.{contract.pk}, {billed}, {paid},
+           i.{invoice.pk}, i.{invoice.number}, i.{invoice.kind}, i.{invoice.amount_due},
+           i.{invoice.due_date}, i.{invoice.payment_code}, i.{invoice.payer_code}
+    FROM {contract} c
+    {linked}
+    LEFT JOIN {invoice} i ON i.{invoice.contract} = c.{contract.pk} AND i.{invoice.pk} = (
+        SELECT {invoice.pk} FROM {invoice} WHERE {invoice.contract} = c.{contract.pk}
+        ORDER BY {invoice.issue_date} DESC, {invoice.sequence} DESC LIMIT 1
+    )
+    """,
+    billed=billed_sql(C_ID),
+    paid=paid_sql(C_ID),
+    linked=linked_to_user("c"),
+    **TABLES,
+)
+
+
+def contracts_money(user: User) -> dict[int, ContractMoney]:
+    """Each of the user's contracts (by id): what it was billed and paid in all (the ledger's
+    sums) and its latest invoice or credit note (None without any)."""
+    found = rows(MONEY_SQL, [user.pk], _MoneyRow, {"amount_due": _invoice("amount_due")})
+    money = {}
+    for row in found:
+        latest = None
+        if row.pk is not None:
+            latest = LatestInvoice(*row[3:])  # type: ignore[arg-type]
+        money[row.contract] = ContractMoney(paid_value(row.billed), paid_value(row.paid), latest)
+    return money
+
+
+# The invoice list ----------------------------------------------------------------------------
+
+PAID_SQL = sql(
+    "SELECT c.{contract.pk}, {paid} FROM {contract} c {linked}",
+    paid=paid_sql(C_ID),
+    linked=linked_to_user("c"),
+    **TABLES,
+)
+
+
+def paid_by_contract(user: User) -> dict[int, Decimal]:
+    """What each of the user's contracts paid in all (ledger.paid_totals), by contract id; empty
+    when none is linked."""
+    with connection.cursor() as cursor:
+        cursor.execute(PAID_SQL, [user.pk])
+        return {contract: paid_value(value) for contract, value in cursor.fetchall()}
+
+
+class InvoiceListRow(NamedTuple):
+    """What the list shows and the ledger needs of an invoice, named as values_list() names
+    them (test_queries compares the two)."""
+
+    pk: int
+    number: str
+    kind: str
+    contract_id: int
+    corrects_id: int | None
+    issue_date: dt.date
+    sequence: int
+    due_date: dt.date
+    total: Decimal
+    amount_due: Decimal
+    period__month: dt.date
+    contract__number: str
+    corrects__number: str | None
+
+
+LIST_SQL = sql(
+    """
+    SELECT i.{invoice.pk}, i.{invoice.number}, i.{invoice.kind}, i.{invoice.contract},
+           i.{invoice.corrects}, i.{invoice.issue_date}, i.{invoice.sequence},
+           i.{invoice.due_date}, i.{invoice.total}, i.{invoice.amount_due}, p.{period.month},
+           c.{contract.number}, k.{invoice.number}
+    FROM {invoice} i
+    {linked}
+    JOIN {contract} c ON c.{contract.pk} = i.{invoice.contract}
+    JOIN {period} p ON p.{period.pk} = i.{invoice.period}
+    LEFT JOIN {invoice} k ON k.{invoice.pk} = i.{invoice.corrects}
+    ORDER BY i.{invoice.issue_date} DESC, i.{invoice.sequence} DESC
+    """,
+    linked=linked_to_user("i", Invoice),
+    **TABLES,
+)
+LIST_DECIMALS = {name: _invoice(name) for name in ("total", "amount_due")}
+
+
+def invoice_list_rows(user: User) -> list[InvoiceListRow]:
+    """Every invoice and credit note of the user's contracts, newest first."""
+    return rows(LIST_SQL, [user.pk], InvoiceListRow, LIST_DECIMALS)
+
+
+# The invoice page ----------------------------------------------------------------------------
+
+
+class InvoiceDetailRow(NamedTuple):
+    """The invoice with what the page shows of it, of its contract, its period and the invoice it
+    corrects, and one of its lines (`line` is None for an invoice without lines)."""
+
+    pk: int
+    number: str
+    kind: str
+    contract_id: int
+    corrects_id: int | None
+    reason: str
+    customer_name: str
+    customer_address: str
+    issue_date: dt.date
+    due_date: dt.date
+    payment_code: str
+    payer_code: str
+    total: Decimal
+    interest: Decimal
+    previous_balance: Decimal
+    amount_due: Decimal
+    contract_number: str
+    period_month: dt.date
+    corrects_number: str | None
+    corrects_issue_date: dt.date | None
+    line: int | None
+    description: str | None
+    quantity: Decimal | None
+    unit: str | None
+    unit_price: Decimal | None
+    net: Decimal | None
+    vat: Decimal | None
+    line_total: Decimal | None
+
+
+DETAIL_SQL = sql(
+    """
+    SELECT i.{invoice.pk}, i.{invoice.number}, i.{invoice.kind}, i.{invoice.contract},
+           i.{invoice.corrects}, i.{invoice.reason}, i.{invoice.customer_name},
+           i.{invoice.customer_address}, i.{invoice.issue_date}, i.{invoice.due_date},
+           i.{invoice.payment_code}, i.{invoice.payer_code}, i.{invoice.total},
+           i.{invoice.interest}, i.{invoice.previous_balance}, i.{invoice.amount_due},
+           c.{contract.number}, p.{period.month}, k.{invoice.number}, k.{invoice.issue_date},
+           l.{line.pk}, l.{line.description}, l.{line.quantity}, l.{line.unit},
+           l.{line.unit_price}, l.{line.net}, l.{line.vat}, l.{line.total}
+    FROM {invoice} i
+    {linked}
+    JOIN {contract} c ON c.{contract.pk} = i.{invoice.contract}
+    JOIN {period} p ON p.{period.pk} = i.{invoice.period}
+    LEFT JOIN {invoice} k ON k.{invoice.pk} = i.{invoice.corrects}
+    LEFT JOIN {line} l ON l.{line.invoice} = i.{invoice.pk}
+    WHERE i.{invoice.pk} = %s
+    ORDER BY l.{line.pk}
+    """,
+    linked=linked_to_user("i", Invoice),
+    **TABLES,
+)
+DETAIL_DECIMALS = {
+    **{name: _invoice(name) for name in ("total", "interest", "previous_balance", "amount_due")},
+    **{name: _line(name) for name in ("quantity", "unit_price", "net", "vat")},
+    "line_total": _line("total"),
+}
+
+
+def invoice_with_lines(user: User, pk: int) -> list[InvoiceDetailRow]:
+    """The invoice `pk`, a row per line (one without a line if it has none), by line; none when
+    its contract is not linked to `user`."""
+    return rows(DETAIL_SQL, [user.pk, pk], InvoiceDetailRow, DETAIL_DECIMALS)
+
+
+class SiblingRow(NamedTuple):
+    """What the ledger (settle) and the page read of one of a contract's invoices, and what the
+    contract paid in all (the same on every row)."""
+
+    pk: int
+    contract_id: int
+    corrects_id: int | None
+    total: Decimal
+    issue_date: dt.date
+    sequence: int
+    number: str
+    paid: Decimal | float | None
+
+
+SIBLINGS_SQL = sql(
+    """
+    SELECT {invoice.pk}, {invoice.contract}, {invoice.corrects}, {invoice.total},
+           {invoice.issue_date}, {invoice.sequence}, {invoice.number}, {paid}
+    FROM {invoice} WHERE {invoice.contract} = %s
+    """,
+    paid=paid_sql("%s"),
+    **TABLES,
+)
+
+
+def contract_invoices(contract_id: int) -> tuple[list[SiblingRow], Decimal]:
+    """Every invoice and credit note of a contract, and what the contract paid in all: one query
+    (no access check: the caller read the contract through one)."""
+    found = rows(SIBLINGS_SQL, [contract_id, contract_id], SiblingRow, {"total": _invoice("total")})
+    return found, paid_value(found[0].paid if found else None)
+
+
+class ReadingWithMeter(NamedTuple):
+    meter: int
+    period: dt.date
+    value: int
+    source: str
+    serial_number: str
+    initial_reading: int
+
+
+# Every reading of the contract's meters up to the month, with its meter.
+CONTRACT_READINGS_SQL = sql(
+    """
+    SELECT r.{reading.meter}, r.{reading.period}, r.{reading.value}, r.{reading.source},
+           m.{meter.serial_number}, m.{meter.initial_reading}
+    FROM {reading} r
+    JOIN {meter} m ON m.{meter.pk} = r.{reading.meter}
+    JOIN {point} s ON s.{point.pk} = m.{meter.service_point}
+    WHERE s.{point.contract} = %s AND r.{reading.period} <= %s
+    ORDER BY m.{meter.serial_number}, r.{reading.period}
+    """,
+    **TABLES,
+)
+
+
+def contract_readings(contract_id: int, month: dt.date) -> list[ReadingWithMeter]:
+    """Every reading of the contract's meters up to `month`, by serial number and month."""
+    return rows(CONTRACT_READINGS_SQL, [contract_id, month], ReadingWithMeter)
+
+
+class ContractReading(NamedTuple):
+    contract: int
+    meter: int
+    period: dt.date
+    value: int
+    source: str
+    serial_number: str
+    initial_reading: int
+
+
+# CONTRACT_READINGS_SQL for many contracts at once, each reading with its contract (the banks'
+# e-invoice file reads a chunk of contracts in one query); {{ids}} is filled per call.
+CONTRACTS_READINGS_SQL = sql(
+    """
+    SELECT s.{point.contract}, r.{reading.meter}, r.{reading.period}, r.{reading.value},
+           r.{reading.source}, m.{meter.serial_number}, m.{meter.initial_reading}
+    FROM {reading} r
+    JOIN {meter} m ON m.{meter.pk} = r.{reading.meter}
+    JOIN {point} s ON s.{point.pk} = m.{meter.service_point}
+    WHERE s.{point.contract} IN ({{ids}}) AND r.{reading.period} <= %s
+    ORDER BY s.{point.contract}, m.{meter.serial_number}, r.{reading.period}
+    """,
+    **TABLES,
+)
+
+
+def contracts_readings(
+    contract_ids: list[int], month: dt.date
+) -> dict[int, list[ReadingWithMeter]]:
+    """contract_readings() of many contracts in one query: {contract id: its readings}."""
+    if not contract_ids:
+        return {}
+    query = CONTRACTS_READINGS_SQL.format(ids=", ".join(["%s"] * len(contract_ids)))
+    found: dict[int, list[ReadingWithMeter]] = {}
+    for reading in rows(query, [*contract_ids, month], ContractReading):
+        found.setdefault(reading.contract, []).append(ReadingWithMeter(*reading[1:]))
+    return found
+
+
+# The payments page ---------------------------------------------------------------------------
+
+
+class PaymentRow(NamedTuple):
+    """What running_balance() and the page read of a payment."""
+
+    pk: int
+    paid_on: dt.date
+    amount: Decimal
+    source: str
+
+
+class _EntryRow(NamedTuple):
+    number: str
+    is_invoice: int | None
+    pk: int | None
+    day: dt.date | None
+    amount: Decimal | None
+    entry_number: str | None
+    kind: str | None
+    source: str | None
+
+
+# The contract's number, if the user has access to it, with its invoices and payments, a row
+# each (one row of NULLs without any). Each branch of the union filters on the contract so that
+# it reads only its rows.
+ENTRIES_SQL = sql(
+    """
+    SELECT c.{contract.number}, e.is_invoice, e.id, e.day, e.amount, e.number, e.kind, e.source
+    FROM {contract} c
+    {linked}
+    LEFT JOIN (
+        SELECT 1 AS is_invoice, {invoice.pk} AS id, {invoice.issue_date} AS day,
+               {invoice.total} AS amount, {invoice.number} AS number, {invoice.kind} AS kind,
+               NULL AS source
+        FROM {invoice} WHERE {invoice.contract} = %s
+        UNION ALL
+        SELECT 0, {payment.pk}, {payment.paid_on}, {payment.amount}, NULL, NULL,
+               {payment.source}
+        FROM {payment} WHERE {payment.contract} = %s
+    ) e ON 1 = 1
+    WHERE c.{contract.pk} = %s
+    """,
+    linked=linked_to_user("c"),
+    **TABLES,
+)
+# running_balance() tells invoices from payments by their class, so the invoices are Invoice
+# instances with only these fields (in the model's order, which from_db() expects).
+INVOICE_FIELDS = ["id", "number", "kind", "issue_date", "total"]
+
+
+def contract_entries(user: User, pk: int) -> tuple[str, list[Invoice], list[PaymentRow]] | None:
+    """The contract `pk`'s number, its invoices and its payments; None when it is not linked to
+    `user`: one query."""
+    found = rows(ENTRIES_SQL, [user.pk, pk, pk, pk], _EntryRow, {"amount": _invoice("total")})
+    if not found:
+        return None
+    invoices: list[Invoice] = []
+    payments: list[PaymentRow] = []
+    alias = connection.alias
+    for row in found:
+        if row.pk is None:  # neither invoices nor payments
+            continue
+        amount = round_money(row.amount)  # type: ignore[arg-type]
+        if row.is_invoice:
+            values = (row.pk, row.entry_number, row.kind, row.day, amount)
+            invoices.append(Invoice.from_db(alias, INVOICE_FIELDS, values))
+        else:
+            payments.append(PaymentRow(row.pk, row.day, amount, row.source))  # type: ignore[arg-type]
+    return found[0].number, invoices, payments
