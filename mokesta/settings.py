@@ -396,3 +396,8 @@ ONLINEPAY_ORDER_LIFETIME = timedelta(hours=env.int("ONLINEPAY_ORDER_HOURS", defa
 ONLINEPAY_PAYOUT_PAYERS = env.list(
     "ONLINEPAY_PAYOUT_PAYERS", default=["Paysera", "EVP International"]
 )
+# Bank statement credits from these payers are the post office's daily transfers of the payments
+# its file brought (reconciled with the file, never booked again).
+POSTLT_TRANSFER_PAYERS = env.list(
+    "POSTLT_TRANSFER_PAYERS", default=["Lietuvos paštas", "Lietuvos pastas"]
+)

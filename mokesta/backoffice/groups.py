@@ -34,6 +34,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "inquiries.inquiry": ["view", "change"],
         "inquiries.inquirymessage": ["view"],
         "inquiries.inquiryphoto": ["view"],
+        # The readings people wrote at the post office that wait for a clerk (change = resolve).
+        "bank.heldreading": ["view", "change"],
     },
     ACCOUNTANT: {
         "payments.payment": ["view", "add", "change"],
@@ -45,6 +47,9 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         # Online payments and the provider's payouts that settle them (reconciliation).
         "onlinepay.paymentorder": ["view"],
         "onlinepay.payout": ["view"],
+        # The post office's daily transfers reconciled with its payment files.
+        "bank.posttransfer": ["view"],
+        "bank.heldreading": ["view"],
         "billing.tariff": ["view", "add", "change"],
         # add: a new month to bill; an existing period changes only by closing and billing it.
         "billing.billingperiod": ["view", "add"],

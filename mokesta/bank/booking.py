@@ -22,6 +22,7 @@ from mokesta.bank.models import BankTransaction, StatementImport
 from mokesta.bank.parsing import ParsedStatement, Row, StatementError, parse_statement
 from mokesta.bank.parsing.common import reused_reference
 from mokesta.bank.payouts import reconcile_payout
+from mokesta.bank.postlt import book_post_lines, is_post_transfer, reconcile_post_transfer
 from mokesta.customers.models import Contract
 from mokesta.lib.audit import ADDITION, CHANGE, audit
 from mokesta.onlinepay.payouts import is_payout
@@ -83,7 +84,7 @@ def import_statement(*, data: bytes, filename: str, user: User | None = None) ->
             entries=len(parsed.rows),
             state=StatementImport.State.RUNNING,
         )
-        book_rows(statement=statement, rows=parsed.rows)
+        book_rows(statement=statement, rows=parsed.rows, post_lines=parsed.post_lines)
     if user is not None:
         audit(user, statement, ADDITION, summary(statement))
     return ImportResult(statement)
@@ -118,7 +119,12 @@ def run_import(
         parsed = parse_statement(data=bytes(statement.content), filename=statement.file_name)
         with transaction.atomic():
             lock_imports()
-            book_rows(statement=statement, rows=parsed.rows, progress=progress)
+            book_rows(
+                statement=statement,
+                rows=parsed.rows,
+                progress=progress,
+                post_lines=parsed.post_lines,
+            )
     except StatementError as error:
         fail(statement, str(error))
     except Exception:
@@ -150,8 +156,12 @@ def book_rows(
     statement: StatementImport,
     rows: list[Row],
     progress: Callable[[int], None] | None = None,
+    post_lines: list | None = None,
 ) -> None:
-    """Book a statement's rows and count them on the statement; in the caller's transaction."""
+    """Book a statement's rows and count them on the statement; in the caller's transaction.
+    With `post_lines` (the post office's file: parsing.postlt) the payments are the post's and
+    the lines' readings and transfer are booked too (bank.postlt)."""
+    source = Payment.Source.POST if post_lines else Payment.Source.BANK
     known = known_identities([row.reference for row in rows if row.booked])
     # A reference seen before (in the database or earlier in this file) with another amount is
     # not the same transaction: it gets the identity reference~amount and waits for a clerk.
@@ -198,7 +208,7 @@ def book_rows(
                 payment = Payment(
                     amount=row.amount,
                     paid_on=row.booked_on,  # type: ignore[misc]  # booked rows have a date
-                    source=Payment.Source.BANK,
+                    source=source,
                     bank_reference=identities[i],
                     payer_name=row.payer_name,
                     details=row.remittance,
@@ -208,9 +218,12 @@ def book_rows(
                         % {"reference": row.reference, "amount": held[i]}
                     )[:200],
                 )
-            elif is_payout(payer_name=row.payer_name):
+            elif not post_lines and (  # at the post office every payer is a customer
+                is_payout(payer_name=row.payer_name) or is_post_transfer(payer_name=row.payer_name)
+            ):
                 # A payment provider's payout settles online payments already booked one by
                 # one: booked again it would count them twice (onlinepay reconciles it below).
+                # So does the post office's daily transfer of the payments its file brought.
                 states[i] = State.PAYOUT
             else:
                 match = index.match(row)
@@ -218,7 +231,7 @@ def book_rows(
                     contract_id=match.contract_id,
                     amount=row.amount,
                     paid_on=row.booked_on,  # type: ignore[misc]  # booked rows have a date
-                    source=Payment.Source.BANK,
+                    source=source,
                     bank_reference=identities[i],
                     payer_name=row.payer_name,
                     details=row.remittance,
@@ -250,9 +263,21 @@ def book_rows(
         )
         for row, identity, state, payment in zip(rows, identities, states, payments, strict=True)
     )
-    # Each new payout settles the online payments booked one by one when customers paid.
+    # Each new payout settles the online payments booked one by one when customers paid; the
+    # post office's transfer, the payments of its file.
     for payout in BankTransaction.objects.filter(statement=statement, state=State.PAYOUT):
-        reconcile_payout(bank_transaction=payout)
+        if is_post_transfer(payer_name=payout.payer_name):
+            reconcile_post_transfer(bank_transaction=payout)
+        else:
+            reconcile_payout(bank_transaction=payout)
+    if post_lines:
+        book_post_lines(
+            statement=statement,
+            rows=rows,
+            lines=post_lines,
+            new=[state not in (State.DUPLICATE, State.SKIPPED) for state in states],
+            payments=payments,
+        )
     counts = dict.fromkeys(["matched", "unmatched", "ignored", "duplicates", "skipped"], 0)
     for state in states:
         counts[COUNTERS[state]] += 1

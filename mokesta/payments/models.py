@@ -15,6 +15,7 @@ class Payment(models.Model):
         CASH = "cash", _("cash desk")
         # An overpayment brought in from the utility's previous system (mokesta.onboarding).
         OPENING = "opening", _("opening balance")
+        POST = "post", _("post office or Perlas")
 
     class UnmatchedReason(models.TextChoices):
         """Why the import could not tell whose payment it is: shown to staff in the queue."""

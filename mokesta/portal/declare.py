@@ -1,5 +1,6 @@
-"""Declaring meter readings: the rules a customer's declaration must pass, the warnings that ask
-for a confirmation, the cost preview and the save itself.
+"""Declaring meter readings on the portal: the cost preview and the save itself. The rules a
+declaration must pass and the warnings are metering's (mokesta.metering.declaration), shared with
+the post office's file.
 
 Readings of month M are declared during month M (Europe/Vilnius); a later declaration in the same
 open period replaces the earlier one (one row per meter and month, a database constraint)."""
@@ -9,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.models import User
@@ -18,20 +18,17 @@ from mokesta.billing.periods import ensure_month_open
 from mokesta.billing.pricing import priced_line, tariffs_on
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today, month_end, month_start
-from mokesta.lib.money import ZERO, round_money
-from mokesta.metering.consumption import (
-    ReadingLike,
-    average_monthly,
-    initial_reading_month,
-    months_between,
-)
+from mokesta.lib.money import ZERO
+from mokesta.metering.declaration import HOUSEHOLD_CAP_M3 as HOUSEHOLD_CAP_M3
+from mokesta.metering.declaration import WARN_FACTOR as WARN_FACTOR
+from mokesta.metering.declaration import MeterState as MeterState
+from mokesta.metering.declaration import active_meters as active_meters
+from mokesta.metering.declaration import broken_meter_message as broken_meter_message
+from mokesta.metering.declaration import entered_by_utility as entered_by_utility
+from mokesta.metering.declaration import entered_by_utility_message as entered_by_utility_message
+from mokesta.metering.declaration import meter_states as meter_states
+from mokesta.metering.declaration import warnings_for as warnings_for
 from mokesta.metering.models import Meter, Reading
-from mokesta.metering.queries import meters_in_use, readings_by_meter
-
-# More than this many times the meter's average monthly use asks the customer to confirm.
-WARN_FACTOR = 3
-# A household rarely uses more than this in a month; more asks to confirm (companies: no cap).
-HOUSEHOLD_CAP_M3 = 30
 
 
 class DeclarationRefused(Exception):
@@ -40,120 +37,12 @@ class DeclarationRefused(Exception):
         self.meter_id = meter_id  # the meter the refusal is about, to show it next to its field
 
 
-def entered_by_utility(reading: ReadingLike | None) -> bool:
-    """This month's reading was entered by the utility (staff, a meter replacement act; an
-    estimate only exists for a closed month but counts the same): the customer cannot replace
-    it, only ask the utility to correct it."""
-    return reading is not None and reading.source != Reading.Source.CUSTOMER
-
-
-def broken_meter_message() -> str:
-    return _(
-        "This meter is broken through no fault of yours: it is not read, this month is billed "
-        "by the consumption norm."
-    )
-
-
-def entered_by_utility_message() -> str:
-    return _(
-        "This month's reading has already been entered by the utility; "
-        "if it is wrong, please contact us."
-    )
-
-
-@dataclass
-class MeterState:
-    """What the declaration rules need to know about one meter, for one month."""
-
-    meter: Meter
-    previous: int  # the last reading before the month (maybe an estimate), or the initial one
-    current: ReadingLike | None  # this month's reading already declared, if any
-    average: Decimal  # m³ per month before the month (average_monthly: the billing run's rule)
-    # The lowest value accepted: the last actual (non-estimate) reading, or the initial reading.
-    # An actual reading may be lower than an estimate: that is how the estimate gets corrected.
-    floor: int = 0
-    # Months of use since `floor` was read.
-    floor_months: int = 1
-    previous_estimated: bool = False  # the previous reading is the billing run's estimate
-    broken: bool = False  # broken in the month: not read, the month is billed by the norm
-
-
 def current_month() -> dt.date:
     return month_start(local_today())
 
 
 def deadline(month: dt.date) -> dt.date:
     return month_end(month)
-
-
-def active_meters(contract: Contract, month: dt.date) -> list[Meter]:
-    return meters_in_use(contract.pk, month, month_end(month))
-
-
-def meter_states(contract: Contract, month: dt.date) -> list[MeterState]:
-    """Every active meter of the contract with its readings: two queries whatever the history."""
-    meters = list(active_meters(contract, month))
-    by_meter = readings_by_meter([meter.pk for meter in meters])
-    states = []
-    for meter in meters:
-        readings = by_meter[meter.pk]
-        before = [r for r in readings if r.period < month]
-        # Estimates are guesses made from the average: the rules and the average rest on what
-        # was actually read.
-        actual = [r for r in before if r.source != Reading.Source.ESTIMATE]
-        if actual:
-            floor, floor_month = actual[-1].value, actual[-1].period
-        else:
-            # The initial reading is the value at installation, i.e. before that month's use.
-            floor = meter.initial_reading
-            floor_month = initial_reading_month(meter.installed_on)
-        states.append(
-            MeterState(
-                meter=meter,
-                previous=before[-1].value if before else meter.initial_reading,
-                current=next((r for r in readings if r.period == month), None),
-                floor=floor,
-                floor_months=max(1, months_between(floor_month, month)),
-                previous_estimated=bool(before) and before[-1].source == Reading.Source.ESTIMATE,
-                average=average_monthly(
-                    before,
-                    initial_value=meter.initial_reading,
-                    installed_on=meter.installed_on,
-                    month=month,
-                ),
-                broken=meter.is_broken_in(month),
-            )
-        )
-    return states
-
-
-def warnings_for(state: MeterState, value: int, category: str) -> list[str]:
-    """Reasons to ask the customer to confirm an unusually high consumption (never a refusal).
-    After estimated months, the use per month since the last actual reading is what counts."""
-    used: Decimal | int = value - state.previous
-    if state.previous_estimated:
-        rate = Decimal(value - state.floor) / state.floor_months
-        used = int(rate) if rate == int(rate) else round_money(rate)
-    found = []
-    if state.average > 0 and used > WARN_FACTOR * state.average:
-        found.append(
-            _(
-                "%(used)s m³ is more than %(factor)s times this meter's average of "
-                "%(average)s m³ a month. Please check the reading."
-            )
-            % {
-                "used": number_format(used, decimal_pos=None if isinstance(used, int) else 2),
-                "factor": WARN_FACTOR,
-                # Lithuanian figures: "9,50", never "9.50" beside "749,00".
-                "average": number_format(round_money(state.average), decimal_pos=2),
-            }
-        )
-    if category != Contract.Category.COMPANY and used > HOUSEHOLD_CAP_M3:
-        found.append(
-            _("%(used)s m³ in a month is unusually much for a household. Please check the reading.")
-            % {"used": number_format(used, decimal_pos=None if isinstance(used, int) else 2)}
-        )
-    return found
 
 
 @dataclass

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
@@ -9,17 +7,16 @@ from django.utils.translation import gettext_lazy
 from mokesta.billing.periods import ensure_month_open
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today
-from mokesta.portal.declare import (
+from mokesta.metering.declaration import (
     MeterState,
     broken_meter_message,
-    deadline,
+    check_reading,
     entered_by_utility,
-    entered_by_utility_message,
     warnings_for,
 )
+from mokesta.portal.declare import deadline
 
 FIELD_PREFIX = "meter_"
-WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would take „١٢", „１２"
 
 
 class DeclarationForm(forms.Form):
@@ -144,31 +141,3 @@ class DeclarationForm(forms.Form):
         except ValidationError as error:
             self.add_error(name, error)
             return None
-
-
-def check_reading(raw: str, state: MeterState) -> int:
-    """The declaration rules for one meter's reading typed as `raw`: the value in whole m³, or
-    ValidationError with the reason (also used for the final readings of a move)."""
-    if state.broken:  # not offered on the page: a stale or forged form
-        raise ValidationError(broken_meter_message())
-    if entered_by_utility(state.current):
-        raise ValidationError(entered_by_utility_message())
-    if not WHOLE_NUMBER.fullmatch(raw):
-        raise ValidationError(
-            _("Enter a whole number of cubic metres, without decimals or letters.")
-        )
-    value = int(raw)
-    if value < 0:
-        raise ValidationError(_("A reading cannot be negative."))
-    if value > state.meter.max_value:
-        raise ValidationError(
-            _("This meter shows at most %(digits)s digits of whole m³.")
-            % {"digits": state.meter.digits}
-        )
-    # Below an estimate is fine (it corrects the estimate), below an actual reading is not.
-    if value < state.floor:
-        raise ValidationError(
-            _("The reading cannot be lower than the previous reading, %(previous)s m³.")
-            % {"previous": state.floor}
-        )
-    return value

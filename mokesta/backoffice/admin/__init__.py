@@ -14,5 +14,6 @@ from mokesta.backoffice.admin import (  # noqa: F401
     onlinepay,
     outbox,
     payments,
+    postoffice,
     utility,
 )

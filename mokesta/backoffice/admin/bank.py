@@ -27,7 +27,10 @@ RESULT_PAGE = 200  # transactions per page of an import's result: a 100,000-entr
 class StatementUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Statement file"),
-        help_text=_("ISO 20022 camt.053 XML or Swedbank CSV statement."),
+        help_text=_(
+            "ISO 20022 camt.053 XML or Swedbank CSV statement, or the post office's payment "
+            "file (Lietuvos paštas)."
+        ),
     )
 
 

@@ -80,7 +80,11 @@ class PaymentAdmin(BoundedDates, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Payment | None = None) -> list[str]:
         # A booked bank entry is the bank's record, an online payment the provider's: only the
         # contract may be corrected.
-        if obj is not None and obj.source in (Payment.Source.BANK, Payment.Source.ONLINE):
+        if obj is not None and obj.source in (
+            Payment.Source.BANK,
+            Payment.Source.ONLINE,
+            Payment.Source.POST,
+        ):
             return [
                 "amount",
                 "paid_on",

@@ -1,4 +1,5 @@
-"""Reading bank statement files into plain rows (one per transaction), one module per format.
+"""Reading bank statement files into plain rows (one per transaction), one module per format;
+the post office's payment file (postlt) is read the same way, its lines as a statement's rows.
 
 The whole file is read and checked before anything is written: a file that is malformed, of
 another format, too large or an XML bomb is refused with one StatementError whose message says
@@ -10,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from mokesta.bank.models import StatementImport
-from mokesta.bank.parsing import camt053, swedbank_csv
+from mokesta.bank.parsing import camt053, postlt, swedbank_csv
 from mokesta.bank.parsing.common import ParsedStatement, Row, StatementError, account_id
 from mokesta.utility.models import Utility
 
@@ -28,18 +29,22 @@ def parse_statement(*, data: bytes, filename: str) -> ParsedStatement:
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         raise StatementError(_("The file is empty."))
+    post_lines: list[postlt.PostLine] = []
     if head.startswith(b"<"):
         rows = camt053.parse(data)
         format_ = StatementImport.Format.CAMT053
     elif filename.lower().endswith(".xml"):
         raise StatementError(_("The XML file is malformed (line %(line)s).") % {"line": 1})
+    elif postlt.looks_like(data):
+        rows, post_lines = postlt.parse(data)
+        format_ = StatementImport.Format.POSTLT
     else:
         rows = swedbank_csv.parse(data)
         format_ = StatementImport.Format.SWEDBANK_CSV
     if not rows:
         raise StatementError(_("The statement has no entries."))
     check_account(rows, camt=format_ == StatementImport.Format.CAMT053)
-    return ParsedStatement(format=format_, rows=rows)
+    return ParsedStatement(format=format_, rows=rows, post_lines=post_lines)
 
 
 def check_account(rows: list[Row], *, camt: bool) -> None:

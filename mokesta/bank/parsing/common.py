@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
@@ -53,6 +53,9 @@ class Row:
 class ParsedStatement:
     format: str  # a StatementImport.Format value
     rows: list[Row]
+    # The post office's file: what each row's line carries beyond a payment (postlt.PostLine:
+    # the transfer, the readings), in the order of `rows`; empty for a bank statement.
+    post_lines: list = field(default_factory=list)
 
 
 def parse_amount(value: str, *, currency: str) -> Decimal:
