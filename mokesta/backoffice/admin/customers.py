@@ -105,7 +105,7 @@ class ContractAccessInline(admin.TabularInline):
         return f"{access.created_at:%Y-%m-%d}" if access.created_at else "–"
 
 
-class EInvoiceSubscriptionInline(admin.TabularInline):
+class EInvoiceSubscriptionInline(BoundedDates, admin.TabularInline):
     """Orders and cancellations of e-invoices as the utility's bank reports them (the banks
     publish no file format for the report, so a clerk types them in)."""
 
@@ -115,7 +115,7 @@ class EInvoiceSubscriptionInline(admin.TabularInline):
 
 
 @admin.register(EInvoiceSubscription)
-class EInvoiceSubscriptionAdmin(admin.ModelAdmin):
+class EInvoiceSubscriptionAdmin(BoundedDates, admin.ModelAdmin):
     list_display = ["contract", "bank", "since", "automatic_payment", "cancelled_on"]
     list_filter = ["automatic_payment", "bank", "cancelled_on"]
     search_fields = ["contract__number", "contract__customer__name", "payer_iban"]
