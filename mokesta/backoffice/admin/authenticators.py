@@ -9,6 +9,9 @@ from django.contrib import admin
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -69,7 +72,8 @@ class AuthenticatorDeviceAdmin(TOTPDeviceAdmin):
 
     @admin.display(description=_("QR code"))
     def qrcode_link(self, device: TOTPDevice) -> str:
-        return super().qrcode_link(device).replace(">qrcode<", f">{_('QR code')}<")
+        url = reverse("admin:otp_totp_totpdevice_config", kwargs={"pk": device.pk})
+        return format_html('<a href="{}">{}</a>', url, _("QR code"))
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list[Any]:
         return [
@@ -83,6 +87,6 @@ class AuthenticatorDeviceAdmin(TOTPDeviceAdmin):
     def get_form(
         self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
     ) -> type[ModelForm]:
-        kwargs.setdefault("labels", LABELS)
+        kwargs.setdefault("labels", {name: capfirst(label) for name, label in LABELS.items()})
         kwargs.setdefault("help_texts", dict.fromkeys(LABELS, ""))
         return super().get_form(request, obj, change, **kwargs)

@@ -140,3 +140,15 @@ def test_the_javascript_strings_are_lithuanian(staff: User):
     catalogue = admin_client(staff).get("/admin/jsi18n/").content.decode("unicode_escape")
     assert "Pasirinkimas (%s): pažymėkite reikiamus" in catalogue
     assert "Choose %s by selecting them" not in catalogue.split("catalog")[1]
+
+
+def test_the_authenticator_devices_speak_lithuanian(staff: User):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff, name="telefonas", confirmed=True)
+    client = admin_client(staff)
+    listing = client.get("/admin/otp_totp/totpdevice/").content.decode()
+    assert f'<a href="/admin/otp_totp/totpdevice/{device.pk}/config/">QR kodas</a>' in listing
+    text = visible_text(client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content)
+    assert "Įrenginys" in text and "Įrenginio pavadinimas" in text
+    assert "Identity" not in text and "Throttling" not in text
