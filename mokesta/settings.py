@@ -174,9 +174,12 @@ if TASK_BACKEND == "rq":
 
 # --- e-mail ------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str(
-    "DEFAULT_FROM_EMAIL", default="MOKESTA savitarna <savitarna@localhost>"
-)
+# Mail to customers comes from the utility's name (its data, edited by staff) at this address
+# („VšĮ Velžio komunalinis ūkis" <savitarna@velzioku.lt>), see mokesta.outbox.mail.sender: the
+# address is the deployment's (its mail server must be allowed to send for its domain).
+MAIL_FROM_ADDRESS = env.str("MAIL_FROM_ADDRESS", default="savitarna@localhost")
+# Only for Django's own mail (server errors to ADMINS), which knows no utility.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"MOKESTA <{MAIL_FROM_ADDRESS}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- authentication -------------------------------------------------------------
@@ -251,6 +254,8 @@ LANGUAGES = [("lt", _("Lithuanian")), ("en", _("English"))]
 TIME_ZONE = "Europe/Vilnius"
 USE_I18N = True
 USE_TZ = True
+# The admin's JavaScript strings in Lithuanian (djangojs only; see the .po file's header).
+LOCALE_PATHS = [BASE_DIR / "mokesta" / "backoffice" / "locale_overrides"]
 PHONENUMBER_DEFAULT_REGION = "LT"
 PHONENUMBER_DB_FORMAT = "E164"
 

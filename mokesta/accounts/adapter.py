@@ -136,6 +136,5 @@ class AccountAdapter(DefaultAccountAdapter):
             to=[email],
             language=recipient_language(email),
             request=request,
-            from_email=self.get_from_email(),
         )
         queue_email(message)

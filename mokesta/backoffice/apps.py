@@ -21,6 +21,8 @@ class BackofficeConfig(AppConfig):
         totp_device = apps.get_model("otp_totp", "TOTPDevice")
         totp_device._meta.verbose_name = _("authenticator device")
         totp_device._meta.verbose_name_plural = _("authenticator devices")
+        # django-tasks' database backend names its app in plain English.
+        apps.get_app_config("django_tasks_database").verbose_name = _("Background tasks")
 
 
 class MokestaAdminConfig(admin_apps.AdminConfig):

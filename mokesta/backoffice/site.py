@@ -1,5 +1,6 @@
 """The back office: Django's admin, in Lithuanian, behind a TOTP second factor for staff."""
 
+import json
 import re
 from collections.abc import Callable
 from functools import wraps
@@ -9,14 +10,18 @@ from urllib.parse import quote
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin import AdminSite, ModelAdmin
+from django.contrib.admin import AdminSite, ModelAdmin, helpers
+from django.contrib.admin import display as admin_display
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, re_path, reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +31,11 @@ from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import Device
 
 from mokesta.accounts.adapter import login_limits
+from mokesta.backoffice import declension
+from mokesta.backoffice.formats import contract_label, euro
+from mokesta.backoffice.queues import work_queues
+from mokesta.customers.models import Contract
+from mokesta.lib.money import MONEY
 
 # Django's admin titles put the model's name into a Lithuanian sentence where it would need
 # another case („Pasirinkti sąskaita peržiūrai"); this app's catalogue (read before Django's)
@@ -101,6 +111,125 @@ class BackofficeLoginForm(OTPAdminAuthenticationForm):
         return super()._chosen_device(user) or next(iter(devices_for_user(user)), None)
 
 
+class LithuanianInlineFormSet(helpers.InlineAdminFormSet):
+    """An inline whose „Add another …" link names the model in the accusative."""
+
+    def inline_formset_data(self) -> str:
+        data = json.loads(super().inline_formset_data())
+        name = declension.name_of(self.opts.model._meta)
+        if name is not None:
+            data["options"]["addText"] = declension.add_another_label(name)
+        return json.dumps(data)
+
+
+class LithuanianAdmin(ModelAdmin):
+    """Every model admin of the site (see BackofficeSite.register): the messages after add,
+    change and delete, the delete-selected action and the inlines' „Add another" link, with the
+    model's name declined (declension.py). In another language, or for a model without forms,
+    Django's phrases stand."""
+
+    def message_user(
+        self,
+        request: HttpRequest,
+        message: Any,
+        level: int | str = messages.INFO,
+        extra_tags: str = "",
+        fail_silently: bool = False,
+    ) -> None:
+        # Django's own success message after a save or delete, replaced by ours.
+        ours = request.__dict__.pop("lithuanian_success", None)
+        if ours is not None and level == messages.SUCCESS:
+            message = ours
+        super().message_user(request, message, level, extra_tags, fail_silently)
+
+    def _say(self, request: HttpRequest, phrase: Callable[[declension.Name], str]) -> None:
+        name = declension.name_of(self.opts)
+        if name is not None:
+            request.lithuanian_success = phrase(name)  # type: ignore[attr-defined]
+
+    def response_add(
+        self, request: HttpRequest, obj: models.Model, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        then = next((key for key in ("_continue", "_addanother") if key in request.POST), "")
+        self._say(request, lambda name: declension.saved_message(name, obj, added=True, then=then))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: models.Model) -> HttpResponse:
+        added = "_saveasnew" in request.POST
+        then = next((key for key in ("_continue", "_addanother") if key in request.POST), "")
+        self._say(request, lambda name: declension.saved_message(name, obj, added=added, then=then))
+        return super().response_change(request, obj)
+
+    def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
+        self._say(request, lambda name: declension.deleted_message(name, obj_display))
+        return super().response_delete(request, obj_display, obj_id)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:  # type: ignore[override]
+        actions = super().get_actions(request)
+        name = declension.name_of(self.opts)
+        django_action = actions.get("delete_selected")
+        if name is not None and django_action is not None:
+            actions["delete_selected"] = (  # type: ignore[assignment]
+                declined_deletion(django_action[0]),
+                django_action[1],
+                declension.delete_selected_label(name),
+            )
+        return actions
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:  # type: ignore[override]
+        # Money columns as Lithuanian staff write amounts: „12 105,82 €".
+        return [
+            money_column(self.model, name) or name for name in super().get_list_display(request)
+        ]
+
+    def get_inline_formsets(self, *args: Any, **kwargs: Any) -> list[helpers.InlineAdminFormSet]:
+        formsets = super().get_inline_formsets(*args, **kwargs)
+        for formset in formsets:
+            formset.__class__ = LithuanianInlineFormSet  # the same object, one method changed
+        return formsets
+
+
+def money_column(model: type[models.Model], name: object) -> Callable | None:
+    """A list column showing the money field `name` (a MONEY column: 13 digits, 2 places) with
+    formats.euro, sortable like the field; None for anything else."""
+    if not isinstance(name, str):
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not (
+        isinstance(field, models.DecimalField)
+        and (field.max_digits, field.decimal_places)
+        == (MONEY["max_digits"], MONEY["decimal_places"])
+    ):
+        return None
+
+    @admin_display(description=field.verbose_name, ordering=name)
+    def column(obj: models.Model) -> str:
+        return euro(getattr(obj, name))
+
+    column.__name__ = name  # the column's CSS class (field-total) stays the field's
+    return column
+
+
+def declined_deletion(action: Callable) -> Callable:
+    """The delete-selected action `action` (Django's or a model admin's own), its message
+    „Ištrinta: 12 sutarčių."."""
+
+    @wraps(action)
+    def declined(
+        modeladmin: ModelAdmin, request: HttpRequest, queryset: models.QuerySet
+    ) -> HttpResponse | None:
+        name = declension.name_of(modeladmin.opts)
+        if name is not None and request.POST.get("post"):
+            count = queryset.count()
+            request.lithuanian_success = declension.deleted_many_message(name, count)  # type: ignore[attr-defined]
+        return action(modeladmin, request, queryset)
+
+    return declined
+
+
 class BackofficeSite(OTPAdminSite):
     site_header = _("MOKESTA back office")
     site_title = _("MOKESTA back office")
@@ -112,6 +241,31 @@ class BackofficeSite(OTPAdminSite):
         if settings.ADMIN_REQUIRE_2FA:
             return super().has_permission(request)  # active staff with a verified device
         return AdminSite.has_permission(self, request)
+
+    def register(
+        self,
+        model_or_iterable: Any,
+        admin_class: type[ModelAdmin] | None = None,
+        **options: Any,
+    ) -> None:
+        # Every model admin speaks declined Lithuanian, ours and the third-party apps' alike.
+        admin_class = admin_class or ModelAdmin
+        if not issubclass(admin_class, LithuanianAdmin):
+            attrs: dict[str, Any] = {}
+            if isinstance(admin_class.search_help_text, str):
+                # A plain-English help text (django-otp's "Search by user's …") cannot be
+                # translated: the search box goes without one.
+                attrs["search_help_text"] = None
+            admin_class = type(admin_class.__name__, (LithuanianAdmin, admin_class), attrs)
+        super().register(model_or_iterable, admin_class, **options)
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+        # The work queues with their counts above the list of models (admin/index.html).
+        context = {"work_queues": work_queues(request), **(extra_context or {})}
+        return super().index(request, context)
+
+    def autocomplete_view(self, request: HttpRequest) -> HttpResponseBase:
+        return LabelledAutocomplete.as_view(admin_site=self)(request)
 
     def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:
         # Permission first (a visitor is sent to the login), then the URL's own input.
@@ -132,6 +286,18 @@ def moved_to_bank(request: HttpRequest, model: str, rest: str) -> HttpResponse:
     # The rest of the path as it came (decoded by the resolver), quoted again for the header.
     target = f"{reverse('admin:index')}bank/{model}/{quote(rest)}" + (f"?{query}" if query else "")
     return redirect(target, permanent=True)
+
+
+class LabelledAutocomplete(AutocompleteJsonView):
+    """The admin's search-as-you-type choices, with a contract told apart by its customer's name
+    and address („VKU-2020-0001 — Ona Kazlauskienė, Liepų g. 3") rather than its number alone:
+    assigning an unmatched payment is choosing a person, not a number."""
+
+    def serialize_result(self, obj: models.Model, to_field_name: str) -> dict[str, str]:
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Contract):
+            result["text"] = contract_label(obj)
+        return result
 
 
 # Years a date filter of a list may ask for. Django turns a year at the calendar's ends into a

@@ -260,6 +260,56 @@ def bill_period(
     return issued
 
 
+@dataclass
+class Preview:
+    """What billing a period would issue now, computed by the run's own rules without writing:
+    the contracts to bill, those of them with a meter without a reading for the month (to be
+    estimated), and the expected net, VAT and total of their invoices."""
+
+    contracts: int = 0
+    estimated: list[int] = field(default_factory=list)  # contract ids, oldest first
+    net: Decimal = ZERO
+    vat: Decimal = ZERO
+    total: Decimal = ZERO
+
+
+def preview_period(*, period: BillingPeriod, chunk_size: int = CHUNK_SIZE) -> Preview:
+    """bill_period() of `period` as a dry run: nothing is closed, numbered or stored. Raises
+    BillingError as the run would (e.g. a missing tariff)."""
+    month = period.month
+    tariffs = tariffs_on(month_end(month))
+    check_tariffs(tariffs, period)
+    norm = norm_on(month)
+    ids = contracts_to_bill(period)
+    rebilled = set(
+        Invoice.objects.filter(
+            period=period, kind=Invoice.Kind.INVOICE, credited=True, contract_id__in=ids
+        ).values_list("contract_id", flat=True)
+    )
+    issue_date, today = issue_date_for(month), local_today()
+    preview = Preview(contracts=len(ids))
+    for start in range(0, len(ids), chunk_size):
+        chunk_ids = ids[start : start + chunk_size]
+        chunk = load_chunk(chunk_ids, month, latest=max(today, issue_date))
+        for contract in chunk.contracts:
+            figures = invoice_for(
+                contract=contract,
+                meters=chunk.meters[contract.id],
+                invoices=chunk.invoices[contract.id],
+                payments=chunk.payments[contract.id],
+                month=month,
+                issue_date=today if contract.id in rebilled else issue_date,
+                tariffs=tariffs,
+                norm=norm,
+            )
+            if figures.estimates:
+                preview.estimated.append(contract.id)
+            preview.net += figures.net
+            preview.vat += figures.vat
+            preview.total += figures.total
+    return preview
+
+
 def bill_chunk(
     *,
     period: BillingPeriod,

@@ -34,6 +34,14 @@ def mail_context(context: dict[str, Any]) -> dict[str, Any]:
     return {"utility": Utility.current(), "site_url": settings.SITE_URL, **context}
 
 
+def sender() -> str:
+    """Every mail's From: the utility's name and MAIL_FROM_ADDRESS, e.g.
+    "VšĮ Velžio komunalinis ūkis" <savitarna@velzioku.lt>. The name is quoted (it may hold a
+    comma or a dot) and kept to one line."""
+    name = " ".join(Utility.current().name.replace('"', "").replace("\\", "").split())
+    return f'"{name}" <{settings.MAIL_FROM_ADDRESS}>'
+
+
 def render_subject(
     template_prefix: str,
     context: dict[str, Any],
@@ -67,7 +75,7 @@ def render_email(
     message = EmailMultiAlternatives(
         subject,
         text,
-        from_email or settings.DEFAULT_FROM_EMAIL,
+        from_email or sender(),
         to,
     )
     if html:

@@ -27,7 +27,7 @@ def test_register_confirm_login_logout_reset_and_login_again(
     # Register from the login box.
     page.goto(f"{base}/paskyra/login/")
     page.get_by_role("main").get_by_role("link", name="Registruotis").click()
-    page.get_by_role("heading", name="Naujo vartotojo registracija").wait_for()
+    page.get_by_role("heading", name="Naujo naudotojo registracija").wait_for()
     page.get_by_label("Vardas *", exact=True).fill("Ona")
     page.get_by_label("Pavardė *", exact=True).fill("Žemaitytė")
     page.get_by_label("El. pašto adresas *", exact=True).fill("Ona@Example.lt")

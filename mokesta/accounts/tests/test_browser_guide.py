@@ -31,7 +31,7 @@ def test_the_guide_from_the_home_page_to_the_first_login(page, live_server, smtp
     page.get_by_role("link", name="Klientų savitarna", exact=True).click()
     page.get_by_role("heading", name="Prisijunkite prie savitarnos").wait_for()
     page.get_by_role("main").get_by_role("link", name="Registruotis").click()
-    page.get_by_role("heading", name="Naujo vartotojo registracija").wait_for()
+    page.get_by_role("heading", name="Naujo naudotojo registracija").wait_for()
 
     def fill(password: str, repeat: str | None = None, rules: bool = True) -> None:
         page.get_by_label("Vardas *", exact=True).fill("Ona")

@@ -1,4 +1,4 @@
-"""„Naujo vartotojo registracija": fields, checks, stored choices, the confirmation e-mail, and
+"""„Naujo naudotojo registracija": fields, checks, stored choices, the confirmation e-mail, and
 no way to learn from it whether an address is registered."""
 
 import re
@@ -40,7 +40,7 @@ def errors(response) -> dict[str, list[str]]:
 def test_it_shows_the_guides_form_with_a_label_for_every_input(client) -> None:
     html = client.get(URL).content.decode()
     for text in [
-        "Naujo vartotojo registracija",
+        "Naujo naudotojo registracija",  # VLKK: a system's user is „naudotojas" (issue 19)
         "Asmens duomenys ir kontaktinė informacija",
         'for="id_first_name">Vardas *',
         'for="id_last_name">Pavardė *',

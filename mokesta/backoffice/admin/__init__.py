@@ -4,6 +4,7 @@ this package (admin autodiscovery); each module registers its models."""
 from mokesta.backoffice.admin import (  # noqa: F401
     accounts,
     audit,
+    authenticators,
     bank,
     billing,
     customers,

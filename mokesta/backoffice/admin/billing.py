@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mokesta.backoffice.dates import BoundedDates
+from mokesta.backoffice.formats import STATE_LABELS
 from mokesta.billing import peppol
 from mokesta.billing.credit_notes import CreditNoteError, issue_credit_note
 from mokesta.billing.einvoice import EInvoiceError, validate_einvoice, write_einvoice
 from mokesta.billing.isaf import IsafError, validate_isaf, write_isaf
-from mokesta.billing.ledger import CREDIT_NOTE, CREDITED, PAID, UNPAID, invoice_states
+from mokesta.billing.ledger import invoice_states
 from mokesta.billing.models import (
     BillingPeriod,
     BillingRun,
@@ -34,7 +35,9 @@ from mokesta.billing.models import (
     Tariff,
 )
 from mokesta.billing.periods import close_period
+from mokesta.billing.run import BillingError, preview_period
 from mokesta.billing.tasks import run_billing
+from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today, month_start
 
 
@@ -50,19 +53,17 @@ class ConsumptionNormAdmin(BoundedDates, admin.ModelAdmin):
     list_display = ["valid_from", "m3_per_person_month"]
 
 
-@admin.action(description=_("Close the selected periods"), permissions=["run_billing"])
+@admin.action(description=_("Preview, close and bill the period"), permissions=["run_billing"])
 def close_periods(
     modeladmin: "BillingPeriodAdmin", request: HttpRequest, queryset: QuerySet[BillingPeriod]
-) -> None:
-    for period in queryset:
-        try:
-            close_period(month=period.month)
-        except ValidationError as error:
-            modeladmin.message_user(request, error.messages[0], messages.ERROR)
-        else:
-            modeladmin.message_user(
-                request, _("Period %(period)s closed.") % {"period": period}, messages.SUCCESS
-            )
+) -> HttpResponseBase | None:
+    """A month is closed only from its billing preview, after the clerk names it."""
+    if queryset.count() != 1:
+        modeladmin.message_user(request, _("Choose exactly one period."), messages.ERROR)
+        return None
+    return HttpResponseRedirect(
+        reverse("admin:billing_billingperiod_bill", args=[queryset.get().pk])
+    )
 
 
 @admin.action(
@@ -183,16 +184,40 @@ class BillingPeriodAdmin(BoundedDates, admin.ModelAdmin):
         return bill_period_view(request, pk, modeladmin=self)
 
 
+class ConfirmMonthForm(forms.Form):
+    """The clerk names the month being closed, so a click on the wrong period bills nothing."""
+
+    month = forms.CharField(
+        label=_("Type the month being closed (YYYY-MM)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: object, period: BillingPeriod, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.period = period
+
+    def clean_month(self) -> str:
+        month = self.cleaned_data["month"].strip()
+        if month != str(self.period):
+            raise ValidationError(
+                _("Type %(month)s: the month of this period."), params={"month": str(self.period)}
+            )
+        return month
+
+
 @require_http_methods(["GET", "POST"])
 def bill_period_view(
     request: HttpRequest, pk: int, *, modeladmin: BillingPeriodAdmin
 ) -> HttpResponse:
-    """Start the billing run of a period as a background task and show its progress. Without
-    JavaScript the page refreshes itself while a run is going on."""
+    """The billing preview of a period (what the run would issue now), the confirmation that
+    names the month, then the run as a background task and its progress. Without JavaScript the
+    page refreshes itself while a run is going on."""
     if not modeladmin.has_run_billing_permission(request):
         raise PermissionDenied
     period = get_object_or_404(BillingPeriod, pk=pk)
-    if request.method == "POST":
+    form = ConfirmMonthForm(request.POST or None, period=period)
+    if request.method == "POST" and form.is_valid():
         try:
             close_period(month=period.month)
         except ValidationError as error:
@@ -204,6 +229,12 @@ def bill_period_view(
         return HttpResponseRedirect(request.path)
     runs = list(period.runs.all()[:10])
     active = any(run.state in (BillingRun.State.QUEUED, BillingRun.State.RUNNING) for run in runs)
+    preview, preview_error = None, ""
+    if not active:
+        try:
+            preview = preview_period(period=period)
+        except BillingError as error:
+            preview_error = str(error)
     context = {
         **modeladmin.admin_site.each_context(request),
         "opts": BillingPeriod._meta,
@@ -212,8 +243,24 @@ def bill_period_view(
         "runs": runs,
         "active": active,
         "invoice_count": period.invoices.count(),
+        "preview": preview,
+        "preview_error": preview_error,
+        "estimated": estimated_contracts(preview.estimated) if preview else [],
+        "form": form,
     }
     return TemplateResponse(request, "admin/billing/billingperiod/bill.html", context)
+
+
+# The preview lists this many contracts to be estimated by name; the rest are counted.
+ESTIMATED_SHOWN = 200
+
+
+def estimated_contracts(ids: list[int]) -> list[Contract]:
+    return list(
+        Contract.objects.filter(pk__in=ids[:ESTIMATED_SHOWN])
+        .select_related("customer")
+        .order_by("number")
+    )
 
 
 LINE_FIELDS = (
@@ -300,14 +347,6 @@ class InvoiceChangeList(ChangeList):
         states = invoice_states(everything)
         for invoice in self.result_list:
             invoice.payment_state = states.get(invoice.pk, "")  # type: ignore[attr-defined]
-
-
-STATE_LABELS = {
-    PAID: _("paid"),
-    UNPAID: _("unpaid"),
-    CREDITED: _("credited"),
-    CREDIT_NOTE: _("credit note"),
-}
 
 
 @admin.register(Invoice)

@@ -1,14 +1,18 @@
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.formats import number_format
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import WithAnnotations
 
+from mokesta.backoffice.customer_view import contract_view, customer_view
 from mokesta.backoffice.dates import BoundedDates
+from mokesta.backoffice.formats import euro
 from mokesta.billing.ledger import Balance, balance, with_balance
 from mokesta.customers.models import (
     Contract,
@@ -17,6 +21,29 @@ from mokesta.customers.models import (
     EInvoiceSubscription,
     ServicePoint,
 )
+
+
+class OverviewChangeList(ChangeList):
+    """A list whose rows open the read-only overview; editing is its „Redaguoti" link."""
+
+    def url_for_result(self, result: Model) -> str:
+        info = (self.opts.app_label, self.opts.model_name)
+        return reverse("admin:{}_{}_overview".format(*info), args=[result.pk])
+
+
+def overview_urls(modeladmin: admin.ModelAdmin, view: object) -> list[URLPattern]:
+    info = (modeladmin.opts.app_label, modeladmin.opts.model_name)
+
+    def overview(request: HttpRequest, pk: int) -> HttpResponse:
+        return view(request, pk, modeladmin=modeladmin)  # type: ignore[operator]
+
+    return [
+        path(
+            "<int:pk>/overview/",
+            modeladmin.admin_site.admin_view(overview),
+            name="{}_{}_overview".format(*info),
+        )
+    ]
 
 
 class ContractInline(BoundedDates, admin.TabularInline):
@@ -42,6 +69,12 @@ class CustomerAdmin(admin.ModelAdmin):
     ]
     inlines = [ContractInline]
 
+    def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
+        return OverviewChangeList
+
+    def get_urls(self) -> list[URLPattern]:
+        return overview_urls(self, customer_view) + super().get_urls()
+
 
 class ServicePointInline(admin.TabularInline):
     model = ServicePoint
@@ -49,13 +82,27 @@ class ServicePointInline(admin.TabularInline):
     extra = 0
 
 
+class ContractAccessForm(forms.ModelForm):
+    class Meta:
+        model = ContractAccess
+        fields = ["user", "via"]
+        # The model's fields carry no labels (the customer pages never show them).
+        labels = {"user": gettext_lazy("portal account"), "via": gettext_lazy("linked by")}
+
+
 class ContractAccessInline(admin.TabularInline):
+    """Who sees the contract in the portal (roles may come with issue 22)."""
+
     model = ContractAccess
-    fields = ["user", "via", "created_at"]
-    readonly_fields = ["created_at"]
+    form = ContractAccessForm
+    fields = ["user", "via", "linked_on"]
+    readonly_fields = ["linked_on"]
     raw_id_fields = ["user"]
     extra = 0
 
+    @admin.display(description=gettext_lazy("linked on"))
+    def linked_on(self, access: ContractAccess) -> str:
+        return f"{access.created_at:%Y-%m-%d}" if access.created_at else "–"
 
 # An order or a cancellation is entered after the bank reported it: never a future date.
 EINVOICE_DATES = {"since": 0, "cancelled_on": 0}
@@ -84,9 +131,9 @@ class EInvoiceSubscriptionAdmin(BoundedDates, admin.ModelAdmin):
 def describe_balance(amount: Decimal) -> str:
     """The portal's words for a balance: debt, overpayment or nothing owed."""
     if amount > 0:
-        return _("Debt: %(amount)s €") % {"amount": number_format(amount, 2)}
+        return _("Debt: %(amount)s") % {"amount": euro(amount)}
     if amount < 0:
-        return _("Overpayment: %(amount)s €") % {"amount": number_format(-amount, 2)}
+        return _("Overpayment: %(amount)s") % {"amount": euro(-amount)}
     return _("Nothing owed.")
 
 
@@ -107,8 +154,15 @@ class ContractAdmin(BoundedDates, admin.ModelAdmin):
     list_select_related = ["customer"]
     inlines = [ServicePointInline, ContractAccessInline, EInvoiceSubscriptionInline]
 
+    def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
+        return OverviewChangeList
+
+    def get_urls(self) -> list[URLPattern]:
+        return overview_urls(self, contract_view) + super().get_urls()
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contract]:
-        return with_balance(super().get_queryset(request))
+        # The customer: the list's column and the autocomplete's label (contract_label).
+        return with_balance(super().get_queryset(request).select_related("customer"))
 
     @admin.display(description=gettext_lazy("Balance"), ordering="balance")
     def balance_column(self, contract: "WithAnnotations[Contract, Balance]") -> str:

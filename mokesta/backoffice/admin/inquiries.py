@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
@@ -31,6 +32,8 @@ class AnswerForm(forms.ModelForm):
     class Meta:
         model = Inquiry
         fields = ["state", "assigned_to", "rejection_reason"]
+        # Rarely needed, so small: the answer is the clerk's first field.
+        widgets = {"rejection_reason": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -60,10 +63,15 @@ class PhotoInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("photo"))
     def photo(self, obj: InquiryPhoto) -> str:
+        # A thumbnail of the photo itself (served behind the second factor), opening it whole.
+        url = reverse("admin:inquiries_inquiry_photo", args=[obj.pk])
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>',
-            reverse("admin:inquiries_inquiry_photo", args=[obj.pk]),
+            '<a href="{}" target="_blank" rel="noopener" title="{}">'
+            '<img src="{}" alt="{}" loading="lazy" class="inquiry-photo"></a>',
+            url,
             _("Open the photo"),
+            url,
+            _("Photo %(number)s of the request") % {"number": obj.pk},
         )
 
 
@@ -90,7 +98,10 @@ class InquiryAdmin(admin.ModelAdmin):
     list_select_related = ["contract", "assigned_to"]
     ordering = ["-awaiting_answer", "created_at"]
     readonly_fields = [
-        "contract",
+        "customer_name",
+        "customer_phone",
+        "customer_address",
+        "contract_link",
         "user",
         "topic",
         "invoice",
@@ -98,18 +109,57 @@ class InquiryAdmin(admin.ModelAdmin):
         "readings_to_enter",
         "created_at",
     ]
+    # Ordered for answering: the answer first, then who asks (name, phone, address, contract),
+    # then what about; the rejection reason is small, below the answer.
     fieldsets = [
-        (None, {"fields": ["contract", "user", "topic", "invoice", "created_at"]}),
+        (
+            gettext_lazy("Answer"),
+            {"fields": ["answer", "state", "rejection_reason", "assigned_to"]},
+        ),
+        (
+            gettext_lazy("Customer"),
+            {
+                "fields": [
+                    "customer_name",
+                    "customer_phone",
+                    "customer_address",
+                    "contract_link",
+                    "user",
+                ]
+            },
+        ),
+        (gettext_lazy("Request"), {"fields": ["topic", "invoice", "created_at"]}),
         (
             gettext_lazy("Moving out / moving in"),
             {"fields": ["moving_date", "readings_to_enter"]},
         ),
-        (
-            gettext_lazy("Answer"),
-            {"fields": ["state", "assigned_to", "rejection_reason", "answer"]},
-        ),
     ]
     inlines = [MessageInline, PhotoInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Inquiry]:
+        return super().get_queryset(request).select_related("contract__customer", "user")
+
+    @admin.display(description=gettext_lazy("name"))
+    def customer_name(self, obj: Inquiry) -> str:
+        return obj.contract.customer.name
+
+    @admin.display(description=gettext_lazy("phone"))
+    def customer_phone(self, obj: Inquiry) -> str:
+        phones = [str(p) for p in (obj.contract.customer.phone, obj.user and obj.user.phone) if p]
+        if not phones:
+            return "–"
+        return format_html_join(
+            ", ", '<a href="tel:{}">{}</a>', ((p, p) for p in dict.fromkeys(phones))
+        )
+
+    @admin.display(description=gettext_lazy("address"))
+    def customer_address(self, obj: Inquiry) -> str:
+        return obj.contract.customer.address
+
+    @admin.display(description=gettext_lazy("contract"))
+    def contract_link(self, obj: Inquiry) -> str:
+        url = reverse("admin:customers_contract_overview", args=[obj.contract_id])
+        return format_html('<a href="{}">{}</a>', url, obj.contract.number)
 
     @admin.display(description=gettext_lazy("number"), ordering="pk")
     def number(self, obj: Inquiry) -> str:

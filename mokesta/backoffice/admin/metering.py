@@ -84,13 +84,31 @@ def delete_selected(
     return admin_actions.delete_selected(modeladmin, request, queryset)
 
 
-class ReadingInline(BoundedDates, admin.TabularInline):
+class EnteredBy:
+    """Who entered a reading and when: the model's created_by / created_at / updated_at carry no
+    verbose name, so the list, the form and the meter's inline show them through these."""
+
+    @admin.display(description=gettext_lazy("entered by"), ordering="created_by")
+    def entered_by(self, reading: Reading) -> str:
+        return str(reading.created_by or "—")
+
+    @admin.display(description=gettext_lazy("entered"), ordering="created_at")
+    def entered(self, reading: Reading) -> object:
+        return reading.created_at or "—"
+
+    @admin.display(description=gettext_lazy("updated"), ordering="updated_at")
+    def updated(self, reading: Reading) -> object:
+        return reading.updated_at or "—"
+
+
+class ReadingInline(EnteredBy, BoundedDates, admin.TabularInline):
     date_future_years = {"period": 0}
     model = Reading
     form = ReadingForm
     formset = ReadingFormSet
-    fields = ["period", "value", "source", "created_by", "updated_at"]
-    readonly_fields = ["created_by", "updated_at"]
+    # The model's created_by / updated_at carry no labels: shown through labelled methods.
+    fields = ["period", "value", "source", "entered_by", "updated"]
+    readonly_fields = ["entered_by", "updated"]
     ordering = ["-period"]
     extra = 0
 
@@ -139,7 +157,7 @@ class MeterAdmin(BoundedDates, admin.ModelAdmin):
 
 
 @admin.register(Reading)
-class ReadingAdmin(BoundedDates, admin.ModelAdmin):
+class ReadingAdmin(EnteredBy, BoundedDates, admin.ModelAdmin):
     date_future_years = {"period": 0}
     # The model's fields without a verbose name get one here, so the list reads in Lithuanian.
     list_display = ["meter_serial", "period", "value", "source", "entered_by", "updated"]
@@ -151,7 +169,7 @@ class ReadingAdmin(BoundedDates, admin.ModelAdmin):
     ]
     date_hierarchy = "period"
     autocomplete_fields = ["meter"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    readonly_fields = ["entered_by", "entered", "updated"]
     list_select_related = ["meter", "created_by"]
     form = ReadingForm
     actions = [delete_selected]
@@ -159,14 +177,6 @@ class ReadingAdmin(BoundedDates, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("meter"), ordering="meter__serial_number")
     def meter_serial(self, reading: Reading) -> str:
         return reading.meter.serial_number
-
-    @admin.display(description=gettext_lazy("entered by"), ordering="created_by")
-    def entered_by(self, reading: Reading) -> str:
-        return str(reading.created_by or "—")
-
-    @admin.display(description=gettext_lazy("updated"), ordering="updated_at")
-    def updated(self, reading: Reading) -> object:
-        return reading.updated_at
 
     def has_delete_permission(self, request: HttpRequest, obj: Reading | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not is_locked(obj)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.backoffice.dates import BoundedDates
+from mokesta.backoffice.formats import contract_label, euro
 from mokesta.bank.booking import assign_payment
 from mokesta.lib.money import MAX_SINGLE_AMOUNT, only_ascii_digits
 from mokesta.payments.models import Payment, UnmatchedPayment
@@ -105,6 +106,7 @@ class AssignForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["contract"].required = True
+        self.fields["contract"].label_from_instance = contract_label  # type: ignore[attr-defined]
 
 
 @admin.register(UnmatchedPayment)
@@ -159,7 +161,7 @@ class UnmatchedPaymentAdmin(admin.ModelAdmin):
     def response_change(self, request: HttpRequest, obj: Payment) -> HttpResponse:
         messages.success(
             request,
-            gettext("The payment of %(amount)s € was assigned to contract %(number)s.")
-            % {"amount": obj.amount, "number": obj.contract},
+            gettext("The payment of %(amount)s was assigned to contract %(number)s.")
+            % {"amount": euro(obj.amount), "number": obj.contract},
         )
         return HttpResponseRedirect(reverse("admin:payments_unmatchedpayment_changelist"))

@@ -172,7 +172,9 @@ def test_an_accountant_runs_billing_and_issues_credit_notes(
         client = admin_client(accountant)
         added = client.post("/admin/billing/billingperiod/add/", {"month": "2026-12-01"})
         period = BillingPeriod.objects.get(month=dt.date(2026, 12, 1))
-        billed = client.post(f"/admin/billing/billingperiod/{period.pk}/bill/")
+        billed = client.post(
+            f"/admin/billing/billingperiod/{period.pk}/bill/", {"month": "2026-12"}
+        )
         credited = client.post(
             f"/admin/billing/invoice/{invoice.pk}/credit-note/", {"reason": "Klaidingi rodmenys"}
         )

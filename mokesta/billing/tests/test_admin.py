@@ -44,7 +44,7 @@ def test_it_bills_a_period_from_the_button_and_shows_progress(
     url = f"/admin/billing/billingperiod/{period.pk}/bill/"
     with time_machine.travel(at("2026-12-03"), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            response = staff_client.post(url)
+            response = staff_client.post(url, {"month": "2026-11"})
         assert response.status_code == 302
         page = staff_client.get(url).content.decode()
 
@@ -71,7 +71,9 @@ def test_it_reloads_the_page_while_a_run_is_going_on(staff_client: Client) -> No
 def test_it_refuses_to_bill_a_month_that_has_not_ended(staff_client: Client) -> None:
     period = BillingPeriod.objects.create(month=dt.date(2026, 11, 1))
     with time_machine.travel(at("2026-11-20"), tick=False):
-        response = staff_client.post(f"/admin/billing/billingperiod/{period.pk}/bill/", follow=True)
+        response = staff_client.post(
+            f"/admin/billing/billingperiod/{period.pk}/bill/", {"month": "2026-11"}, follow=True
+        )
     assert "nepasibaigė" in response.content.decode()
     assert not BillingRun.objects.exists()
     assert BillingPeriod.objects.get().state == "open"
@@ -88,14 +90,16 @@ def test_it_refuses_the_bill_button_to_staff_without_the_permission(
     assert not BillingRun.objects.exists()
 
 
-def test_it_closes_periods_with_the_action(staff_client: Client) -> None:
+def test_the_close_action_opens_the_billing_preview(staff_client: Client) -> None:
     period = BillingPeriod.objects.create(month=dt.date(2026, 11, 1))
     with time_machine.travel(at("2026-12-03"), tick=False):
-        staff_client.post(
+        response = staff_client.post(
             "/admin/billing/billingperiod/",
             {"action": "close_periods", "_selected_action": [period.pk]},
         )
-    assert BillingPeriod.objects.get().state == "closed"
+    # Closing is confirmed on the preview by naming the month (backoffice/test_billing_preview).
+    assert response.headers["Location"] == f"/admin/billing/billingperiod/{period.pk}/bill/"
+    assert BillingPeriod.objects.get().state == "open"
 
 
 def test_it_finds_invoices_by_contract_number_and_payer_code(
@@ -217,7 +221,7 @@ def test_the_progress_page_shows_why_a_run_failed(
     url = f"/admin/billing/billingperiod/{period.pk}/bill/"
     with time_machine.travel(at("2026-12-03"), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            staff_client.post(url)
+            staff_client.post(url, {"month": "2026-11"})
         page = staff_client.get(url).content.decode()
 
     assert BillingRun.objects.get().state == "failed"
