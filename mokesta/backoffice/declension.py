@@ -133,6 +133,23 @@ NAMES: dict[str, Name] = {
         "siunčiamų pranešimų",
     ),
     "payments.payment": _m("mokėjimas", "mokėjimą", "mokėjimai", "mokėjimus", "mokėjimų"),
+    "bank.posttransfer": _m(
+        "pašto pavedimas", "pašto pavedimą", "pašto pavedimai", "pašto pavedimus", "pašto pavedimų"
+    ),
+    "bank.heldreading": _m(
+        "sulaikytas rodmuo",
+        "sulaikytą rodmenį",
+        "sulaikyti rodmenys",
+        "sulaikytus rodmenis",
+        "sulaikytų rodmenų",
+    ),
+    "onboarding.customerimport": _m(
+        "duomenų importas",
+        "duomenų importą",
+        "duomenų importai",
+        "duomenų importus",
+        "duomenų importų",
+    ),
     "payments.unmatchedpayment": _m(
         "nepriskirtas mokėjimas",
         "nepriskirtą mokėjimą",

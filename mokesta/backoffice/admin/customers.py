@@ -104,6 +104,7 @@ class ContractAccessInline(admin.TabularInline):
     def linked_on(self, access: ContractAccess) -> str:
         return f"{access.created_at:%Y-%m-%d}" if access.created_at else "–"
 
+
 # An order or a cancellation is entered after the bank reported it: never a future date.
 EINVOICE_DATES = {"since": 0, "cancelled_on": 0}
 
