@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from mokesta.billing.models import BilledReading, Invoice
-from mokesta.billing.queries import ReadingWithMeter, contract_readings, contracts_readings
+from mokesta.billing.queries import ReadingWithMeter, contract_readings
 from mokesta.metering.models import Meter, Reading
 
 
@@ -46,14 +46,6 @@ def meter_readings(contract_id: int, month: dt.date) -> list[InvoiceReading]:
     history). A meter's previous reading is its last one before the month, or its initial
     reading; a meter without a reading in the month (a norm month, a broken meter) has no row."""
     return _rows(contract_readings(contract_id, month), month)
-
-
-def contracts_meter_readings(
-    contract_ids: list[int], month: dt.date
-) -> dict[int, list[InvoiceReading]]:
-    """meter_readings of many contracts in one query: {contract id: its rows}."""
-    found = contracts_readings(contract_ids, month)
-    return {pk: _rows(readings, month) for pk, readings in found.items()}
 
 
 def _rows(readings: list[ReadingWithMeter], month: dt.date) -> list[InvoiceReading]:

@@ -399,45 +399,6 @@ def contract_readings(contract_id: int, month: dt.date) -> list[ReadingWithMeter
     return rows(CONTRACT_READINGS_SQL, [contract_id, month], ReadingWithMeter)
 
 
-class ContractReading(NamedTuple):
-    contract: int
-    meter: int
-    period: dt.date
-    value: int
-    source: str
-    serial_number: str
-    initial_reading: int
-
-
-# CONTRACT_READINGS_SQL for many contracts at once, each reading with its contract (the banks'
-# e-invoice file reads a chunk of contracts in one query); {{ids}} is filled per call.
-CONTRACTS_READINGS_SQL = sql(
-    """
-    SELECT s.{point.contract}, r.{reading.meter}, r.{reading.period}, r.{reading.value},
-           r.{reading.source}, m.{meter.serial_number}, m.{meter.initial_reading}
-    FROM {reading} r
-    JOIN {meter} m ON m.{meter.pk} = r.{reading.meter}
-    JOIN {point} s ON s.{point.pk} = m.{meter.service_point}
-    WHERE s.{point.contract} IN ({{ids}}) AND r.{reading.period} <= %s
-    ORDER BY s.{point.contract}, m.{meter.serial_number}, r.{reading.period}
-    """,
-    **TABLES,
-)
-
-
-def contracts_readings(
-    contract_ids: list[int], month: dt.date
-) -> dict[int, list[ReadingWithMeter]]:
-    """contract_readings() of many contracts in one query: {contract id: its readings}."""
-    if not contract_ids:
-        return {}
-    query = CONTRACTS_READINGS_SQL.format(ids=", ".join(["%s"] * len(contract_ids)))
-    found: dict[int, list[ReadingWithMeter]] = {}
-    for reading in rows(query, [*contract_ids, month], ContractReading):
-        found.setdefault(reading.contract, []).append(ReadingWithMeter(*reading[1:]))
-    return found
-
-
 # The payments page ---------------------------------------------------------------------------
 
 
