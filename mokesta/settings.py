@@ -186,7 +186,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 AUTH_USER_MODEL = "accounts.User"
 # ModelBackend alone: its lookup is the e-mail identity rule (UserManager.get_by_natural_key);
 # allauth's backend would look addresses up again as they are written (README: "Security").
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's, with the session's user read by the accounts' query layer (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["mokesta.accounts.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

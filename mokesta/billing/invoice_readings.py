@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from mokesta.billing.models import BilledReading, Invoice
-from mokesta.billing.queries import ReadingWithMeter, contract_readings
+from mokesta.billing.queries import ReadingWithMeter, billed_readings, contract_readings
 from mokesta.metering.models import Meter, Reading
 
 
@@ -37,8 +37,7 @@ class InvoiceReading:
 def invoice_readings(invoice: Invoice | int) -> list[BilledReading]:
     """The readings `invoice` (or the invoice with that id) billed, as issued: one row per meter
     line, by meter serial number (a credit note has none)."""
-    pk = invoice if isinstance(invoice, int) else invoice.pk
-    return list(BilledReading.objects.filter(invoice_id=pk).order_by("pk"))
+    return billed_readings(invoice if isinstance(invoice, int) else invoice.pk)
 
 
 def meter_readings(contract_id: int, month: dt.date) -> list[InvoiceReading]:

@@ -23,13 +23,13 @@ from mokesta.billing.ledger import (
     paid_sql,
     paid_value,
 )
-from mokesta.billing.models import BillingPeriod, Invoice, InvoiceLine, Seller
+from mokesta.billing.models import BilledReading, BillingPeriod, Invoice, InvoiceLine, Seller
 from mokesta.billing.water_info import FIELDS as WATER_FIELDS
 from mokesta.billing.water_info import WaterInfo
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.customers.queries import linked_to_user
 from mokesta.lib.money import round_money
-from mokesta.lib.sql import rows, sql
+from mokesta.lib.sql import columns, instances, rows, sql
 from mokesta.metering.models import Meter, Reading
 from mokesta.payments.models import Payment
 
@@ -316,6 +316,19 @@ def invoice_with_lines(user: User, pk: int) -> list[InvoiceDetailRow]:
 def seller_of(row: InvoiceDetailRow) -> Seller:
     """The seller's details the invoice of `row` kept (an unsaved copy, for templates)."""
     return Seller(**{name: getattr(row, f"seller_{name}") for name in SELLER_SHOWN})
+
+
+BILLED_READINGS_SQL = sql(
+    "SELECT {fields} FROM {billed} r WHERE r.{billed.invoice} = %s ORDER BY r.{billed.pk}",
+    fields=columns(BilledReading, "r"),
+    billed=BilledReading,
+)
+
+
+def billed_readings(invoice: int) -> list[BilledReading]:
+    """The readings the invoice with this id billed, as it kept them at issue, in their order.
+    Whose invoice it is was checked by the read that found it (invoice_with_lines)."""
+    return instances(BILLED_READINGS_SQL, [invoice], BilledReading)
 
 
 SELLER_SHOWN = (

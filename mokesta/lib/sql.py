@@ -9,9 +9,11 @@ query behind, no table or column name is typed: `sql()` fills them in from the m
 
 (`{contract}` is the quoted table, `{contract.number}` the quoted column of the field `number`,
 a ForeignKey's `_id` column for a relation, `{contract.pk}` the primary key's). `rows()` runs one
-and returns its rows as a NamedTuple class, the decimal columns converted as the ORM converts
-them (SQLite returns decimals as floats, 10.00 as 10)."""
+and returns its rows as a NamedTuple class, the decimal and datetime columns converted as the
+ORM converts them (SQLite returns decimals as floats, 10.00 as 10, and naive datetimes);
+`instances()` returns model instances, every column converted."""
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
@@ -43,30 +45,68 @@ def sql(text: str, **parts: type[models.Model] | str) -> str:
     )
 
 
-def rows(
-    query: str,
-    params: Sequence[Any],
-    row: type[Row],
-    decimals: Mapping[str, Any] | None = None,  # model fields by column name
-) -> list[Row]:
-    """The rows of `query` as `row`s (its columns in the row's field order); each column named
-    in `decimals` goes through that model field's converters, as the ORM's values() would."""
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        found = cursor.fetchall()
-    if not decimals:
-        return [row._make(values) for values in found]
-    converters = [
-        (row._fields.index(name), convert, field.cached_col)
-        for name, field in decimals.items()
+def columns(model: type[models.Model], alias: str) -> str:
+    """Every concrete column of `model` (in the order instances() expects), as `alias`.column."""
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in fields)  # type: ignore[arg-type]
+
+
+def _converters(fields: Mapping[int, models.Field]) -> list[tuple[int, Any, Any]]:
+    """The ORM's converters (the backend's, then the field's) of the columns at these indexes."""
+    return [
+        (index, convert, field.cached_col)
+        for index, field in fields.items()
         for convert in (
             connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
         )
     ]
-    typed = []
-    for values in found:
-        value_list = list(values)
-        for index, convert, col in converters:
-            value_list[index] = convert(value_list[index], col, connection)
-        typed.append(row._make(value_list))
-    return typed
+
+
+def _convert(values: Sequence[Any], converters: list[tuple[int, Any, Any]]) -> list[Any]:
+    converted = list(values)
+    for index, convert, col in converters:
+        converted[index] = convert(converted[index], col, connection)
+    return converted
+
+
+def rows(
+    query: str,
+    params: Sequence[Any],
+    row: type[Row],
+    converted: Mapping[str, Any] | None = None,  # model fields by column name
+) -> list[Row]:
+    """The rows of `query` as `row`s (its columns in the row's field order); each column named
+    in `converted` (decimals, datetimes) goes through that model field's converters, as the
+    ORM's values() would."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    if not converted:
+        return [row._make(values) for values in found]
+    converters = _converters({row._fields.index(name): f for name, f in converted.items()})
+    return [row._make(_convert(values, converters)) for values in found]
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def instances(query: str, params: Sequence[Any], model: type[M]) -> list[M]:
+    """The rows of `query`, which selects columns(model), as `model` instances with every value
+    through its field's converters: what the ORM's get()/filter() would return."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    names, converters = _model_converters(model, connection.vendor)
+    alias = connection.alias
+    return [model.from_db(alias, names, _convert(values, converters)) for values in found]
+
+
+@functools.cache
+def _model_converters(
+    model: type[models.Model], vendor: str
+) -> tuple[list[str], list[tuple[int, Any, Any]]]:
+    """A model's attribute names and its columns' converters: the same for every row a process
+    reads from one kind of database (`vendor`, the key)."""
+    fields = model._meta.concrete_fields
+    return [field.attname for field in fields], _converters(dict(enumerate(fields)))

@@ -67,4 +67,9 @@ class Article(models.Model):
 
     @property
     def street_list(self) -> list[str]:
-        return [line.strip() for line in self.streets.splitlines() if line.strip()]
+        return street_lines(self.streets)
+
+
+def street_lines(streets: str) -> list[str]:
+    """An outage notice's streets, one a line, as a list."""
+    return [line.strip() for line in streets.splitlines() if line.strip()]

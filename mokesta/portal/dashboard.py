@@ -28,7 +28,7 @@ from mokesta.lib.money import ZERO, round_money
 from mokesta.metering.insights import leak_suspected
 from mokesta.metering.models import meter_label, verification_due
 from mokesta.metering.queries import ReadingRow, dashboard_meters, readings_by_meter
-from mokesta.news.models import Article
+from mokesta.news.queries import current_outages
 from mokesta.onlinepay import providers
 from mokesta.portal import fragments
 from mokesta.portal.declare import current_month, deadline
@@ -134,7 +134,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     addresses = [address for card in cards for address in card.addresses.split("; ")]
     outages = [
         article
-        for article in (Article.objects.current_outages() if cards else [])
+        for article in (current_outages() if cards else [])
         if any(affects(address, article.street_list) for address in addresses)
     ]
     return render(
@@ -150,7 +150,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "deadline": deadline(month),
             "pay_on": providers.current() is not None,
             "has_contracts": bool(cards),  # the menu's question, answered: one query less
-            "link_form": LinkContractForm(),
+            "link_form": None if cards else LinkContractForm(),  # the first step only
         },
     )
 

@@ -73,12 +73,14 @@ def test_the_layout_is_fixed_width() -> None:
 
 
 def decode_svg(page: str) -> list[zxingcpp.Result]:
-    """The invoice page's barcode: its SVG rectangles painted 3 px a module on white, decoded."""
+    """The invoice page's barcode: the rectangles of its SVG path painted 3 px a module on white,
+    decoded."""
     (svg,) = re.findall(r'<figure class="barcode">\s*<svg .*?</svg>', page, flags=re.S)
     width = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))  # type: ignore[union-attr]
     image = Image.new("L", (width * 3, 120), 255)
     draw = ImageDraw.Draw(image)
-    for x, w in re.findall(r'<rect x="(\d+)" y="0" width="(\d+)"', svg):
+    (path,) = re.findall(r'<path d="([^"]+)"/>', svg)
+    for x, w in re.findall(r"M(\d+) 0h(\d+)v40h-\2z", path):
         draw.rectangle([int(x) * 3, 0, (int(x) + int(w)) * 3 - 1, 119], fill=0)
     return zxingcpp.read_barcodes(image)
 

@@ -8,8 +8,9 @@ import pytest
 
 from mokesta.billing import ledger
 from mokesta.billing.invoice_readings import meter_readings
-from mokesta.billing.models import Invoice
+from mokesta.billing.models import BilledReading, Invoice
 from mokesta.billing.queries import (
+    billed_readings,
     contract_due,
     contract_entries,
     contract_invoices,
@@ -21,7 +22,7 @@ from mokesta.billing.tests.test_ledger import generate
 from mokesta.customers.models import ContractAccess
 from mokesta.metering.models import Reading
 from mokesta.payments.models import Payment
-from mokesta.testing.factories import add_readings, make_contract, make_meter
+from mokesta.testing.factories import add_readings, make_contract, make_invoice, make_meter
 
 
 @pytest.fixture
@@ -109,3 +110,27 @@ def test_a_contracts_readings_are_the_orms(db):
         )
     )
     assert len(meter_readings(contract.pk, april)) == 2
+
+
+def test_an_invoices_billed_readings_are_the_orms(db):
+    contract = make_contract()
+    invoice = make_invoice(contract, month=dt.date(2026, 4, 1))
+    other = make_invoice(contract, month=dt.date(2026, 5, 1))
+    for number, target in enumerate([invoice, other, invoice]):
+        BilledReading.objects.create(
+            invoice=target,
+            meter_serial=f"SN{number}",
+            previous=100 + number,
+            previous_estimated=bool(number % 2),
+            current=120 + number,
+            current_estimated=number == 2,
+        )
+    found = billed_readings(invoice.pk)
+    orm = list(BilledReading.objects.filter(invoice=invoice).order_by("pk"))
+    assert [r.meter_serial for r in found] == ["SN0", "SN2"]
+    for read, expected in zip(found, orm, strict=True):
+        assert {f.attname: getattr(read, f.attname) for f in BilledReading._meta.fields} == {
+            f.attname: getattr(expected, f.attname) for f in BilledReading._meta.fields
+        }
+    assert found[1].current_estimated is True and found[0].used == 20
+    assert billed_readings(10**6) == []

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from mokesta.metering.models import Reading
+from mokesta.testing.charts import bars_drawn, estimates_drawn
 from mokesta.testing.factories import make_contract, make_meter
 
 
@@ -49,7 +50,9 @@ def test_it_shows_24_months_as_svg_and_table(client, alice, meter):
     )
     assert months[-1].month == dt.date(2026, 6, 1)
     content = response.content.decode()
-    assert content.count("<rect") == 3
+    # Three months with a figure, three bars (closed rectangles of the chart's paths), one of
+    # them the estimate's.
+    assert (bars_drawn(content), estimates_drawn(content)) == (3, 1)
     assert '<svg role="img"' in content
     assert "2026-04: 4 m³ (apskaičiuota)" in content  # the text alternative
     assert '<td>2026-05</td><td class="num">11</td>' in content

@@ -137,3 +137,14 @@ def test_the_menus_question_is_answered_by_one_plain_query(alice):
     assert has_contracts(alice) is False
     make_contract(user=alice)
     assert has_contracts(alice) is True
+
+
+def test_with_a_contract_another_is_linked_on_its_own_page(client, alice):
+    make_contract(user=alice)
+    client.force_login(alice)
+    content = client.get(reverse("portal:dashboard")).content.decode()
+    link = reverse("customers:link")
+    assert f'<a href="{link}">Pridėti kitą sutartį</a>' in content
+    assert 'name="payer_code"' not in content
+    form = client.get(link).content.decode()
+    assert 'name="number"' in form and 'name="payer_code"' in form

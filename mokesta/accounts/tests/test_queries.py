@@ -1,0 +1,56 @@
+"""The session's user read by the accounts' plain query equals the ORM's, field by field, and the
+backend that uses it keeps Django's rules (inactive users, unknown ids)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user
+from django.test import RequestFactory
+
+from mokesta.accounts.backends import ModelBackend
+from mokesta.accounts.models import User
+from mokesta.accounts.queries import user_by_pk
+
+
+def field_values(user: User) -> dict[str, object]:
+    return {field.attname: getattr(user, field.attname) for field in User._meta.concrete_fields}
+
+
+def test_the_plain_read_equals_the_orms_on_every_field(alice):
+    # Values that need the ORM's converters: an aware datetime (SQLite returns text), a phone
+    # number object, booleans (SQLite returns 0/1).
+    alice.rules_accepted_at = dt.datetime(2026, 11, 3, 8, 15, 30, tzinfo=dt.UTC)
+    alice.phone = "+37061234567"
+    alice.sms_opt_in = True
+    alice.save()
+    read = user_by_pk(alice.pk)
+    orm = User.objects.get(pk=alice.pk)
+    assert read is not None and field_values(read) == field_values(orm)
+    assert read.rules_accepted_at == alice.rules_accepted_at
+    assert read.rules_accepted_at.tzinfo is not None
+    assert read.sms_opt_in is True and str(read.phone) == "+37061234567"
+    assert read._state.adding is False and read._state.db == "default"
+
+
+@pytest.mark.parametrize("pk", [None, "", "abc", "1.5", 10**6])
+def test_an_unknown_or_malformed_id_reads_nobody(db, pk):
+    assert user_by_pk(pk) is None
+
+
+def test_the_backend_refuses_an_inactive_user_as_djangos_does(alice):
+    assert ModelBackend().get_user(alice.pk) == alice
+    alice.is_active = False
+    alice.save()
+    assert ModelBackend().get_user(alice.pk) is None
+
+
+def test_a_logged_in_request_carries_the_user_read_by_the_plain_query(client, alice):
+    client.force_login(alice)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    user = get_user(request)
+    assert user == alice and user.is_authenticated
+    # The password change logs the session out (Django's session hash check still applies).
+    alice.set_password("AnotherPass2026!")
+    alice.save()
+    assert not get_user(request).is_authenticated
