@@ -137,7 +137,10 @@ class PayAllForm(forms.Form):
     """The total the customer saw: if what is due changed since (a payment arrived, an invoice
     was issued), the order is not started and the page shows the new amounts."""
 
-    total = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    CHANGED = gettext_lazy("The amount due has changed since. Check the new amounts and pay again.")
+    total = forms.CharField(
+        max_length=20, widget=forms.HiddenInput, error_messages={"required": CHANGED}
+    )
 
     def __init__(self, *args: object, expected: Decimal, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -149,9 +152,7 @@ class PayAllForm(forms.Form):
             not AMOUNT.fullmatch(text.replace(",", "."))
             or Decimal(text.replace(",", ".")) != self.expected
         ):
-            raise forms.ValidationError(
-                _("The amount due has changed since. Check the new amounts and pay again.")
-            )
+            raise forms.ValidationError(self.CHANGED)
         return self.expected
 
 
