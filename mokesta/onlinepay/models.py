@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
-from mokesta.lib.money import MONEY
+from mokesta.lib.money import MONEY, money_text
 from mokesta.payments.models import Payment
 
 
@@ -175,4 +175,4 @@ class PaymentOrderPart(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount}"  # the inline's row: the contract is its own column
+        return f"{money_text(self.amount)} €"  # the inline's row: the contract is a column
