@@ -75,19 +75,21 @@ class PaymentOrderAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("contract"))
     def contracts(self, obj: PaymentOrder) -> str:
-        """The order's contract, or the contracts of its parts with their amounts."""
-        if obj.contract is not None:
-            return str(obj.contract)
-        return "; ".join(
-            f"{part.contract} ({money_text(part.amount)} €)" for part in obj.parts.all()
-        )
+        return order_contracts(obj)
+
+
+def order_contracts(order: PaymentOrder) -> str:
+    """The order's contract, or the contracts of its parts with their amounts."""
+    if order.contract is not None:
+        return str(order.contract)
+    return "; ".join(f"{part.contract} ({money_text(part.amount)} €)" for part in order.parts.all())
 
 
 SETTLED_FIELDS: tuple[str, ...] = (
     "order_id",
     "confirmed_at",
     "amount",
-    "contract",
+    "contracts",
     "provider_transaction",
 )
 PAYOUT_FIELDS: tuple[str, ...] = (
@@ -109,6 +111,10 @@ class SettledOrderInline(admin.TabularInline):
     can_delete = False
     verbose_name = _("online payment settled")
     verbose_name_plural = _("online payments settled")
+
+    @admin.display(description=_("contract"))
+    def contracts(self, obj: PaymentOrder) -> str:
+        return order_contracts(obj)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

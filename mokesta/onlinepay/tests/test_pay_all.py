@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mokesta.accounts.models import User
-from mokesta.backoffice.groups import CLERK, setup_groups
+from mokesta.backoffice.groups import ACCOUNTANT, CLERK, setup_groups
 from mokesta.billing.ledger import PAID, amount_due_now, balance, contract_invoice_states
 from mokesta.conftest import make_user
 from mokesta.customers.models import Contract
@@ -358,7 +358,7 @@ def test_one_contract_due_shows_no_summary_card(
     assert response.context["due_cards"] == []
 
 
-def test_a_payout_settles_the_order_total(alice: User, settings: Any) -> None:
+def test_a_payout_settles_the_order_total(client: Client, alice: User, settings: Any) -> None:
     settings.PAYMENT_PROVIDER = "paysera"
     settings.PAYSERA_PROJECT_ID, settings.PAYSERA_PASSWORD = "123456", "secret"
     provider = providers.current()
@@ -380,6 +380,12 @@ def test_a_payout_settles_the_order_total(alice: User, settings: Any) -> None:
     )
     assert list(payout.orders.all()) == [order]
     assert payout.settled == Decimal("15.50") and payout.difference == Decimal("-0.20")
+    setup_groups()
+    accountant = make_user("buhaltere@example.lt", "Birutė", "Buhalterė", is_staff=True)
+    accountant.groups.add(Group.objects.get(name=ACCOUNTANT))
+    client.force_login(accountant)
+    page = client.get(f"/admin/onlinepay/payout/{payout.pk}/change/").content.decode()
+    assert order.order_id in page and first.number in page and second.number in page
 
 
 def test_the_back_office_shows_the_parts(
