@@ -124,6 +124,10 @@ NAMES: dict[str, Name] = {
         "mokėjimus internetu",
         "mokėjimų internetu",
     ),
+    # An order for several contracts is split into contracts' shares („dalis").
+    "onlinepay.paymentorderpart": _f(
+        "sutarties dalis", "sutarties dalį", "sutarčių dalys", "sutarčių dalis", "sutarčių dalių"
+    ),
     "onlinepay.payout": _f("išmoka", "išmoką", "išmokos", "išmokas", "išmokų"),
     "messaging.outgoingmessage": _m(
         "siunčiamas pranešimas",

@@ -28,6 +28,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "payments.payment": ["view"],
         # "Did my online payment go through?": clerks look it up.
         "onlinepay.paymentorder": ["view"],
+        "onlinepay.paymentorderpart": ["view"],  # an order for several contracts: its parts
         # "Did you send me the invoice?": clerks look it up; resending is the accountant's.
         "messaging.outgoingmessage": ["view"],
         # Customer requests: clerks answer them and change their state.
@@ -46,6 +47,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "bank.banktransaction": ["view"],
         # Online payments and the provider's payouts that settle them (reconciliation).
         "onlinepay.paymentorder": ["view"],
+        "onlinepay.paymentorderpart": ["view"],
         "onlinepay.payout": ["view"],
         # The post office's daily transfers reconciled with its payment files.
         "bank.posttransfer": ["view"],

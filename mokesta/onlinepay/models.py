@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
-from mokesta.lib.money import MONEY
+from mokesta.lib.money import MONEY, money_text
 from mokesta.payments.models import Payment
 
 
@@ -44,7 +44,11 @@ class Payout(models.Model):
 
 class PaymentOrder(models.Model):
     """One attempt to pay online: sent to the provider, then confirmed (booked as one Payment),
-    failed, expired, or flagged for staff when the provider's confirmation does not match."""
+    failed, expired, or flagged for staff when the provider's confirmation does not match.
+
+    An order for all the contracts due („Apmokėti viską") has no contract of its own: its
+    parts (PaymentOrderPart) say which contracts and how much each, and its confirmation books
+    one Payment per part (the parts hold them; the order's own `payment` stays empty)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -62,8 +66,14 @@ class PaymentOrder(models.Model):
     )
     amount = models.DecimalField(_("amount"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # Empty for an order of several contracts: its parts name them.
     contract = models.ForeignKey(
-        Contract, models.PROTECT, related_name="payment_orders", verbose_name=_("contract")
+        Contract,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment_orders",
+        verbose_name=_("contract"),
     )
     invoice = models.ForeignKey(
         Invoice,
@@ -115,13 +125,54 @@ class PaymentOrder(models.Model):
                 name="payment_order_amount_range",
             ),
             models.CheckConstraint(
-                # Booked exactly when confirmed: one Payment per confirmed order, none otherwise.
-                condition=Q(state="confirmed", payment__isnull=False)
-                | (~Q(state="confirmed") & Q(payment__isnull=True)),
+                # Booked exactly when confirmed: one Payment per confirmed order of one contract,
+                # none otherwise; an order of several contracts keeps its payments on its parts.
+                condition=Q(contract__isnull=False, state="confirmed", payment__isnull=False)
+                | (Q(contract__isnull=False) & ~Q(state="confirmed") & Q(payment__isnull=True))
+                | Q(contract__isnull=True, payment__isnull=True),
                 name="payment_order_confirmed_has_payment",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract__isnull=False) | Q(invoice__isnull=True),
+                name="payment_order_invoice_has_contract",
             ),
         ]
         indexes = [models.Index(fields=["state", "created_at"], name="payment_order_state_idx")]
 
     def __str__(self) -> str:
         return self.order_id
+
+
+class PaymentOrderPart(models.Model):
+    """One contract's share of an order for several contracts: the amount it was due when the
+    order started, booked as its own Payment on that contract when the provider confirms."""
+
+    order = models.ForeignKey(
+        PaymentOrder, models.CASCADE, related_name="parts", verbose_name=_("online payment")
+    )
+    contract = models.ForeignKey(
+        Contract, models.PROTECT, related_name="payment_order_parts", verbose_name=_("contract")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    payment = models.OneToOneField(
+        Payment,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_order_part",
+        verbose_name=_("payment"),
+    )
+
+    class Meta:
+        verbose_name = _("contract's share of an online payment")
+        verbose_name_plural = _("contracts' shares of online payments")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "contract"], name="payment_order_part_once"),
+            models.CheckConstraint(
+                condition=Q(amount__gte="0.01"), name="payment_order_part_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{money_text(self.amount)} €"  # the inline's row: the contract is a column

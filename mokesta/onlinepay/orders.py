@@ -16,7 +16,7 @@ from mokesta.billing.models import Invoice
 from mokesta.customers.models import Contract
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import round_money
-from mokesta.onlinepay.models import PaymentOrder
+from mokesta.onlinepay.models import PaymentOrder, PaymentOrderPart
 from mokesta.onlinepay.providers import FAILED, PAID, Outcome, Provider
 from mokesta.outbox.queue import queue
 from mokesta.payments.models import Payment
@@ -45,6 +45,31 @@ def start_order(
         return PaymentOrder.objects.create(
             provider=provider.name, amount=amount, contract=contract, invoice=invoice, user=user
         )
+
+
+def start_order_for_all(
+    *, user: User, parts: list[tuple[Contract, Decimal]], provider: Provider
+) -> PaymentOrder:
+    """One order for several contracts („Apmokėti viską"): `parts` are the contracts and what
+    each is paid, the order is for their total, within the same limits as a single payment.
+    The caller chose the contracts through the access rule (the user's own)."""
+    parts = [(contract, round_money(amount)) for contract, amount in parts]
+    if not parts or any(amount < MIN_AMOUNT for _contract, amount in parts):
+        raise ValueError("every part must be 0.01 or more")
+    if len({contract.pk for contract, _amount in parts}) != len(parts):
+        raise ValueError("a contract twice")
+    total = sum((amount for _contract, amount in parts), Decimal(0))
+    if not MIN_AMOUNT <= total <= MAX_AMOUNT:
+        raise ValueError(f"amount {total} out of range")
+    with transaction.atomic():
+        order = PaymentOrder.objects.create(
+            provider=provider.name, amount=total, contract=None, user=user
+        )
+        PaymentOrderPart.objects.bulk_create(
+            PaymentOrderPart(order=order, contract=contract, amount=amount)
+            for contract, amount in parts
+        )
+        return order
 
 
 def apply_outcome(*, outcome: Outcome, provider: Provider) -> PaymentOrder:
@@ -98,48 +123,88 @@ def mismatch(order: PaymentOrder, outcome: Outcome, provider: Provider) -> str:
     return ""
 
 
-def book(order: PaymentOrder, outcome: Outcome) -> Payment:
-    contract = order.contract
-    payment = Payment.objects.create(
-        contract=contract,
-        amount=order.amount,
-        paid_on=local_today(),
-        source=Payment.Source.ONLINE,
-        provider_reference=f"{order.provider}:{order.order_id}",
-        payer_name=(order.user.get_full_name() if order.user else "")[:200],
-        details=" ".join(
-            part
-            for part in (
-                order.provider,
-                order.order_id,
-                order.invoice.number if order.invoice else "",
+def book(order: PaymentOrder, outcome: Outcome) -> list[Payment]:
+    """The order's payments, inside apply_outcome's transaction (all or none): one on its
+    contract, or one per part on each part's contract for the amount the order recorded then
+    (a contract whose debt has changed since gets that amount all the same: an overpayment is
+    an advance, as with any payment). The ledger books each against its contract's invoices."""
+    payer = (order.user.get_full_name() if order.user else "")[:200]
+    if order.contract is not None:
+        payment = Payment.objects.create(
+            contract=order.contract,
+            amount=order.amount,
+            paid_on=local_today(),
+            source=Payment.Source.ONLINE,
+            provider_reference=f"{order.provider}:{order.order_id}",
+            payer_name=payer,
+            details=" ".join(
+                part
+                for part in (
+                    order.provider,
+                    order.order_id,
+                    order.invoice.number if order.invoice else "",
+                )
+                if part
+            ),
+        )
+        order.payment = payment
+        payments = [payment]
+    else:
+        parts = list(order.parts.select_related("contract").order_by("pk"))
+        if sum((part.amount for part in parts), Decimal(0)) != order.amount:
+            raise ValueError(f"order {order.order_id}: its parts do not add up to its amount")
+        payments = []
+        for number, part in enumerate(parts, start=1):
+            part.payment = Payment.objects.create(
+                contract=part.contract,
+                amount=part.amount,
+                paid_on=local_today(),
+                source=Payment.Source.ONLINE,
+                # One order, several payments: each its own reference, still unique.
+                provider_reference=f"{order.provider}:{order.order_id}:{number}",
+                payer_name=payer,
+                details=f"{order.provider} {order.order_id} ({number}/{len(parts)})",
             )
-            if part
-        ),
-    )
+            part.save(update_fields=["payment"])
+            payments.append(part.payment)
     order.state = State.CONFIRMED
-    order.payment = payment
     order.problem = ""
     order.confirmed_at = timezone.now()
     order.provider_transaction = outcome.transaction
     order.payment_method = outcome.method
     order.save()
     if order.user is not None:
-        queue(receipt(order, payment))
-    return payment
+        queue(receipt(order, payments))
+    return payments
 
 
-def receipt(order: PaymentOrder, payment: Payment) -> list:
+def receipt(order: PaymentOrder, payments: list[Payment]) -> list:
     user = order.user
     assert user is not None
+    # Each contract paid, what it received and what it owes after it (whole cents already).
+    parts = []
+    for payment in payments:
+        assert payment.contract is not None
+        owed = balance(payment.contract)
+        parts.append(
+            {
+                "contract_number": payment.contract.number,
+                "amount": str(payment.amount),
+                "balance": str(abs(owed)),
+                # Nested values stay strings in the outbox's JSON: the template is told which.
+                "owes": "due" if owed > 0 else "over" if owed < 0 else "",
+            }
+        )
     context = {
         "first_name": user.first_name,
         "order_id": order.order_id,
-        "contract_number": order.contract.number,
+        "contract_number": ", ".join(part["contract_number"] for part in parts),
         "invoice_number": order.invoice.number if order.invoice else "",
-        "amount_paid": str(payment.amount),
-        "paid_date": payment.paid_on.isoformat(),
-        "amount_balance": str(balance(order.contract)),  # whole cents already
+        "amount_paid": str(order.amount),
+        "paid_date": payments[0].paid_on.isoformat(),
+        "amount_balance": str(balance(order.contract)) if order.contract else "0",
+        # An order for several contracts: the receipt lists them.
+        "parts": parts if order.contract is None else [],
     }
     # A receipt goes by e-mail whatever the invoice-delivery choice: the customer just paid.
     return messages_for(

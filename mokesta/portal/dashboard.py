@@ -130,6 +130,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             card.payment_details = fragments.payment_details(asked, seller, nested=True)
     due = [card for card in cards if card.due.amount > 0]
+    due_total = sum((card.due.amount for card in due), ZERO)
     # Outage notices on the user's streets, until they end (the rule: customers.outages).
     addresses = [address for card in cards for address in card.addresses.split("; ")]
     outages = [
@@ -143,9 +144,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "cards": cards,
             "outages": outages,
-            # More than one contract to pay: their total, paid at once.
+            # More than one contract to pay: their total, paid at once („Apmokėti viską",
+            # portal/pay.py: pay_all, which checks the total it is sent against the ledger's).
             "due_cards": due if len(due) > 1 else [],
-            "due_total": sum((card.due.amount for card in due), ZERO),
+            "due_total": due_total,
+            "due_total_value": f"{due_total:.2f}",
             "month": month,
             "deadline": deadline(month),
             "pay_on": providers.current() is not None,

@@ -1,24 +1,28 @@
-"""„Apmokėti": the customer pays a contract's amount due (or an unpaid invoice) online, and comes
-back to a page that says whether the payment is confirmed or still pending."""
+"""„Apmokėti": the customer pays a contract's amount due (or an unpaid invoice) online, or
+everything due on all their contracts at once („Apmokėti viską"), and comes back to a page that
+says whether the payment is confirmed or still pending."""
 
 import re
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
+from mokesta.accounts.models import User
 from mokesta.billing.ledger import amount_due_now
 from mokesta.billing.models import Invoice
-from mokesta.customers.access import user_contract
+from mokesta.customers.access import user_contract, user_contracts
 from mokesta.customers.models import Contract
-from mokesta.lib.money import only_ascii_digits, round_money
+from mokesta.lib.money import ZERO, only_ascii_digits, round_money
 from mokesta.onlinepay import paysera, providers
 from mokesta.onlinepay.models import PaymentOrder
 from mokesta.onlinepay.orders import (
@@ -27,6 +31,7 @@ from mokesta.onlinepay.orders import (
     UnknownOrder,
     apply_outcome,
     start_order,
+    start_order_for_all,
 )
 from mokesta.portal.invoices import unpaid_amount, user_invoices
 
@@ -103,21 +108,10 @@ def pay(
                 amount=form.cleaned_data["amount"],
                 provider=provider,
             )
-            return_url = request.build_absolute_uri(
-                reverse("payments:order", args=[order.order_id])
+            description = invoice.number if invoice else contract.number
+            return HttpResponseRedirect(
+                provider.checkout_url(checkout(request, order, description=description))
             )
-            checkout = providers.Checkout(
-                order_id=order.order_id,
-                amount=order.amount,
-                currency=order.currency,
-                accept_url=return_url,
-                cancel_url=return_url + "?atsaukta=1",
-                callback_url=providers.callback_url(),
-                language=get_language() or "lt",
-                description=invoice.number if invoice else contract.number,
-                email=request.user.email,
-            )
-            return HttpResponseRedirect(provider.checkout_url(checkout))
     else:
         initial = money_text(suggested) if MIN_AMOUNT <= suggested <= MAX_AMOUNT else ""
         form = PayForm(initial={"amount": initial})
@@ -128,15 +122,109 @@ def pay(
     )
 
 
+def amounts_due(user: User) -> list[tuple[Contract, Decimal]]:
+    """The user's own contracts (the access rule) with something due now, and what: the
+    ledger's amount_due_now(), the rule the dashboard's cards show."""
+    found = []
+    for contract in user_contracts(user):
+        amount = amount_due_now(contract).amount
+        if amount > 0:
+            found.append((contract, amount))
+    return found
+
+
+class PayAllForm(forms.Form):
+    """The total the customer saw: if what is due changed since (a payment arrived, an invoice
+    was issued), the order is not started and the page shows the new amounts."""
+
+    CHANGED = gettext_lazy("The amount due has changed since. Check the new amounts and pay again.")
+    total = forms.CharField(
+        max_length=20, widget=forms.HiddenInput, error_messages={"required": CHANGED}
+    )
+
+    def __init__(self, *args: object, expected: Decimal, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.expected = expected
+
+    def clean_total(self) -> Decimal:
+        text = self.cleaned_data["total"].strip()
+        if (
+            not AMOUNT.fullmatch(text.replace(",", "."))
+            or Decimal(text.replace(",", ".")) != self.expected
+        ):
+            raise forms.ValidationError(self.CHANGED)
+        return self.expected
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pay_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """„Apmokėti viską": one order for the total due now on all the user's contracts, each
+    contract's part recorded on the order. GET shows the parts (and works without the
+    dashboard); POST starts the order when the total is still the one shown."""
+    provider = provider_or_404()
+    parts = amounts_due(request.user)
+    total = sum((amount for _contract, amount in parts), ZERO)
+    payable = bool(parts) and total <= MAX_AMOUNT
+    form = PayAllForm(initial={"total": f"{total:.2f}"}, expected=total)
+    error = ""
+    if request.method == "POST":
+        posted = PayAllForm(request.POST, expected=total)
+        if posted.is_valid() and payable:
+            order = start_order_for_all(user=request.user, parts=parts, provider=provider)
+            numbers = ", ".join(contract.number for contract, _amount in parts)
+            return HttpResponseRedirect(
+                provider.checkout_url(checkout(request, order, description=numbers[:150]))
+            )
+        # The new amounts are shown with a fresh form carrying the new total.
+        if not posted.is_valid():
+            error = " ".join(str(message) for message in posted.errors.get("total", []))
+        elif not parts:
+            error = _("Nothing is due now.")
+        else:
+            error = _("The total is over 10,000.00 €: pay for each contract separately.")
+    return render(
+        request,
+        "onlinepay/pay_all.html",
+        {
+            "form": form,
+            "parts": parts,
+            "total": total,
+            "payable": payable,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def checkout(
+    request: AuthenticatedHttpRequest, order: PaymentOrder, *, description: str
+) -> providers.Checkout:
+    """Where the provider sends the customer back (this site's host) and what it shows."""
+    return_url = request.build_absolute_uri(reverse("payments:order", args=[order.order_id]))
+    return providers.Checkout(
+        order_id=order.order_id,
+        amount=order.amount,
+        currency=order.currency,
+        accept_url=return_url,
+        cancel_url=return_url + "?atsaukta=1",
+        callback_url=providers.callback_url(),
+        language=get_language() or "lt",
+        description=description,
+        email=request.user.email,
+    )
+
+
 @login_required
 def order_status(request: AuthenticatedHttpRequest, order_id: str) -> HttpResponse:
     """Where the provider sends the customer back: confirmed, pending, failed. Only reads,
     except that a signed confirmation the provider appends is applied like its callback (so the
     page is right even when the callback is late); reloading it changes nothing."""
+    # An order of one contract: whoever sees the contract; of several: the user who paid.
     order = get_object_or_404(
-        PaymentOrder.objects.select_related("contract", "invoice", "payment"),
+        PaymentOrder.objects.select_related("contract", "invoice", "payment").distinct(),
+        Q(contract__accesses__user=request.user) | Q(contract__isnull=True, user=request.user),
         order_id=order_id,
-        contract__accesses__user=request.user,
     )
     provider = providers.current()
     if provider is not None and provider.name == order.provider and request.GET.get("data"):
@@ -146,8 +234,9 @@ def order_status(request: AuthenticatedHttpRequest, order_id: str) -> HttpRespon
                 order = apply_outcome(outcome=outcome, provider=provider)
         except (paysera.SignatureError, UnknownOrder):
             pass  # not proof of anything: the page shows what the callback recorded
+    parts = order.parts.select_related("contract") if order.contract is None else []
     return render(
         request,
         "onlinepay/order.html",
-        {"order": order, "cancelled": "atsaukta" in request.GET},
+        {"order": order, "parts": parts, "cancelled": "atsaukta" in request.GET},
     )

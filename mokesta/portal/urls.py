@@ -69,6 +69,8 @@ payment_urls = (
         # „Apmokėti" online (mokesta.onlinepay): a contract's debt or one unpaid invoice.
         path("sutartys/<int:pk>/apmoketi/", pay.pay_contract, name="pay"),
         path("saskaitos/<int:pk>/apmoketi/", pay.pay_invoice, name="pay_invoice"),
+        # „Apmokėti viską": one order for what all the user's contracts owe now.
+        path("apmoketi/", pay.pay_all, name="pay_all"),
         path("mokejimai/<str:order_id>/", pay.order_status, name="order"),
     ],
     "payments",

@@ -10,7 +10,27 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mokesta.backoffice.admin.audit import ReadOnlyAdmin
-from mokesta.onlinepay.models import PaymentOrder, Payout
+from mokesta.lib.money import money_text
+from mokesta.onlinepay.models import PaymentOrder, PaymentOrderPart, Payout
+
+PART_FIELDS: tuple[str, ...] = ("contract", "amount", "payment")
+
+
+class PartInline(admin.TabularInline):
+    """An order for several contracts („Apmokėti viską"): each contract's amount and, once
+    confirmed, the payment booked on it."""
+
+    model = PaymentOrderPart
+    fields = PART_FIELDS
+    readonly_fields = PART_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(PaymentOrder)
@@ -20,7 +40,7 @@ class PaymentOrderAdmin(ReadOnlyAdmin):
         "created_at",
         "state",
         "amount",
-        "contract",
+        "contracts",
         "invoice",
         "user",
         "provider",
@@ -40,18 +60,36 @@ class PaymentOrderAdmin(ReadOnlyAdmin):
         "contract__number",
         "contract__customer__payer_code",
         "contract__customer__name",
+        "parts__contract__number",
+        "parts__contract__customer__payer_code",
+        "parts__contract__customer__name",
         "invoice__number",
         "user__email",
     ]
     date_hierarchy = "created_at"
     list_select_related = ["contract", "invoice", "user", "payout"]
+    inlines = [PartInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("parts__contract")
+
+    @admin.display(description=_("contract"))
+    def contracts(self, obj: PaymentOrder) -> str:
+        return order_contracts(obj)
+
+
+def order_contracts(order: PaymentOrder) -> str:
+    """The order's contract, or the contracts of its parts with their amounts."""
+    if order.contract is not None:
+        return str(order.contract)
+    return "; ".join(f"{part.contract} ({money_text(part.amount)} €)" for part in order.parts.all())
 
 
 SETTLED_FIELDS: tuple[str, ...] = (
     "order_id",
     "confirmed_at",
     "amount",
-    "contract",
+    "contracts",
     "provider_transaction",
 )
 PAYOUT_FIELDS: tuple[str, ...] = (
@@ -73,6 +111,10 @@ class SettledOrderInline(admin.TabularInline):
     can_delete = False
     verbose_name = _("online payment settled")
     verbose_name_plural = _("online payments settled")
+
+    @admin.display(description=_("contract"))
+    def contracts(self, obj: PaymentOrder) -> str:
+        return order_contracts(obj)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -53,6 +53,7 @@ def customer_pages() -> list[str]:
         reverse("billing:detail", args=[invoice.pk]),
         reverse("payments:list", args=[contract.pk]),
         reverse("payments:pay", args=[contract.pk]),
+        reverse("payments:pay_all"),
         reverse("inquiries:list"),
         reverse("inquiries:new"),
         reverse("inquiries:detail", args=[inquiry.pk]),

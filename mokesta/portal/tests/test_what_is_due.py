@@ -79,7 +79,7 @@ def test_amounts_have_a_thousands_space(client, alice):
     assert "12\u00a0105,82 €" in html
 
 
-def test_two_contracts_due_show_a_total_with_each_payment(client, alice):
+def test_two_contracts_due_show_a_total_paid_at_once(client, alice):
     first, second = make_contract(user=alice), make_contract(user=alice)
     for contract, total in [(first, "10.00"), (second, "5.50")]:
         make_meter(contract)
@@ -89,3 +89,4 @@ def test_two_contracts_due_show_a_total_with_each_payment(client, alice):
     html = response.content.decode()
     assert "Iš viso mokėti už visas sutartis: 15,50 €" in html
     assert len(response.context["due_cards"]) == 2
+    assert html.count("Apmokėti viską") == (1 if response.context["pay_on"] else 0)
