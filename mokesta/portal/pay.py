@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.billing.ledger import amount_due_now
 from mokesta.billing.models import Invoice
-from mokesta.customers.access import user_contract
+from mokesta.customers.access import may, user_contract
 from mokesta.customers.models import Contract
 from mokesta.lib.money import only_ascii_digits, round_money
 from mokesta.onlinepay import paysera, providers
@@ -72,7 +72,7 @@ def provider_or_404() -> providers.Provider:
 
 @login_required
 def pay_contract(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = user_contract(request.user, pk)
+    contract = user_contract(request.user, pk, action="pay")
     return pay(request, contract=contract, invoice=None, suggested=amount_due_now(contract).amount)
 
 
@@ -82,6 +82,8 @@ def pay_invoice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unpaid = unpaid_amount(invoice)
     if unpaid <= 0:
         raise Http404  # a paid or credited invoice, or a credit note, has nothing to pay
+    if not may(request.user, invoice.contract_id, "pay"):
+        raise Http404  # a „Peržiūra" or „Deklaruoja" member sees the invoice, does not pay it
     return pay(request, contract=invoice.contract, invoice=invoice, suggested=unpaid)
 
 
