@@ -5,7 +5,7 @@ rule and the reads behind them are the customers' query layer (queries.py)."""
 
 import re
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -24,6 +24,8 @@ def pick_contract(
     # The address tells apart two contracts of one person.
     contracts = list(user_contracts(request.user, action).prefetch_related("service_points"))
     if not contracts:
+        if action != "see" and has_contracts(request.user):
+            raise Http404  # linked, but no role that may do it (e.g. „Peržiūra")
         return redirect("portal:dashboard")
     if len(contracts) == 1:
         return redirect(url_name, contracts[0].pk)
