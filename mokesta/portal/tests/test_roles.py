@@ -177,7 +177,7 @@ SHOWN = [
     ("contract", 'href="/savitarna/sutartys/{pk}/apmoketi/"', "pay"),
     ("contract", 'action="/savitarna/sutartys/{pk}/isvykstu/"', "away"),
     ("contract", 'action="/savitarna/sutartys/{pk}/prieiga/pakviesti/"', "manage"),
-XX
+    ("contract", "/pavadinimas/", "declare"),  # the meters' names form
     ("dashboard", 'href="/savitarna/sutartys/{pk}/rodmenys/"', "declare"),
     ("dashboard", 'href="/savitarna/sutartys/{pk}/apmoketi/"', "pay"),
     ("invoice", "/apmoketi/", "pay"),
