@@ -200,7 +200,9 @@ class AwayReadingInline(admin.TabularInline):
     extra = 0
 
 
-@admin.action(description=gettext_lazy("End the selected away periods today"))
+@admin.action(
+    description=gettext_lazy("End the selected away periods today"), permissions=["change"]
+)
 def end_away_periods(
     modeladmin: "AwayPeriodAdmin", request: HttpRequest, queryset: QuerySet[AwayPeriod]
 ) -> None:
