@@ -138,7 +138,7 @@ class AwayForm(forms.Form):
             if point is not None and meter_point != point:
                 self.errors.pop(name, None)  # a meter of another address: not asked
                 continue
-            raw = (self.data.get(name) or "").strip()
+            raw = (self.data.get(self.add_prefix(name)) or "").strip()
             state = self.states.get(pk)
             if not raw or state is None:
                 continue  # the required error is already there (or the meter left meanwhile)

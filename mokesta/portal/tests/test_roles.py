@@ -41,9 +41,7 @@ def household(alice, settings) -> Household:
     contract = history["contract"]
     invoice = make_invoice(contract, month=add_months(month_start(local_today()), -5))
     invoice = next(
-        i
-        for i in [invoice, history["invoice"], *contract.invoices.all()]
-        if unpaid_amount(i) > 0
+        i for i in [invoice, history["invoice"], *contract.invoices.all()] if unpaid_amount(i) > 0
     )
     carol = make_user("carol@example.lt", "Karolina", "Kairytė")
     member = add_member(contract, carol, "view")
@@ -55,9 +53,7 @@ def household(alice, settings) -> Household:
         token_hash="0" * 64,
         expires_at=MID_MONTH + dt.timedelta(days=14),
     )
-    return Household(
-        contract, history["meter"], history["reading"], invoice, member, invitation
-    )
+    return Household(contract, history["meter"], history["reading"], invoice, member, invitation)
 
 
 @dataclass(frozen=True)
@@ -80,7 +76,9 @@ CASES = [
     Case("meter", "see", "get", lambda h: reverse("metering:meter", args=[h.meter.pk])),
     Case("reading", "see", "get", lambda h: reverse("metering:reading", args=[h.reading.pk])),
     Case("consumption", "see", "get", lambda h: reverse("metering:consumption", args=_c(h))),
-    Case("consumption csv", "see", "get", lambda h: reverse("metering:consumption_csv", args=_c(h))),
+    Case(
+        "consumption csv", "see", "get", lambda h: reverse("metering:consumption_csv", args=_c(h))
+    ),
     Case("invoices", "see", "get", lambda h: reverse("billing:list")),
     Case("invoice", "see", "get", lambda h: reverse("billing:detail", args=[h.invoice.pk])),
     Case("invoice pdf", "see", "get", lambda h: reverse("billing:pdf", args=[h.invoice.pk])),
