@@ -9,9 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mokesta.customers.models import ContractAccess
-
-from mokesta.customers.models import ServicePoint
+from mokesta.customers.models import ContractAccess, ServicePoint
 from mokesta.metering.models import Meter
 from mokesta.testing.factories import make_contract, make_meter
 
