@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from mokesta.accounts.models import User
@@ -20,7 +20,7 @@ from mokesta.testing.smtp import SmtpSink, smtp_sink  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,12 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from mokesta.billing.models import Invoice
 from mokesta.conftest import make_user
-from mokesta.customers.models import ContractAccess, Invitation
+from mokesta.customers.models import Contract, ContractAccess, Invitation
 from mokesta.customers.queries import ALLOWED, allows, user_contract, user_contracts
 from mokesta.lib.dates import add_months, local_today, month_start
+from mokesta.metering.models import Meter, Reading
 from mokesta.outbox.models import OutgoingMessage
 from mokesta.portal.invoices import unpaid_amount
 from mokesta.testing.factories import add_member, make_invoice
@@ -26,10 +28,10 @@ MID_MONTH = dt.datetime(2026, 11, 16, 10, 0, tzinfo=VILNIUS)
 
 @dataclass
 class Household:
-    contract: object
-    meter: object
-    reading: object
-    invoice: object  # an unpaid one
+    contract: Contract
+    meter: Meter
+    reading: Reading
+    invoice: Invoice  # an unpaid one
     member: ContractAccess  # carol's, a „Peržiūra" member the holder may change or remove
     invitation: Invitation
 
