@@ -277,6 +277,9 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 # „Nauja užklausa" submissions per user, refused ones too (each may carry photos to decode);
 # the 10 accepted requests a day are counted in the database (mokesta.inquiries.workflow).
 ACCOUNT_RATE_LIMITS["inquiry_submission"] = "20/h/user,40/d/user"
+# Household invitations („Pakviesti"), per contract (customers/household.py).
+HOUSEHOLD_INVITATIONS_PER_DAY = env.int("HOUSEHOLD_INVITATIONS_PER_DAY", default=5)
+ACCOUNT_RATE_LIMITS["household_invitation"] = f"{HOUSEHOLD_INVITATIONS_PER_DAY}/d/key"
 
 # --- reverse proxy -------------------------------------------------------------------
 # How many proxies of ours stand in front of the app and append to X-Forwarded-For (nginx: 1).

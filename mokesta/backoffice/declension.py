@@ -96,6 +96,7 @@ NAMES: dict[str, Name] = {
         "e. sąskaitų užsakymus",
         "e. sąskaitų užsakymų",
     ),
+    "customers.invitation": _m("kvietimas", "kvietimą", "kvietimai", "kvietimus", "kvietimų"),
     "customers.servicepoint": _m("objektas", "objektą", "objektai", "objektus", "objektų"),
     "customers.contractaccess": _f(
         "prieiga prie sutarties",
@@ -113,6 +114,20 @@ NAMES: dict[str, Name] = {
     ),
     "inquiries.inquirymessage": _f("žinutė", "žinutę", "žinutės", "žinutes", "žinučių"),
     "inquiries.inquiryphoto": _f("nuotrauka", "nuotrauką", "nuotraukos", "nuotraukas", "nuotraukų"),
+    "metering.awayperiod": _m(
+        "išvykimo laikotarpis",
+        "išvykimo laikotarpį",
+        "išvykimo laikotarpiai",
+        "išvykimo laikotarpius",
+        "išvykimo laikotarpių",
+    ),
+    "metering.awayreading": _m(
+        "rodmuo išvykstant",
+        "rodmenį išvykstant",
+        "rodmenys išvykstant",
+        "rodmenis išvykstant",
+        "rodmenų išvykstant",
+    ),
     "metering.meter": _m("skaitiklis", "skaitiklį", "skaitikliai", "skaitiklius", "skaitiklių"),
     # „rodmenys" has no singular in use; one month's value of a meter is „rodmuo".
     "metering.reading": _m("rodmuo", "rodmenį", "rodmenys", "rodmenis", "rodmenų"),

@@ -23,6 +23,9 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "customers.einvoicesubscription": ["view", "add", "change"],
         "metering.meter": ["view", "add", "change"],
         "metering.reading": ["view", "add", "change"],
+        # „Išvykstu" periods: clerks see them and end one (change = the „end" action).
+        "metering.awayperiod": ["view", "change"],
+        "metering.awayreading": ["view"],
         "news.article": ["view", "add", "change", "delete"],
         "payments.unmatchedpayment": ["view", "change"],
         "payments.payment": ["view"],

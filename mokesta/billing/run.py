@@ -52,6 +52,7 @@ from mokesta.billing.water_info import (
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.lib.dates import add_months, local_today, month_end, month_start
 from mokesta.lib.money import ZERO, fits_money_column, round_m3
+from mokesta.metering.away import AwayRow, away_rows
 from mokesta.metering.consumption import average_monthly, average_window_start
 from mokesta.metering.models import Meter, Reading, broken_in
 from mokesta.payments.models import Payment
@@ -91,6 +92,9 @@ class MeterRow:
     # the latest ones before (see load_readings).
     readings: list[PastReading] = field(default_factory=list)
     serial_number: str = ""
+    service_point_id: int = 0
+    # „Išvykstu": the away periods of its service point touching the month (metering/away.py).
+    away: list[AwayRow] = field(default_factory=list)
 
     def in_use_at(self, day: dt.date) -> bool:
         return self.removed_on is None or self.removed_on >= day
@@ -137,9 +141,11 @@ class PastPayment:
 @dataclass
 class Usage:
     """m³ per (service, estimated) of one contract, whether an estimate was corrected, and
-    whether the m³ come from the per-person norm (no working meter)."""
+    whether the m³ come from the per-person norm (no working meter). An away month's 0 m³
+    estimate is kept apart (`away`), on a line of its own marked „(išvykę)"."""
 
     quantities: dict[tuple[str, bool], int | Decimal] = field(default_factory=dict)
+    away: dict[str, int] = field(default_factory=dict)
     corrected: set[str] = field(default_factory=set)
     by_norm: bool = False
     # The readings billed, per meter (serial, previous, estimated, current, estimated): the
@@ -502,7 +508,7 @@ def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
         addresses[contract_id].append(address)
 
     meters = [
-        MeterRow(*row[:-1], serial_number=row[-1])
+        MeterRow(*row[:-2], serial_number=row[-2], service_point_id=row[-1])
         for row in Meter.objects.filter(service_point__contract_id__in=ids)
         .active_in(month)
         .order_by("pk")
@@ -515,14 +521,21 @@ def load_chunk(ids: Sequence[int], month: dt.date, *, latest: dt.date) -> Chunk:
             "initial_reading",
             "broken_since",
             "serial_number",
+            "service_point_id",
         )
     ]
+    away = away_rows(list(ids), month)
     # A broken meter is not read: no readings needed (it still counts for the fee).
     working = sorted(m.id for m in meters if not broken_in(m.broken_since, month))
     readings = load_readings(working, month)
     meters_of: dict[int, list[MeterRow]] = defaultdict(list)
     for meter in meters:
         meter.readings = readings.get(meter.id, [])
+        meter.away = [
+            row
+            for row in away.get(meter.contract_id, ())
+            if row.applies_to(meter.contract_id, meter.service_point_id)
+        ]
         meters_of[meter.contract_id].append(meter)
 
     invoices: dict[int, list[PastInvoice]] = defaultdict(list)
@@ -693,7 +706,41 @@ def meter_usage(meter: MeterRow, month: dt.date, usage: Usage) -> Reading | None
     previous = before[-1] if before else None
     previous_value = previous.value if previous else meter.initial_reading
     estimate = None
-    if current is not None:
+    leaving = next(
+        (
+            row.leaving[meter.id]
+            for row in meter.away
+            if row.leaves_in(month) and row.leaving.get(meter.id, -1) >= previous_value
+        ),
+        None,
+    )
+    away = current is None and any(row.away_at_end_of(month) for row in meter.away)
+    if current is None and leaving is not None:
+        # The month of leaving, not declared otherwise: billed to the reading on leaving, an
+        # actual reading the customer gave.
+        used = leaving - previous_value
+        estimated = False
+        estimate = Reading(
+            meter_id=meter.id, period=month, value=leaving, source=Reading.Source.CUSTOMER
+        )
+    elif away and meter.in_use_at(month_end(month)):
+        # Away at the end of the month: estimated at 0 m³, not at the average („(išvykę)").
+        used, estimated = 0, True
+        estimate = Reading(meter_id=meter.id, period=month, value=previous_value, source=ESTIMATE)
+        usage.readings.append(
+            (
+                meter.serial_number,
+                previous_value,
+                previous is not None and previous.source == ESTIMATE,
+                previous_value,
+                True,
+            )
+        )
+        usage.away[Service.WATER] = 0
+        if not meter.garden:
+            usage.away[Service.WASTEWATER] = 0
+        return estimate
+    elif current is not None:
         used = current.value - previous_value
         estimated = current.source == ESTIMATE
         if not estimated and previous is not None and previous.source == ESTIMATE:
@@ -753,6 +800,17 @@ def make_lines(
     }
     lines = []
     for service in (Service.WATER, Service.WASTEWATER):
+        if service in usage.away:
+            lines.append(
+                priced_line(
+                    tariffs[(service, category)],
+                    service,
+                    _("%(service)s (away)") % {"service": labels[service]},
+                    usage.away[service],
+                    "m³",
+                    estimated=True,
+                )
+            )
         for estimated in (False, True):
             if (service, estimated) not in usage.quantities:
                 continue

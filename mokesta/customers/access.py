@@ -5,21 +5,27 @@ rule and the reads behind them are the customers' query layer (queries.py)."""
 
 import re
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.customers.queries import has_contracts as has_contracts
+from mokesta.customers.queries import may as may
 from mokesta.customers.queries import user_contract as user_contract
 from mokesta.customers.queries import user_contracts as user_contracts
 
 
-def pick_contract(request: AuthenticatedHttpRequest, url_name: str, title: str) -> HttpResponse:
-    """Menu entries without a contract: straight to it when the user has one, else a choice."""
+def pick_contract(
+    request: AuthenticatedHttpRequest, url_name: str, title: str, action: str = "see"
+) -> HttpResponse:
+    """Menu entries without a contract: straight to it when the user has one (that the user's
+    role allows `action` on), else a choice."""
     # The address tells apart two contracts of one person.
-    contracts = list(user_contracts(request.user).prefetch_related("service_points"))
+    contracts = list(user_contracts(request.user, action).prefetch_related("service_points"))
     if not contracts:
+        if action != "see" and has_contracts(request.user):
+            raise Http404  # linked, but no role that may do it (e.g. „Peržiūra")
         return redirect("portal:dashboard")
     if len(contracts) == 1:
         return redirect(url_name, contracts[0].pk)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from mokesta.accounts.identity import email_key, is_canonical
 from mokesta.accounts.limits import Limit
 from mokesta.accounts.models import User
+from mokesta.customers.household import holder_linked, remove
 from mokesta.customers.models import Contract, ContractAccess
 from mokesta.lib.dates import local_today
 
@@ -39,10 +40,23 @@ def link_by_email(*, user: User, email: str) -> list[Contract]:
     )
     with transaction.atomic():
         for contract in contracts:
-            ContractAccess.objects.get_or_create(
-                user=user, contract=contract, defaults={"via": ContractAccess.Via.EMAIL}
-            )
+            make_holder(user=user, contract=contract, via=ContractAccess.Via.EMAIL)
     return contracts
+
+
+def make_holder(*, user: User, contract: Contract, via: str) -> None:
+    """The proof (the customer's confirmed e-mail, or the contract number and payer code) makes
+    the user a holder („Sutarties turėtojas"): a new access row, or a member's raised to holder.
+    A contract may have several holders (README: Households)."""
+    access, created = ContractAccess.objects.get_or_create(
+        user=user, contract=contract, defaults={"via": via, "role": ContractAccess.Role.HOLDER}
+    )
+    raised = not created and access.role != ContractAccess.Role.HOLDER
+    if raised:
+        access.role, access.via = ContractAccess.Role.HOLDER, via
+        access.save(update_fields=["role", "via"])
+    if created or raised:
+        holder_linked(user=user, contract=contract)
 
 
 def link_by_code(*, request: HttpRequest, user: User, number: str, payer_code: str) -> Contract:
@@ -59,14 +73,15 @@ def link_by_code(*, request: HttpRequest, user: User, number: str, payer_code: s
         limit.hit(request)
         raise LinkRefused
     with transaction.atomic():
-        ContractAccess.objects.get_or_create(
-            user=user, contract=contract, defaults={"via": ContractAccess.Via.CODE}
-        )
+        make_holder(user=user, contract=contract, via=ContractAccess.Via.CODE)
     return contract
 
 
 def unlink(*, user: User, contract: Contract) -> None:
-    ContractAccess.objects.filter(user=user, contract=contract).delete()
+    """The user leaves the contract (a holder unlinks it, a member leaves the household)."""
+    access = ContractAccess.objects.filter(user=user, contract=contract).first()
+    if access is not None:
+        remove(actor=user, access=access)
 
 
 def on_email_confirmed(sender: Any, request: HttpRequest | None, email_address: Any, **kw: Any):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from mokesta.accounts.identity import email_key
@@ -183,12 +184,32 @@ class ContractAccess(models.Model):
         EMAIL = "email", _("confirmed e-mail matches the customer's")
         CODE = "code", _("contract number and payer code")
         STAFF = "staff", _("added by staff")
+        INVITATION = "invitation", _("invited by the contract's holder")
+
+    class Role(models.TextChoices):
+        """What the user may do with the contract; what each role may do is the query layer's
+        rule (customers/queries.py: ALLOWED)."""
+
+        HOLDER = "holder", pgettext_lazy("contract role", "Contract holder")
+        VIEW = "view", pgettext_lazy("contract role", "View")
+        DECLARE = "declare", pgettext_lazy("contract role", "Declares")
+        PAY = "pay", pgettext_lazy("contract role", "Pays")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="contract_accesses"
     )
     contract = models.ForeignKey(Contract, models.CASCADE, related_name="accesses")
     via = models.CharField(max_length=10, choices=Via.choices)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.HOLDER)
+    # Who invited a member (empty for holders), shown to the holder in „Prieiga".
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -196,10 +217,64 @@ class ContractAccess(models.Model):
         verbose_name_plural = _("contract accesses")
         constraints = [
             models.UniqueConstraint(fields=["user", "contract"], name="contract_access_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["holder", "view", "declare", "pay"]),
+                name="contract_access_role_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.contract}"
+
+
+class Invitation(models.Model):
+    """The holder's invitation of someone to a contract with a role („Pakviesti"). The link in
+    the e-mail carries a random token; only its SHA-256 is stored, so the table (or a backup)
+    gives no usable link. Single use, valid INVITATION_DAYS days, accepted only by an account
+    whose confirmed address is the invited one (customers/household.py)."""
+
+    contract = models.ForeignKey(
+        Contract, models.CASCADE, related_name="invitations", verbose_name=_("contract")
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=10, choices=ContractAccess.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="sent_invitations",
+        verbose_name=_("invited by"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["view", "declare", "pay"]),
+                name="invitation_role_is_a_member_role",
+            ),
+        ]
+        indexes = [
+            # „Prieiga" lists a contract's open invitations; the daily limit counts them.
+            models.Index(fields=["contract", "created_at"], name="invitation_contract_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.contract}"
 
 
 IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")

@@ -137,3 +137,77 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter} {self.period:%Y-%m}: {self.value}"
+
+
+class AwayPeriod(models.Model):
+    """„Išvykstu": the household is away from from..to (both included, at most AWAY_MAX_MONTHS
+    months), for the whole contract or one service point, with each meter's reading on leaving.
+    While away no reading reminders are sent and the billing run estimates 0 m³ (the monthly fee
+    stays); the first actual reading after it settles the difference (mokesta.billing.run)."""
+
+    contract = models.ForeignKey(
+        "customers.Contract",
+        models.CASCADE,
+        related_name="away_periods",
+        verbose_name=_("contract"),
+    )
+    # Empty: every service point of the contract.
+    service_point = models.ForeignKey(
+        ServicePoint,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="away_periods",
+        verbose_name=_("service point"),
+    )
+    starts_on = models.DateField(_("away from"))
+    ends_on = models.DateField(_("away until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declared by"),
+    )
+    created_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    # Set when staff end the period early („Baigti"): ends_on is then moved to that day.
+    ended_at = models.DateTimeField(_("ended by staff at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("away period")
+        verbose_name_plural = _("away periods")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="away_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # The billing run and the reminders look up the periods of many contracts by dates.
+            models.Index(fields=["contract", "ends_on"], name="away_contract_ends_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class AwayReading(models.Model):
+    """A meter's reading on leaving, declared with the away period."""
+
+    away = models.ForeignKey(AwayPeriod, models.CASCADE, related_name="readings")
+    meter = models.ForeignKey(Meter, models.CASCADE, related_name="+", verbose_name=_("meter"))
+    value = models.PositiveIntegerField(_("reading on leaving, m³"))
+
+    class Meta:
+        verbose_name = _("reading on leaving")
+        verbose_name_plural = _("readings on leaving")
+        constraints = [
+            models.UniqueConstraint(fields=["away", "meter"], name="away_reading_one_per_meter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meter}: {self.value}"

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from mokesta.accounts.models import User
-from mokesta.customers.models import Contract, Customer, ServicePoint
+from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
 from mokesta.customers.queries import linked_to_user
 from mokesta.lib.sql import rows, sql
 from mokesta.metering.models import Meter, Reading, meter_label, verification_due
@@ -98,6 +98,7 @@ class ContractRow(NamedTuple):
     end_date: dt.date | None
     customer_name: str
     payer_code: str
+    role: str = ""  # the user's role on it (customers.queries.ALLOWED)
 
     def get_category_display(self) -> str:
         return str(dict(Contract.Category.choices).get(self.category, self.category))
@@ -111,6 +112,7 @@ class MeterRow(NamedTuple):
     kind: str
     verified_on: dt.date
     name: str
+    removed_on: dt.date | None = None
 
     @property
     def label(self) -> str:
@@ -125,6 +127,7 @@ class MeterRow(NamedTuple):
 class PointRow:
     address: str
     meters: list[MeterRow] = field(default_factory=list)
+    pk: int = 0
 
 
 class _ContractPageRow(NamedTuple):
@@ -144,6 +147,8 @@ class _ContractPageRow(NamedTuple):
     kind: str | None
     verified_on: dt.date | None
     name: str | None
+    removed_on: dt.date | None
+    role: str
 
 
 # The contract, if the user has access to it, with its customer, its service points and all
@@ -154,7 +159,7 @@ CONTRACT_PAGE_SQL = sql(
            c.{contract.end_date}, cu.{customer.name}, cu.{customer.payer_code},
            p.{point.pk}, p.{point.address}, m.{meter.pk}, m.{meter.serial_number},
            m.{meter.garden}, m.{meter.installed_on}, m.{meter.kind}, m.{meter.verified_on},
-           m.{meter.name}
+           m.{meter.name}, m.{meter.removed_on}, access.{access.role}
     FROM {contract} c
     {linked}
     JOIN {customer} cu ON cu.{customer.pk} = c.{contract.customer}
@@ -164,6 +169,7 @@ CONTRACT_PAGE_SQL = sql(
     ORDER BY p.{point.pk}, m.{meter.serial_number}
     """,
     linked=linked_to_user("c"),
+    access=ContractAccess,
     **TABLES,
 )
 
@@ -174,14 +180,14 @@ def contract_page(user: User, pk: int) -> tuple[ContractRow, list[PointRow]] | N
     found = rows(CONTRACT_PAGE_SQL, [user.pk, pk], _ContractPageRow)
     if not found:
         return None
-    contract = ContractRow(*found[0][:7])
+    contract = ContractRow(*found[0][:7], role=found[0].role)
     points: dict[int, PointRow] = {}
     for row in found:
         if row.point is None:  # a contract without service points
             continue
-        point = points.setdefault(row.point, PointRow(row.address or ""))
+        point = points.setdefault(row.point, PointRow(row.address or "", pk=row.point))
         if row.meter is not None:  # None: a service point without meters
-            point.meters.append(MeterRow(*row[9:]))  # type: ignore[arg-type]
+            point.meters.append(MeterRow(*row[9:17]))  # type: ignore[arg-type]
     return contract, list(points.values())
 
 
@@ -201,6 +207,7 @@ class DashboardMeterRow(NamedTuple):
     initial_reading: int | None
     installed_on: dt.date | None
     name: str | None
+    role: str  # the user's role on the contract (customers.queries.ALLOWED)
 
 
 # Each contract of a user with its service points and their current meters, a row per meter (one
@@ -210,7 +217,7 @@ DASHBOARD_METERS_SQL = sql(
     SELECT c.{contract.pk}, c.{contract.number}, c.{contract.category}, p.{point.pk},
            p.{point.address}, m.{meter.pk}, m.{meter.serial_number}, m.{meter.kind},
            m.{meter.verified_on}, m.{meter.initial_reading}, m.{meter.installed_on},
-           m.{meter.name}
+           m.{meter.name}, access.{access.role}
     FROM {contract} c
     {linked}
     LEFT JOIN {point} p ON p.{point.contract} = c.{contract.pk}
@@ -218,6 +225,7 @@ DASHBOARD_METERS_SQL = sql(
     ORDER BY c.{contract.number}, p.{point.pk}, m.{meter.serial_number}
     """,
     linked=linked_to_user("c"),
+    access=ContractAccess,
     **TABLES,
 )
 

@@ -8,14 +8,17 @@ from django.db.models import Q
 
 from mokesta.accounts.notify import messages_for
 from mokesta.customers.models import Contract, ContractAccess
+from mokesta.customers.queries import ALLOWED
 from mokesta.lib.dates import month_end, month_start
+from mokesta.metering.away import away_meters_on
 from mokesta.metering.models import Meter
 from mokesta.outbox.queue import queue
 
 
 def queue_reading_reminders(*, today: dt.date) -> list[int]:
     """From READING_REMINDER_DAY of the month on, remind the opted-in users linked to a valid
-    contract that has a meter without a reading for this month: by e-mail when the user chose
+    contract that has a meter without a reading for this month and not away („Išvykstu"), with a
+    role that may declare: by e-mail when the user chose
     e-mail („Gauti sąskaitas el. paštu"), by SMS when the user accepts SMS and gave a phone
     number. Once per user and month (the dedup key), so running it every day from that day on
     (cron) is safe. Returns the ids of the queued messages."""
@@ -26,10 +29,15 @@ def queue_reading_reminders(*, today: dt.date) -> list[int]:
         Meter.objects.active_on(today)
         .filter(service_point__contract__in=Contract.objects.valid_on(today))
         .exclude(readings__period=month)
+        # „Išvykstu": nobody is there to read the meter (metering/away.py).
+        .exclude(pk__in=away_meters_on(today).values("pk"))
     )
     accesses = (
         ContractAccess.objects.filter(
-            contract__in=undeclared.values("service_point__contract"), user__is_active=True
+            contract__in=undeclared.values("service_point__contract"),
+            user__is_active=True,
+            # Only those who may declare: holders and „Deklaruoja" members.
+            role__in=ALLOWED["declare"],
         )
         .filter(Q(user__invoices_by_email=True) | Q(user__sms_opt_in=True))
         .select_related("user", "contract")

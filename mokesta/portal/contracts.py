@@ -10,11 +10,23 @@ from django.views.decorators.http import require_POST
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.limits import too_many_requests
 from mokesta.billing.einvoice_status import einvoice_status
-from mokesta.customers import linking
+from mokesta.customers import household, linking
 from mokesta.customers.access import user_contract
 from mokesta.customers.forms import LinkContractForm
+from mokesta.customers.models import ContractAccess
+from mokesta.customers.queries import allows
+from mokesta.lib.dates import local_today
+from mokesta.metering.away import current_and_coming, declare_away
 from mokesta.metering.naming import name_meter
 from mokesta.metering.queries import contract_page
+from mokesta.portal.household import (
+    MEMBER_CHOICES,
+    InviteForm,
+    away_form,
+    submitted_away_form,
+)
+
+Role = ContractAccess.Role
 
 
 class MeterNameForm(forms.Form):
@@ -62,28 +74,48 @@ def contract_detail(
     pk: int,
     *,
     named: tuple[int, MeterNameForm] | None = None,
+    bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """`named`: a meter's name form sent with an error, shown again at its meter."""
+    """`named`: a meter's name form sent with an error, shown again at its meter; `bound`: the
+    invitation's or the away period's form sent with an error, shown again in its section."""
     found = contract_page(request.user, pk)
     if found is None:
         raise Http404
     contract, points = found
-    context = {
+    role = contract.role
+    today = local_today()
+    context: dict[str, object] = {
         "contract": contract,
         "points": points,
         "named_meter": named[0] if named else None,
         "name_form": named[1] if named else None,
         "has_contracts": True,  # the menu's question, answered: one query less
         "einvoice": einvoice_status(contract_id=pk, contract_number=contract.number),
+        "role": role,
+        "role_label": Role(role).label if role else "",
+        "may_declare": allows(role, "declare"),
+        "may_pay": allows(role, "pay"),
+        "may_away": allows(role, "away"),
+        "may_manage": allows(role, "manage"),
     }
+    # „Prieiga" for a holder (two queries), „Išvykstu" for who may declare (one).
+    if context["may_manage"]:
+        context["members"] = household.members(pk)
+        context["invitations"] = household.pending_invitations(pk)
+        context["invite_form"] = InviteForm(prefix="invite")
+        context["member_roles"] = MEMBER_CHOICES
+    if context["may_away"]:
+        context["away_periods"] = list(current_and_coming(pk, today))
+        context["away_form"] = away_form(points, pk, today)
+    context.update(bound or {})
     return render(request, "customers/contract.html", context, status=status)
 
 
 @login_required
 @require_POST
 def rename_meter(request: AuthenticatedHttpRequest, pk: int, meter: int) -> HttpResponse:
-    contract = user_contract(request.user, pk)
+    contract = user_contract(request.user, pk, action="declare")
     form = MeterNameForm(request.POST)
     if not form.is_valid():
         return contract_detail(request, pk, named=(meter, form), status=400)
@@ -96,7 +128,53 @@ def rename_meter(request: AuthenticatedHttpRequest, pk: int, meter: int) -> Http
 @login_required
 @require_POST
 def unlink(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A holder unlinks the contract; a member leaves it (no role needed: anyone linked may)."""
     contract = user_contract(request.user, pk)
     linking.unlink(user=request.user, contract=contract)
     messages.success(request, _("Contract %(number)s is unlinked.") % {"number": contract})
     return redirect("portal:dashboard")
+
+
+@login_required
+@require_POST
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = user_contract(request.user, pk, action="manage")
+    form = InviteForm(request.POST, prefix="invite")
+    if not form.is_valid():
+        return contract_detail(request, pk, bound={"invite_form": form}, status=400)
+    try:
+        household.invite(
+            request=request,
+            holder=request.user,
+            contract=contract,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+    except household.TooManyInvitations as refused:
+        return too_many_requests(request, reason="other", retry_after=refused.retry_after)
+    messages.success(
+        request,
+        _("The invitation has been sent to %(email)s. It is valid for %(days)s days.")
+        % {"email": form.cleaned_data["email"], "days": household.INVITATION_DAYS},
+    )
+    return redirect("customers:contract", pk)
+
+
+@login_required
+@require_POST
+def away(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = user_contract(request.user, pk, action="away")
+    form = submitted_away_form(contract, request.POST)
+    if not form.is_valid():
+        return contract_detail(request, pk, bound={"away_form": form}, status=400)
+    data = form.cleaned_data
+    declare_away(
+        user=request.user,
+        contract=contract,
+        service_point_id=data["service_point_id"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
+        readings=data["readings"],
+    )
+    messages.success(request, _("Your away period is saved. Have a good trip!"))
+    return redirect("customers:contract", pk)

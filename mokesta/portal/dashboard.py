@@ -23,6 +23,7 @@ from mokesta.billing.water_info import WaterInfo
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import Contract
 from mokesta.customers.outages import affects
+from mokesta.customers.queries import allows
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, round_money
 from mokesta.metering.insights import leak_suspected
@@ -95,6 +96,15 @@ class Card:
     # the latest household invoice (billing.queries.contracts_money).
     seller: Seller | None = None
     water: WaterInfo | None = None
+    role: str = ""  # the user's role on the contract: which actions the card offers
+
+    @property
+    def may_declare(self) -> bool:
+        return allows(self.role, "declare")
+
+    @property
+    def may_pay(self) -> bool:
+        return allows(self.role, "pay")
 
     @property
     def to_declare(self) -> bool:
@@ -129,7 +139,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                 amount_due=card.due.amount, due_date=card.due.by or invoice.due_date
             )
             card.payment_details = fragments.payment_details(asked, seller, nested=True)
-    due = [card for card in cards if card.due.amount > 0]
+    due = [card for card in cards if card.due.amount > 0 and card.may_pay]
     due_total = sum((card.due.amount for card in due), ZERO)
     # Outage notices on the user's streets, until they end (the rule: customers.outages).
     addresses = [address for card in cards for address in card.addresses.split("; ")]
@@ -178,6 +188,7 @@ def load_cards(user: Any, month: dt.date, today: dt.date) -> list[Card]:
                 found.due,
                 seller=found.seller,
                 water=found.water,
+                role=row.role,
             )
         if row.point is not None:
             addresses[row.contract][row.point] = row.address or ""

@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +27,7 @@ from mokesta.inquiries.models import TEXT_MAX_LENGTH, Inquiry, InquiryPhoto, che
 from mokesta.inquiries.photos import CleanPhoto, clean_photos, photo_response
 from mokesta.lib.money import money_text
 from mokesta.metering.models import Meter
+from mokesta.outbox.models import OutgoingMessage
 from mokesta.outbox.sending import preview, subject_of
 from mokesta.portal.declare import current_month, meter_states
 from mokesta.portal.forms import check_reading
@@ -94,8 +95,9 @@ class InquiryForm(forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        contracts = list(user_contracts(user))
-        self.fields["contract"].queryset = user_contracts(user).prefetch_related(  # type: ignore[attr-defined]
+        # Requests are written by holders and „Deklaruoja" members (customers.queries.ALLOWED).
+        contracts = list(user_contracts(user, "declare"))
+        self.fields["contract"].queryset = user_contracts(user, "declare").prefetch_related(  # type: ignore[attr-defined]
             Prefetch(
                 "service_points__meters", queryset=Meter.objects.filter(removed_on__isnull=True)
             )
@@ -187,13 +189,17 @@ def inquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("contract")
         .order_by("-created_at", "-pk")
     )
-    return render(request, "inquiries/list.html", {"inquiries": inquiries})
+    may_write = user_contracts(request.user, "declare").exists()
+    return render(request, "inquiries/list.html", {"inquiries": inquiries, "may_write": may_write})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def inquiry_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not user_contracts(request.user).exists():
+    if not user_contracts(request.user, "declare").exists():
+        # No contract whose role may write requests: 404 when linked at all, else linking.
+        if user_contracts(request.user).exists():
+            raise Http404
         return redirect("portal:dashboard")
     form = InquiryForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
@@ -282,9 +288,18 @@ def photo_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "inquiries/photo.html", {"photo": photo, "inquiry": photo.inquiry})
 
 
+def visible_messages(user: User) -> QuerySet[OutgoingMessage]:
+    """The message history follows the roles: a message about an invoice shows only while the
+    user may see its contract (a removed member no longer sees the household's invoices). The
+    data export (profile.py) still gives the user every message sent to them."""
+    return user_messages(user).filter(
+        Q(invoice__isnull=True) | Q(invoice__contract__in=user_contracts(user).values("pk"))
+    )
+
+
 @login_required
 def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(user_messages(request.user).order_by("-created_at", "-pk"), 50).get_page(
+    page = Paginator(visible_messages(request.user).order_by("-created_at", "-pk"), 50).get_page(
         request.GET.get("page")
     )
     rows = [(message, subject_of(message)) for message in page]
@@ -293,7 +308,7 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def message_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(user_messages(request.user), pk=pk)
+    message = get_object_or_404(visible_messages(request.user), pk=pk)
     subject, text = preview(message)
     return render(
         request,

@@ -33,6 +33,7 @@ from mokesta.billing.queries import (
 )
 from mokesta.billing.water_info import kept_on
 from mokesta.customers.access import safe_filename
+from mokesta.customers.queries import allows, role_of, roles_by_contract
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, round_money
 from mokesta.metering.models import meter_label
@@ -112,6 +113,8 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     states = settle(invoices, paid)  # type: ignore[arg-type]  # rows with the fields it reads
     today = local_today()
     unpaid = unpaid_amounts(invoices, states, paid, today)
+    # „Apmokėti" only on the contracts whose role may pay.
+    payable = {pk for pk, role in roles_by_contract(request.user).items() if allows(role, "pay")}
     years = sorted({invoice.period__month.year for invoice in invoices}, reverse=True)
     form = InvoiceFilter(request.GET, contracts=contract_choices(request.user), years=years)
     shown = invoices
@@ -137,7 +140,7 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "form": form,
         "query": query.urlencode(),
-        "table": tables.invoice_rows(listed, states, unpaid, today),
+        "table": tables.invoice_rows(listed, states, unpaid, today, payable=payable),
         "has_contracts": True,
     }
     return render(request, "billing/list.html", context, status=200 if form.is_valid() else 400)
@@ -181,6 +184,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unpaid = unpaid_part(invoice, state, contract_due(siblings, paid, today))
     asked = invoice._replace(amount_due=unpaid)
     seller = seller_of(invoice)  # what the invoice kept at issue, not the utility's details now
+    role = role_of(request.user, invoice.contract_id)
     return render(
         request,
         "billing/detail.html",
@@ -202,6 +206,8 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "unpaid": unpaid,
             "overdue": unpaid > 0 and invoice.due_date < today,
             "has_contracts": True,  # the menu's question, answered: one query less
+            "may_pay": allows(role, "pay"),
+            "may_declare": allows(role, "declare"),
             "barcode": (
                 invoice_barcode(
                     kind=invoice.kind, payment_code=invoice.payment_code, amount_due=unpaid

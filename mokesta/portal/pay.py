@@ -20,7 +20,7 @@ from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
 from mokesta.billing.ledger import amount_due_now
 from mokesta.billing.models import Invoice
-from mokesta.customers.access import user_contract, user_contracts
+from mokesta.customers.access import may, user_contract, user_contracts
 from mokesta.customers.models import Contract
 from mokesta.lib.money import ZERO, only_ascii_digits, round_money
 from mokesta.onlinepay import paysera, providers
@@ -77,7 +77,7 @@ def provider_or_404() -> providers.Provider:
 
 @login_required
 def pay_contract(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = user_contract(request.user, pk)
+    contract = user_contract(request.user, pk, action="pay")
     return pay(request, contract=contract, invoice=None, suggested=amount_due_now(contract).amount)
 
 
@@ -87,6 +87,8 @@ def pay_invoice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unpaid = unpaid_amount(invoice)
     if unpaid <= 0:
         raise Http404  # a paid or credited invoice, or a credit note, has nothing to pay
+    if not may(request.user, invoice.contract_id, "pay"):
+        raise Http404  # a „Peržiūra" or „Deklaruoja" member sees the invoice, does not pay it
     return pay(request, contract=invoice.contract, invoice=invoice, suggested=unpaid)
 
 
@@ -123,10 +125,10 @@ def pay(
 
 
 def amounts_due(user: User) -> list[tuple[Contract, Decimal]]:
-    """The user's own contracts (the access rule) with something due now, and what: the
-    ledger's amount_due_now(), the rule the dashboard's cards show."""
+    """The user's contracts they may pay (the access rule, by role) with something due now, and
+    what: the ledger's amount_due_now(), the rule the dashboard's cards show."""
     found = []
-    for contract in user_contracts(user):
+    for contract in user_contracts(user, "pay"):
         amount = amount_due_now(contract).amount
         if amount > 0:
             found.append((contract, amount))

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.customers.access import pick_contract, user_contract
+from mokesta.customers.access import may, pick_contract, user_contract
 from mokesta.lib.dates import local_today
 from mokesta.metering.models import Meter, Reading
 from mokesta.portal.declare import (
@@ -25,12 +25,12 @@ from mokesta.portal.forms import DeclarationForm
 
 @login_required
 def declare_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return pick_contract(request, "metering:declare", _("Declare readings"))
+    return pick_contract(request, "metering:declare", _("Declare readings"), action="declare")
 
 
 @login_required
 def declare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = user_contract(request.user, pk)
+    contract = user_contract(request.user, pk, action="declare")
     month = current_month()
     states = meter_states(contract, month)
     form = DeclarationForm(request.POST or None, contract=contract, month=month, states=states)
@@ -85,10 +85,16 @@ def meter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         rows.append((reading, reading.value - previous))
         previous = reading.value
     rows.reverse()
+    contract = meter.service_point.contract
     return render(
         request,
         "metering/meter.html",
-        {"meter": meter, "contract": meter.service_point.contract, "rows": rows},
+        {
+            "meter": meter,
+            "contract": contract,
+            "rows": rows,
+            "may_declare": may(request.user, contract.pk, "declare"),
+        },
     )
 
 

@@ -44,6 +44,7 @@ def invoice_rows(
     states: dict[int, str],
     unpaid: dict[int, Decimal],
     today: date,
+    payable: set[int] | None = None,
 ) -> str:
     """The invoice list's rows, newest first, each with its state in the ledger's terms and
     what it asks to pay now (`unpaid`, the due-now rule: „–" when nothing), with „Apmokėti"
@@ -74,7 +75,11 @@ def invoice_rows(
             pdf_label = pdf_of_invoice % {"number": invoice.number}
         asked = unpaid.get(invoice.pk, ZERO)
         pay = ""
-        if asked > 0 and pay_url is not None:
+        if (
+            asked > 0
+            and pay_url is not None
+            and (payable is None or invoice.contract_id in payable)
+        ):
             pay = format_html(
                 ' <a class="button" href="{}">{}<span class="visually-hidden"> {}</span></a>',
                 pay_url(invoice.pk),

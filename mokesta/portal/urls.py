@@ -7,6 +7,7 @@ from mokesta.portal import (
     consumption,
     contracts,
     dashboard,
+    household,
     inquiries,
     invoices,
     pay,
@@ -35,6 +36,26 @@ contract_urls = (
             contracts.rename_meter,
             name="rename_meter",
         ),
+        # „Prieiga" (issue 22): the holder's invitations and members; the invitation's link.
+        path("sutartys/<int:pk>/prieiga/pakviesti/", contracts.invite, name="invite"),
+        path(
+            "sutartys/<int:pk>/prieiga/<int:access>/vaidmuo/",
+            household.change_role,
+            name="change_role",
+        ),
+        path(
+            "sutartys/<int:pk>/prieiga/<int:access>/pasalinti/",
+            household.remove_member,
+            name="remove_member",
+        ),
+        path(
+            "sutartys/<int:pk>/kvietimai/<int:invitation>/atsaukti/",
+            household.cancel_invitation,
+            name="cancel_invitation",
+        ),
+        path("kvietimas/<str:token>/", household.accept_invitation, name="invitation"),
+        # „Išvykstu"
+        path("sutartys/<int:pk>/isvykstu/", contracts.away, name="away"),
     ],
     "customers",
 )

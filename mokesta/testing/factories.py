@@ -29,6 +29,7 @@ def make_contract(
     start: dt.date = dt.date(2020, 1, 1),
     end: dt.date | None = None,
     address: str = "Liepų g. 3, Velžys",
+    role: str = ContractAccess.Role.HOLDER,
 ) -> Contract:
     n = next(_numbers)
     customer = Customer.objects.create(
@@ -43,8 +44,17 @@ def make_contract(
     )
     ServicePoint.objects.create(contract=contract, address=address)
     if user is not None:
-        ContractAccess.objects.create(user=user, contract=contract, via=ContractAccess.Via.CODE)
+        ContractAccess.objects.create(
+            user=user, contract=contract, via=ContractAccess.Via.CODE, role=role
+        )
     return contract
+
+
+def add_member(contract: Contract, user: User, role: str) -> ContractAccess:
+    """`user` in the household of `contract` with `role` (as if invited by its holder)."""
+    return ContractAccess.objects.create(
+        user=user, contract=contract, via=ContractAccess.Via.INVITATION, role=role
+    )
 
 
 def make_meter(

@@ -85,17 +85,17 @@ class ServicePointInline(admin.TabularInline):
 class ContractAccessForm(forms.ModelForm):
     class Meta:
         model = ContractAccess
-        fields = ["user", "via"]
+        fields = ["user", "via", "role"]
         # The model's fields carry no labels (the customer pages never show them).
         labels = {"user": gettext_lazy("portal account"), "via": gettext_lazy("linked by")}
 
 
 class ContractAccessInline(admin.TabularInline):
-    """Who sees the contract in the portal (roles may come with issue 22)."""
+    """Who sees the contract in the portal, with the role (issue 22: customers.queries.ALLOWED)."""
 
     model = ContractAccess
     form = ContractAccessForm
-    fields = ["user", "via", "linked_on"]
+    fields = ["user", "via", "role", "linked_on"]
     readonly_fields = ["linked_on"]
     raw_id_fields = ["user"]
     extra = 0

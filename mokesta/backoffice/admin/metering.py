@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy
 from mokesta.backoffice.dates import BoundedDates
 from mokesta.billing.models import BillingPeriod
 from mokesta.billing.periods import ensure_month_open
-from mokesta.metering.models import Meter, Reading
+from mokesta.lib.dates import local_today
+from mokesta.metering.away import end_away
+from mokesta.metering.models import AwayPeriod, AwayReading, Meter, Reading
 
 
 class ReadingForm(forms.ModelForm):
@@ -189,3 +191,41 @@ class ReadingAdmin(EnteredBy, BoundedDates, admin.ModelAdmin):
         if obj.pk is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class AwayReadingInline(admin.TabularInline):
+    model = AwayReading
+    fields = ["meter", "value"]
+    raw_id_fields = ["meter"]
+    extra = 0
+
+
+@admin.action(
+    description=gettext_lazy("End the selected away periods today"), permissions=["change"]
+)
+def end_away_periods(
+    modeladmin: "AwayPeriodAdmin", request: HttpRequest, queryset: QuerySet[AwayPeriod]
+) -> None:
+    """„Baigti": the household is back (or never left). One not begun yet is cancelled."""
+    today = local_today()
+    count = 0
+    for away in queryset:
+        end_away(staff=request.user, away=away, today=today)  # type: ignore[arg-type]
+        count += 1
+    modeladmin.message_user(request, _("Ended: %(count)s.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(AwayPeriod)
+class AwayPeriodAdmin(BoundedDates, admin.ModelAdmin):
+    """„Išvykstu" periods the customers declared (metering/away.py): while one lasts the
+    billing run estimates 0 m³ and no reading reminders go out."""
+
+    date_future_years = {"starts_on": 2, "ends_on": 2}
+    list_display = ["contract", "service_point", "starts_on", "ends_on", "created_by", "ended_at"]
+    list_filter = ["starts_on", "ends_on"]
+    search_fields = ["contract__number", "contract__customer__name", "service_point__address"]
+    autocomplete_fields = ["contract", "service_point"]
+    readonly_fields = ["created_by", "created_at", "ended_at"]
+    list_select_related = ["contract", "service_point", "created_by"]
+    inlines = [AwayReadingInline]
+    actions = [end_away_periods]

@@ -17,7 +17,7 @@ from mokesta.accounts.models import User
 from mokesta.backoffice.groups import ACCOUNTANT, CLERK, setup_groups
 from mokesta.billing.ledger import PAID, amount_due_now, balance, contract_invoice_states
 from mokesta.conftest import make_user
-from mokesta.customers.models import Contract
+from mokesta.customers.models import Contract, ContractAccess
 from mokesta.onlinepay import providers
 from mokesta.onlinepay.models import PaymentOrder, PaymentOrderPart
 from mokesta.onlinepay.orders import apply_outcome, start_order_for_all
@@ -27,6 +27,7 @@ from mokesta.outbox.models import OutgoingMessage
 from mokesta.outbox.sending import build_email, render_sms
 from mokesta.payments.models import Payment
 from mokesta.testing.factories import (
+    add_member,
     make_contract,
     make_invoice,
     make_meter,
@@ -258,6 +259,27 @@ def test_another_users_contract_is_never_included(
     response = client.post(PAY_ALL, {"total": "55.50"})
     assert response.status_code == 400 and PaymentOrder.objects.count() == 1
     assert bobs.number not in response.content.decode()
+
+
+def test_only_contracts_the_user_may_pay_are_included(
+    client: Client, alice: User, bob: User, fake_paysera: FakePaysera
+) -> None:
+    """Household roles (issue 22): a contract Alice only sees („Peržiūra") or declares for
+    („Deklaruoja") is neither in her total nor in the order; one she pays for („Moka") is."""
+    mine = owing(alice, "10.01")
+    seen, declared, paid = owing(bob, "40.00", "30.00", "5.49")
+    add_member(seen, alice, ContractAccess.Role.VIEW)
+    add_member(declared, alice, ContractAccess.Role.DECLARE)
+    add_member(paid, alice, ContractAccess.Role.PAY)
+    client.force_login(alice)
+    dashboard = client.get(reverse("portal:dashboard")).content.decode()
+    assert "Iš viso mokėti už visas sutartis: 15,50 €" in dashboard
+    assert client.post(PAY_ALL, {"total": "85.50"}).status_code == 400
+    pay_all(client, alice, fake_paysera, "15.50")
+    assert parts_of(PaymentOrder.objects.get()) == {
+        mine[0].number: Decimal("10.01"),
+        paid.number: Decimal("5.49"),
+    }
 
 
 def test_a_changed_or_wrong_total_starts_nothing_and_shows_the_new_amounts(
