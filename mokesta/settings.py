@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mokesta.backoffice",
     "mokesta.backoffice.apps.MokestaAdminConfig",  # django.contrib.admin with the 2FA site
     "mokesta.demo",  # manage.py load_demo
+    "mokesta.api",  # /api/v1/
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's docs page assets (Swagger UI), served from our static files
 ]
 
 MIDDLEWARE = [
@@ -276,6 +278,8 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 # „Nauja užklausa" submissions per user, refused ones too (each may carry photos to decode);
 # the 10 accepted requests a day are counted in the database (mokesta.inquiries.workflow).
 ACCOUNT_RATE_LIMITS["inquiry_submission"] = "20/h/user,40/d/user"
+# The open API (/api/v1/): calls per personal access token (or per portal user's session).
+ACCOUNT_RATE_LIMITS["api"] = env.str("API_RATE_LIMIT", default="60/m/key,2000/d/key")
 
 # --- reverse proxy -------------------------------------------------------------------
 # How many proxies of ours stand in front of the app and append to X-Forwarded-For (nginx: 1).
