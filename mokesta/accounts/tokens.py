@@ -73,9 +73,7 @@ def token_for(raw: str) -> ApiToken | None:
 
 
 def is_usable(token: ApiToken) -> bool:
-    return (
-        token.revoked_at is None and token.expires_at > timezone.now() and token.user.is_active
-    )
+    return token.revoked_at is None and token.expires_at > timezone.now() and token.user.is_active
 
 
 def mark_used(token: ApiToken) -> None:

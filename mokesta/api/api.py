@@ -45,9 +45,9 @@ class MokestaApi(NinjaAPI):
                 # ninja keys its responses by int, OpenAPI (and JSON) by string.
                 responses = {str(k): v for k, v in operation.get("responses", {}).items()}
                 operation["responses"] = responses
-                for status in ERRORS:
+                for code in ERRORS:
                     responses.setdefault(
-                        str(status),
+                        str(code),
                         {
                             "description": "Problem details",
                             "content": {
@@ -109,14 +109,19 @@ def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, "not-found", _("There is no such object among yours."))
 
 
+def _field_name(loc: Any) -> str:
+    """ninja's ("body", "body", "readings", 0, "value") → "readings.0.value"; ("query", "page")
+    → "page"."""
+    parts = [str(part) for part in loc[1:]]
+    if loc and loc[0] == "body" and parts[:1] == ["body"]:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 @api.exception_handler(ValidationError)
 def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {
-            # ("body", "readings", 0, "value") → "readings.0.value"; query/path names as sent.
-            "field": ".".join(str(part) for part in error.get("loc", ())[1:]),
-            "message": str(error.get("msg", "")),
-        }
+        {"field": _field_name(error.get("loc", ())), "message": str(error.get("msg", ""))}
         for error in exc.errors
     ]
     return problem(request, "invalid-request", _("The request is not valid."), errors=errors)

@@ -144,6 +144,6 @@ PROBLEM = {
     "type": "tag:mokesta.lt,2026:problem:not-found",
     "title": "Nerasta",
     "status": 404,
-    "detail": "Tarp jūsų tokio objekto nėra.",
+    "detail": "Tarp jūsų duomenų tokio objekto nėra.",
     "instance": "/api/v1/contracts/999/",
 }

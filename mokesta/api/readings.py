@@ -171,22 +171,25 @@ def declare(request: HttpRequest, contract_id: int, body: DeclarationIn) -> Stat
     by_pk = {state.meter.pk: state for state in states}
     used = [(by_pk[pk].meter, value - by_pk[pk].previous) for pk, value in values.items()]
     cost = estimate_cost(contract=contract, used=used, day=local_today())
-    return Status(201, {
-        "month": month,
-        "readings": [
-            {
-                "meter_id": reading.meter_id,
-                "serial_number": by_pk[reading.meter_id].meter.serial_number,
-                "period": reading.period,
-                "value": reading.value,
-                "source": reading.source,
-                "estimated": False,
-            }
-            for reading in saved
-        ],
-        "estimated_cost": {
-            "net": money(cost.net),
-            "vat": money(cost.vat),
-            "total": money(cost.total),
+    return Status(
+        201,
+        {
+            "month": month,
+            "readings": [
+                {
+                    "meter_id": reading.meter_id,
+                    "serial_number": by_pk[reading.meter_id].meter.serial_number,
+                    "period": reading.period,
+                    "value": reading.value,
+                    "source": reading.source,
+                    "estimated": False,
+                }
+                for reading in saved
+            ],
+            "estimated_cost": {
+                "net": money(cost.net),
+                "vat": money(cost.vat),
+                "total": money(cost.total),
+            },
         },
-    })
+    )

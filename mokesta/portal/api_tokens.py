@@ -40,7 +40,7 @@ class TokenForm(forms.Form):
     days = forms.TypedChoiceField(
         label=gettext_lazy("Valid for"),
         coerce=int,
-        choices=[(d, gettext_lazy("%(days)s days") % {"days": d}) for d in LIFETIMES_DAYS],
+        choices=[(d, str(d)) for d in LIFETIMES_DAYS],  # labelled in __init__ (the language)
         initial=LIFETIMES_DAYS[1],
         error_messages={"invalid_choice": gettext_lazy("Choose a validity from the list.")},
     )
@@ -48,6 +48,9 @@ class TokenForm(forms.Form):
     def __init__(self, *args: object, active: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.active = active
+        self.fields["days"].choices = [  # type: ignore[attr-defined]
+            (d, _("%(days)s days") % {"days": d}) for d in LIFETIMES_DAYS
+        ]
 
     def clean(self) -> dict:
         super().clean()  # returns self.cleaned_data, typed as possibly None

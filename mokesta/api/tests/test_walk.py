@@ -71,7 +71,10 @@ def test_a_client_walks_the_api(client, alice, contract, meter, invoices):
 
     # Every use is in the audit trail; the list shows the last use.
     token = ApiToken.objects.get(user=alice)
-    assert LogEntry.objects.filter(object_id=str(token.pk), change_message__startswith="API:").count() == 8
+    assert (
+        LogEntry.objects.filter(object_id=str(token.pk), change_message__startswith="API:").count()
+        == 8
+    )
     assert token.last_used_at is not None
 
     revoked = client.post(reverse("accounts:api_token_revoke", args=[token.pk]))
