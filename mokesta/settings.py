@@ -279,7 +279,7 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 # the 10 accepted requests a day are counted in the database (mokesta.inquiries.workflow).
 ACCOUNT_RATE_LIMITS["inquiry_submission"] = "20/h/user,40/d/user"
 # The open API (/api/v1/): calls per personal access token (or per portal user's session).
-ACCOUNT_RATE_LIMITS["api"] = env.str("API_RATE_LIMIT", default="60/m/key,2000/d/key")
+ACCOUNT_RATE_LIMITS["api"] = env.str("API_RATE_LIMIT", default="120/m/key")
 
 # --- reverse proxy -------------------------------------------------------------------
 # How many proxies of ours stand in front of the app and append to X-Forwarded-For (nginx: 1).

@@ -5,6 +5,7 @@ written to the audit trail."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
@@ -47,6 +48,13 @@ class TokenAuth(HttpBearer):
 
 class PortalSession(SessionAuth):
     """The logged-in portal user (ninja checks CSRF on unsafe methods, as Django does)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is no session to protect: a program that forgot its
+        # token gets the 401 that says so, not a CSRF failure.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)

@@ -150,3 +150,20 @@ def test_english_by_accept_language(client, contract, read_token):
     assert response["Content-Language"] == "en"
     lithuanian = client.get("/api/v1/contracts/999999/", **bearer(read_token))
     assert lithuanian.json()["title"] == "Nerasta"
+
+
+def test_a_post_without_a_token_is_401_not_a_csrf_failure(client, contract, meter):
+    response = client.post(
+        f"/api/v1/contracts/{contract.pk}/readings/",
+        {"readings": [{"meter_id": meter.pk, "value": 165}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+
+
+def test_answers_are_never_cached_and_unknown_addresses_are_problems(client, contract, read_token):
+    response = client.get("/api/v1/contracts/", **bearer(read_token))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    unknown = client.get("/api/v2/contracts/", **bearer(read_token))
+    assert unknown.status_code == 404
+    assert unknown["Content-Type"] == PROBLEM
