@@ -23,7 +23,6 @@ from mokesta.accounts.forms import name_field, phone_field, require_phone_for_sm
 from mokesta.accounts.history import user_messages
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
-from mokesta.accounts.tokens import user_tokens
 from mokesta.customers.models import ContractAccess
 from mokesta.inquiries.models import Inquiry
 from mokesta.metering.models import Reading
@@ -135,12 +134,6 @@ def personal_data(user: User) -> dict:
             .prefetch_related("messages", "photos")
             .order_by("created_at")
         ],
-        # Never the token itself (only its hash is kept): what each one is and when it was used.
-        "api_tokens": list(
-            user_tokens(user).values(
-                "name", "prefix", "scope", "created_at", "expires_at", "revoked_at", "last_used_at"
-            )
-        ),
         "messages": list(
             user_messages(user)
             .order_by("created_at", "pk")
