@@ -71,4 +71,3 @@ def test_another_users_token_cannot_be_revoked(client, alice, bob, mid_may):
 
 def test_the_pages_need_a_login(client, db):
     assert client.get(URL).status_code == 302
-
