@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mokesta.backoffice",
     "mokesta.backoffice.apps.MokestaAdminConfig",  # django.contrib.admin with the 2FA site
     "mokesta.demo",  # manage.py load_demo
+    "mokesta.api",  # /api/v1/
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's docs page assets (Swagger UI), served from our static files
 ]
 
 MIDDLEWARE = [
@@ -280,6 +282,8 @@ ACCOUNT_RATE_LIMITS["inquiry_submission"] = "20/h/user,40/d/user"
 # Household invitations („Pakviesti"), per contract (customers/household.py).
 HOUSEHOLD_INVITATIONS_PER_DAY = env.int("HOUSEHOLD_INVITATIONS_PER_DAY", default=5)
 ACCOUNT_RATE_LIMITS["household_invitation"] = f"{HOUSEHOLD_INVITATIONS_PER_DAY}/d/key"
+# The open API (/api/v1/): calls per personal access token (or per portal user's session).
+ACCOUNT_RATE_LIMITS["api"] = env.str("API_RATE_LIMIT", default="120/m/key")
 
 # --- reverse proxy -------------------------------------------------------------------
 # How many proxies of ours stand in front of the app and append to X-Forwarded-For (nginx: 1).

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("savitarna/", include(portal.invoice_urls)),
     path("savitarna/", include(portal.payment_urls)),
     path("savitarna/", include(portal.inquiry_urls)),
+    path("api/", include("mokesta.api.urls")),
     path("naujienos/", include("mokesta.news.urls")),
     path("apmokejimas/", include("mokesta.onlinepay.urls")),
     path("", include("mokesta.portal.urls")),

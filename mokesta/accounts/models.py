@@ -94,3 +94,36 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ApiToken(models.Model):
+    """A personal access token of the open API (/api/v1/), made in „Mano duomenys" → „API
+    raktai". Only a SHA-256 of the token is kept (the token is 256 random bits, so a slow hash
+    adds nothing); it is shown to the user once (accounts/tokens.py)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read")
+        DECLARE = "declare", _("read and declare readings")
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    # The token's first characters, shown in the list so the user can tell which one a program has.
+    prefix = models.CharField(_("prefix"), max_length=16)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        # The profile's list of a user's tokens, newest first.
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def can_declare(self) -> bool:
+        return self.scope == self.Scope.DECLARE

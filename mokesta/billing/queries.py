@@ -220,6 +220,58 @@ def invoice_list_rows(user: User) -> list[InvoiceListRow]:
     return rows(LIST_SQL, [user.pk], InvoiceListRow, LIST_DECIMALS)
 
 
+class ContractInvoiceRow(NamedTuple):
+    """An invoice of one contract as the API's list shows it (InvoiceListRow's fields the ledger
+    reads) and what the contract paid in all (the same on every row)."""
+
+    pk: int
+    number: str
+    kind: str
+    contract_id: int
+    corrects_id: int | None
+    issue_date: dt.date
+    sequence: int
+    due_date: dt.date
+    total: Decimal
+    amount_due: Decimal
+    period__month: dt.date
+    corrects__number: str | None
+    paid: Decimal | float | None
+
+
+CONTRACT_LIST_SQL = sql(
+    """
+    SELECT i.{invoice.pk}, i.{invoice.number}, i.{invoice.kind}, i.{invoice.contract},
+           i.{invoice.corrects}, i.{invoice.issue_date}, i.{invoice.sequence},
+           i.{invoice.due_date}, i.{invoice.total}, i.{invoice.amount_due}, p.{period.month},
+           k.{invoice.number}, {paid}
+    FROM {invoice} i
+    JOIN {period} p ON p.{period.pk} = i.{invoice.period}
+    LEFT JOIN {invoice} k ON k.{invoice.pk} = i.{invoice.corrects}
+    WHERE i.{invoice.contract} = %s
+    ORDER BY i.{invoice.issue_date} DESC, i.{invoice.sequence} DESC
+    """,
+    paid=paid_sql("%s"),
+    **TABLES,
+)
+
+
+def contract_invoice_rows(contract_id: int) -> tuple[list[ContractInvoiceRow], Decimal]:
+    """Every invoice and credit note of a contract, newest first, and what the contract paid in
+    all: one query (no access check: the caller read the contract through one)."""
+    found = rows(CONTRACT_LIST_SQL, [contract_id, contract_id], ContractInvoiceRow, LIST_DECIMALS)
+    return found, paid_value(found[0].paid if found else None)
+
+
+def contract_invoice(contract_id: int, pk: int) -> Invoice | None:
+    """The invoice `pk` if it is the contract's (for its stored PDF), else None."""
+    return (
+        Invoice.objects.filter(contract_id=contract_id, pk=pk)
+        .select_related("period", "contract")
+        .first()
+    )
+
+
 # The invoice page ----------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from mokesta.billing.models import InvoiceLine, Tariff
 from mokesta.billing.periods import ensure_month_open
 from mokesta.billing.pricing import priced_line, tariffs_on
 from mokesta.customers.models import Contract
+from mokesta.customers.queries import user_contract
 from mokesta.lib.dates import local_today, month_end, month_start
 from mokesta.lib.money import ZERO
 from mokesta.metering.declaration import HOUSEHOLD_CAP_M3 as HOUSEHOLD_CAP_M3
@@ -35,6 +36,13 @@ class DeclarationRefused(Exception):
     def __init__(self, message: str, *, meter_id: int | None = None) -> None:
         super().__init__(message)
         self.meter_id = meter_id  # the meter the refusal is about, to show it next to its field
+
+
+def contract_to_declare(user: User, pk: int) -> Contract:
+    """The contract `pk` if `user` may declare its readings, else a 404: the one owner of that
+    question for the portal's declaration page and the API's declare endpoint (the household
+    roles: holders and „Deklaruoja")."""
+    return user_contract(user, pk, action="declare")
 
 
 def current_month() -> dt.date:

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
-from mokesta.customers.access import may, pick_contract, user_contract
+from mokesta.customers.access import may, pick_contract
 from mokesta.lib.dates import local_today
 from mokesta.metering.models import Meter, Reading
 from mokesta.portal.declare import (
     DeclarationRefused,
+    contract_to_declare,
     current_month,
     deadline,
     declare_readings,
@@ -30,7 +31,7 @@ def declare_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def declare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = user_contract(request.user, pk, action="declare")
+    contract = contract_to_declare(request.user, pk)
     month = current_month()
     states = meter_states(contract, month)
     form = DeclarationForm(request.POST or None, contract=contract, month=month, states=states)

@@ -4,6 +4,7 @@
 from django.urls import URLPattern, path
 
 from mokesta.portal import (
+    api_tokens,
     consumption,
     contracts,
     dashboard,
@@ -102,6 +103,13 @@ profile_urls = (
         path("profilis/", profile.profile, name="profile"),
         path("profilis/duomenys.json", profile.export, name="profile_export"),
         path("profilis/istrinti/", profile.delete_account, name="profile_delete"),
+        # „API raktai": personal access tokens of the open API (/api/v1/)
+        path("profilis/api-raktai/", api_tokens.api_tokens, name="api_tokens"),
+        path(
+            "profilis/api-raktai/<int:pk>/atsaukti/",
+            api_tokens.revoke_api_token,
+            name="api_token_revoke",
+        ),
     ],
     "accounts",
 )

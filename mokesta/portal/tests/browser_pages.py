@@ -61,6 +61,7 @@ def customer_pages() -> list[str]:
         reverse("inquiries:message", args=[message.pk]),
         reverse("accounts:profile"),
         reverse("accounts:profile_delete"),
+        reverse("accounts:api_tokens"),
         reverse("account_change_password"),
         reverse("account_email"),
     ]

@@ -1,0 +1,77 @@
+"""Who calls the API: a personal access token (`Authorization: Bearer <token>`) or the portal's
+own session (with CSRF on changes, as the pages). Each call counts against the per-token (or
+per-user) limit `api` of ACCOUNT_RATE_LIMITS, the site's shared counters; every use of a token is
+written to the audit trail."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer, SessionAuth
+
+from mokesta.accounts.limits import Limit
+from mokesta.accounts.models import ApiToken, User
+from mokesta.accounts.tokens import is_usable, mark_used, token_for
+from mokesta.api.problems import ApiProblem
+from mokesta.lib.audit import CHANGE, audit
+
+LIMIT = "api"
+
+
+def check_limit(request: HttpRequest, key: str) -> None:
+    limit = Limit(LIMIT, key=key)
+    if not limit.hit(request):
+        wait = max(limit.retry_after(request), 1)
+        raise ApiProblem(
+            "too-many-requests",
+            _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": wait},
+            retry_after=wait,
+        )
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
+        found = token_for(token.strip())
+        if found is None:
+            raise ApiProblem("not-authenticated", _("The token is not valid."))
+        if found.revoked_at is not None:
+            raise ApiProblem("not-authenticated", _("The token has been revoked."))
+        if not is_usable(found):
+            raise ApiProblem("not-authenticated", _("The token has expired."))
+        check_limit(request, f"token:{found.pk}")
+        mark_used(found)
+        audit(found.user, found, CHANGE, f"API: {request.method} {request.path}")
+        request.user = found.user
+        return found
+
+
+class PortalSession(SessionAuth):
+    """The logged-in portal user (ninja checks CSRF on unsafe methods, as Django does)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is no session to protect: a program that forgot its
+        # token gets the 401 that says so, not a CSRF failure.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user:
+            check_limit(request, f"user:{user.pk}")
+        return user
+
+
+def api_user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # set by TokenAuth or the session
+
+
+def require_declare(request: HttpRequest) -> None:
+    """A read-only token may not declare (the session of the portal may, as its pages do)."""
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, ApiToken) and not auth.can_declare():
+        raise ApiProblem(
+            "insufficient-scope",
+            _("This token may only read. Create a token with the scope to declare readings."),
+        )
