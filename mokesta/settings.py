@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mokesta.backoffice",
     "mokesta.backoffice.apps.MokestaAdminConfig",  # django.contrib.admin with the 2FA site
     "mokesta.demo",  # manage.py load_demo
+    "mokesta.ops",  # backup, restore; the read replica's routing
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
