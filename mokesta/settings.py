@@ -127,6 +127,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         server_side_binding=True, prepare_threshold=2
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL streaming replica for the customer pages' reads (mokesta/lib/replica.py, README:
+# "A read replica"): the primary serves every write and every read right after one; a replica
+# that is down or lags more than REPLICA_MAX_LAG_SECONDS is skipped.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise environ.ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL")
+    DATABASE_ROUTERS = ["mokesta.lib.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "mokesta.lib.replica.ReplicaMiddleware")  # around all that reads
 
 # --- cache: rate-limit counters shared by every app process ------------------------
 # With REDIS_URL, Redis; without it, Django's database cache (table mokesta_cache, created by

@@ -5,12 +5,13 @@ written here twice, once for the ORM (`user_contracts`) and once for plain SQL (
 and test_queries.py checks that both select the same contracts. Every plain query of the customer
 pages (here and in the metering and billing query layers) joins `linked_to_user`."""
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, ContractAccess
+from mokesta.lib.replica import read_connection
 from mokesta.lib.sql import Names, sql
 
 
@@ -43,7 +44,7 @@ HAS_CONTRACTS_SQL = sql(
 
 def has_contracts(user: User) -> bool:
     """Whether any contract is linked to `user` (the menu on every page asks): one plain query."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(HAS_CONTRACTS_SQL, [user.pk])
         return cursor.fetchone() is not None
 

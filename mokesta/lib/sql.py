@@ -17,6 +17,8 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.db import connection, models
 
+from mokesta.lib.replica import read_connection
+
 Row = TypeVar("Row", bound=NamedTuple)
 
 
@@ -51,6 +53,7 @@ def rows(
 ) -> list[Row]:
     """The rows of `query` as `row`s (its columns in the row's field order); each column named
     in `decimals` goes through that model field's converters, as the ORM's values() would."""
+    connection = read_connection()  # the replica's for a customer page (lib/replica.py)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         found = cursor.fetchall()
