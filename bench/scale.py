@@ -84,6 +84,8 @@ class Copier:
                 self.defaults[f.attname] = f.get_db_prep_save(f.get_default(), connection)
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.names = [f.attname for f in self.fields]
+        self.template = [self.defaults.get(n) for n in self.names]
+        self.position = {n: i for i, n in enumerate(self.names)}
         self.rows = 0
 
     def first_id(self) -> int:
@@ -91,14 +93,22 @@ class Copier:
             cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {self.model._meta.db_table}")
             return int(cursor.fetchone()[0])
 
+    def row(self, values: dict[str, Any]) -> list[Any]:
+        """The full row: the defaults with `values` put in their columns."""
+        row = self.template.copy()
+        position = self.position
+        for name, value in values.items():
+            row[position[name]] = value
+        return row
+
     def copy(self, rows: Iterable[dict[str, Any]]) -> int:
-        defaults, names = self.defaults, self.names
         table = connection.ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor
             with raw.copy(f"COPY {table} ({self.columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([row[n] if n in row else defaults[n] for n in names])
+                write, make = copy.write_row, self.row
+                for values in rows:
+                    write(make(values))
                     self.rows += 1
         return self.rows
 
@@ -247,6 +257,9 @@ def build(n: int, month: dt.date, timer: Timer | None = None) -> dict[str, int]:
 
     index_of = {m: READ_MONTHS - 1 - BILLED_MONTHS + k for k, m in enumerate(billed)}
     invoice0 = base[Invoice]
+    issued = {m: issue_date_for(m) for m in billed}
+    due = {m: due_date_for(m) for m in billed}
+    unit_prices = {service: cents(price) for service, price in PRICES.items()}
 
     def invoice_rows() -> Iterator[tuple[dict[str, Any], list[dict], list[dict], dict | None]]:
         """Invoices with their lines, billed readings and payment, contract by contract."""
@@ -277,7 +290,7 @@ def build(n: int, month: dt.date, timer: Timer | None = None) -> dict[str, int]:
                             "description": service,
                             "quantity": quantity,
                             "unit": "m³" if service != "fee" else "mėn.",
-                            "unit_price": cents(PRICES[service]),
+                            "unit_price": unit_prices[service],
                             "net": cents(line_net),
                             "vat_rate": VAT,
                             "vat": cents(line_vat),
@@ -293,8 +306,8 @@ def build(n: int, month: dt.date, timer: Timer | None = None) -> dict[str, int]:
                     "number": format_number(SERIES, sequence),
                     "contract_id": contract0 + i,
                     "period_id": periods[m],
-                    "issue_date": issue_date_for(m),
-                    "due_date": due_date_for(m),
+                    "issue_date": issued[m],
+                    "due_date": due[m],
                     "seller_id": seller.pk,
                     "contract_number": f"S-{i:010d}",
                     "customer_name": f"Mokėtojas {i}",
@@ -324,7 +337,7 @@ def build(n: int, month: dt.date, timer: Timer | None = None) -> dict[str, int]:
                     payment = {
                         "contract_id": contract0 + i,
                         "amount": cents(total),
-                        "paid_on": due_date_for(m) - dt.timedelta(days=rng.randint(0, 20)),
+                        "paid_on": due[m] - dt.timedelta(days=rng.randint(0, 20)),
                         "source": "bank",
                         "payer_name": f"Mokėtojas {i}",
                         "bank_reference": f"S{pk}",
@@ -364,11 +377,9 @@ def build(n: int, month: dt.date, timer: Timer | None = None) -> dict[str, int]:
             for invoice, lines, billed_readings, payment in invoice_rows():
                 batches = ([invoice], lines, billed_readings, [payment] if payment else [])
                 for (copy, copier), batch in zip(writers, batches, strict=True):
-                    for row in batch:
-                        copy.write_row(
-                            [row[k] if k in row else copier.defaults[k] for k in copier.names]
-                        )
-                        copier.rows += 1
+                    for values in batch:
+                        copy.write_row(copier.row(values))
+                    copier.rows += len(batch)
         return sum(copiers[m].rows for m in tables)
 
     timer.run("invoices+lines+billed+payments", billing)
