@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -316,7 +317,10 @@ def main() -> None:  # noqa: C901
             "users = list(User.objects.filter(email__in=emails)); "
             "[setattr(u, 'password', hashed) or u.save() for u in users]; "  # the e-mail key
             "EmailAddress.objects.bulk_create([EmailAddress(user=u, email=u.email, "
-            "verified=True, primary=True) for u in User.objects.filter(email__in=emails)])",
+            "verified=True, primary=True) for u in User.objects.filter(email__in=emails)]); "
+            # the statements are of this account (bench/statements.py's)
+            "from mokesta.utility.models import Utility; "
+            "Utility.objects.update(iban='LT407300010012345678')",
         )
         clients = [Client(stack, k, *row) for k, row in enumerate(rows)]
         for client in clients:
@@ -352,7 +356,8 @@ def main() -> None:  # noqa: C901
         pending = -1
         while time.monotonic() < drained_by:
             pending = stack.sql(
-                "SELECT count(*) FROM messaging_outgoingmessage WHERE state IN ('pending', 'sending')"
+                "SELECT count(*) FROM messaging_outgoingmessage"
+                " WHERE state IN ('pending', 'sending')"
             )[0][0]
             if pending == 0:
                 break
@@ -371,12 +376,15 @@ def report(args, results: Results, started: float, ended: float, pending: int, s
     duration = ended - started
     print(f"{total:,} requests in {duration / 60:.1f} min = {total / duration:.1f}/s")
     kinds: dict[str, list[float]] = {}
+    statuses: dict[str, Counter[int]] = {}
     for r in records:
         kinds.setdefault(r.kind, []).append(r.seconds)
+        statuses.setdefault(r.kind, Counter())[r.status] += 1
     for kind, values in sorted(kinds.items()):
+        answers = ", ".join(f"{n}× {code}" for code, n in sorted(statuses[kind].items()))
         print(
             f"  {kind:<14} {len(values):>7,}  p50 {statistics.median(values) * 1000:7.0f} ms"
-            f"  p99 {p99(values) * 1000:7.0f} ms"
+            f"  p99 {p99(values) * 1000:7.0f} ms  ({answers})"
         )
     print(f"5xx responses: {len(server_errors)}")
     if server_errors:
@@ -394,7 +402,7 @@ def report(args, results: Results, started: float, ended: float, pending: int, s
         )
         if long_run and ratio > 1.5:
             failures.append(f"p99 ratio {ratio:.2f}")
-    warm = started + max(120.0, duration / 5)
+    warm = started + (max(120.0, duration / 5) if long_run else duration / 5)
     print("memory (RSS) after warm-up → end:")
     for name, samples in sorted(results.memory.items()):
         after = [kib for at, kib in samples if at >= warm and kib]
