@@ -26,7 +26,7 @@ pytestmark = pytest.mark.topology
 
 ROOT = Path(settings.BASE_DIR)
 CONTRACTS = 1500
-CHUNK = 50
+CHUNK = 100
 
 
 def wait_for(what: str, condition: Callable[[], Any], timeout: float = 300) -> Any:
@@ -148,12 +148,14 @@ def test_a_worker_killed_mid_run_and_a_rerun_bill_every_contract_once_without_ga
 
     # Both workers take chunks.
     wait_for("chunks on both workers", lambda: invoices() >= 4 * CHUNK)
-    # Kill w1 while it holds a transaction open: in the middle of a chunk.
+    # Kill w1 in the middle of a chunk: while its transaction holds the invoice sequence's lock
+    # (bill_chunk takes it first and keeps it to the commit).
     wait_for(
-        "w1 inside a transaction",
+        "w1 inside a chunk",
         lambda: site.sql(
-            "SELECT 1 FROM pg_stat_activity WHERE application_name = 'w1'"
-            " AND xact_start IS NOT NULL AND state <> 'idle'"
+            "SELECT 1 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid"
+            " JOIN pg_class c ON c.oid = l.relation WHERE a.application_name = 'w1'"
+            " AND c.relname = 'billing_invoicesequence' AND l.granted"
         ),
     )
     site.kill("w1")
@@ -170,6 +172,12 @@ def test_a_worker_killed_mid_run_and_a_rerun_bill_every_contract_once_without_ga
     )
     first_state = site.run_state(first)
     assert first_state[0] == "running" and first_state[2] < first_state[1]
+    left = site.sql(
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
+        " AND task_path LIKE %s AND worker_ids ->> 0 = 'w1'",
+        "%bill_run_chunk",
+    )
+    assert left == [(1,)]  # the chunk w1 died in
     site.start_worker("w1")
     second = site.start_run(month)
     wait_for("the second run", lambda: site.run_state(second)[0] == "done")
