@@ -14,6 +14,10 @@ hello and the page, so that the ratio holds on a noisy machine. Queries are coun
 the test client. Targets per page: page/hello ≥ 0.08, p99 < 150 ms, at most 8 queries (the API's
 endpoints, called with a personal access token: ≥ 0.10 and at most 5 queries); `--check`
 exits 1 if one is missed (otherwise the exit code is 0). Only 127.0.0.1 is used.
+
+`--scale N` measures on the database `bench/scale.py N` built and left (`<name>_scale<N>`, kept
+at the end, no demo data) as the customer of its contract 3 (two meters, a year of invoices and
+payments): compare `--scale 10000` with `--scale 1500000` for the pages at national scale.
 """
 
 import argparse
@@ -36,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL, PASSWORD = "demo@mokesta.lt", "Demo2026pass"
+SCALE_EMAIL = "scale3@example.lt"  # bench/scale.py: contract 3 has a user and two meters
 WORKERS = 2
 TARGET_RATIO, TARGET_P99_MS, TARGET_QUERIES = 0.08, 150.0, 8
 # Literal paths: URL names may move between modules, the paths stay. {contract} is the demo
@@ -71,8 +76,12 @@ def pg_admin(url: str):
     return psycopg.connect(admin.geturl(), autocommit=True, connect_timeout=10)
 
 
-def create_database(url: str, tmp: Path) -> tuple[str, str | None]:
-    """The throw-away database's URL and, on PostgreSQL, its name (to drop at the end)."""
+def create_database(url: str, tmp: Path, scale: int = 0) -> tuple[str, str | None]:
+    """The throw-away database's URL and, on PostgreSQL, its name (to drop at the end); with
+    `scale`, bench/scale.py's database (kept)."""
+    if scale:
+        name = f"{urllib.parse.urlsplit(url).path.strip('/').split('_scale')[0]}_scale{scale}"
+        return urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl(), None
     if not url.startswith(("postgres://", "postgresql://")):
         return f"sqlite:///{tmp / 'web.sqlite3'}", None
     name = f"mokesta_web_{os.getpid()}"
@@ -139,7 +148,7 @@ def wrk(url: str, args: argparse.Namespace, header: str, seconds: int) -> dict[s
     }
 
 
-def setup_django(env: dict[str, str], tmp: Path):
+def setup_django(env: dict[str, str], tmp: Path, email: str = EMAIL):
     """Django in this process on the benchmark's database; the demo customer's test client,
     logged in, and the pages' paths with the ids filled in."""
     os.environ.update(env)
@@ -150,8 +159,8 @@ def setup_django(env: dict[str, str], tmp: Path):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    user = get_user_model().objects.get(email=EMAIL)
-    if not user.check_password(PASSWORD):
+    user = get_user_model().objects.get(email=email)
+    if email == EMAIL and not user.check_password(PASSWORD):
         sys.exit(f"{EMAIL}: the demo password {PASSWORD} does not match")
     contract = user.contract_accesses.order_by("pk").first().contract
     invoice = contract.invoices.order_by("-issue_date", "-pk").first()
@@ -214,7 +223,7 @@ def cpu_times(fetch: dict, paths: dict[str, str], n: int) -> None:
         print(f"{name:<12} {1000 * times[len(times) // 2]:6.2f} ms", flush=True)
 
 
-def prepare(tmp: Path, database_url: str) -> dict[str, str]:
+def prepare(tmp: Path, database_url: str, scale: int = 0) -> dict[str, str]:
     """The servers' environment; the database migrated, with the demo data and static files."""
     # STATIC_ROOT is not read from the environment: a settings module of our own moves it.
     (tmp / "web_bench_settings.py").write_text(
@@ -230,8 +239,12 @@ def prepare(tmp: Path, database_url: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         API_RATE_LIMIT="100000000/m/key",  # the API's limit must not cut the load test short
     )
-    print(f"database {database_url.split('@')[-1]}: migrate, load_demo, collectstatic", flush=True)
-    for command in (["migrate", "--noinput"], ["load_demo"], ["collectstatic", "--noinput"]):
+    commands = [["migrate", "--noinput"], ["collectstatic", "--noinput"]]
+    if not scale:
+        commands.insert(1, ["load_demo"])
+    names = ", ".join(command[0] for command in commands)
+    print(f"database {database_url.split('@')[-1]}: {names}", flush=True)
+    for command in commands:
         done = subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
@@ -301,6 +314,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the pages in-process")
     parser.add_argument("--cpu", action="store_true", help="in-process CPU time per page")
     parser.add_argument("--requests", type=int, default=200, help="requests per profiled page")
+    parser.add_argument("--scale", type=int, default=0, help="on bench/scale.py N's database")
     args = parser.parse_args()
     pages = args.pages.split(",")
     if unknown := set(pages) - set(PAGES):
@@ -314,9 +328,9 @@ def main() -> int:
     servers: list[subprocess.Popen] = []
     server_url, pg_name = os.environ.get("DATABASE_URL", ""), None
     try:
-        database_url, pg_name = create_database(server_url, tmp)
-        env = prepare(tmp, database_url)
-        client, paths, token = setup_django(env, tmp)
+        database_url, pg_name = create_database(server_url, tmp, args.scale)
+        env = prepare(tmp, database_url, args.scale)
+        client, paths, token = setup_django(env, tmp, SCALE_EMAIL if args.scale else EMAIL)
         paths = {name: paths[name] for name in pages}
         from django.test import Client
 

@@ -83,3 +83,15 @@ def page(browser_instance: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+# The topology tests (nginx, gunicorns, workers, a replica, backup and restore; minutes long) run
+# only when asked for by name: `pytest -m topology` (as `.ci/run` does). Any other selection,
+# `-m "not browser"` included, leaves them out (deselected, not skipped), wherever they live.
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "topology" in (config.getoption("markexpr") or ""):
+        return
+    chosen = [item for item in items if item.get_closest_marker("topology") is None]
+    if len(chosen) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in chosen])
+        items[:] = chosen

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "mokesta.backoffice.apps.MokestaAdminConfig",  # django.contrib.admin with the 2FA site
     "mokesta.demo",  # manage.py load_demo
     "mokesta.api",  # /api/v1/
+    "mokesta.ops",  # backup, restore; the read replica's routing
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -128,6 +129,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         server_side_binding=True, prepare_threshold=2
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL streaming replica for the customer pages' reads (mokesta/lib/replica.py, README:
+# "A read replica"): the primary serves every write and every read right after one; a replica
+# that is down or lags more than REPLICA_MAX_LAG_SECONDS is skipped.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise environ.ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL")
+    DATABASE_ROUTERS = ["mokesta.lib.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "mokesta.lib.replica.ReplicaMiddleware")  # around all that reads
 
 # --- cache: rate-limit counters shared by every app process ------------------------
 # With REDIS_URL, Redis; without it, Django's database cache (table mokesta_cache, created by
@@ -170,6 +190,8 @@ _TASK_BACKENDS = {
 if TASK_BACKEND not in _TASK_BACKENDS:
     raise environ.ImproperlyConfigured(f"TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+# Contracts per task of a billing run started in the back office (each worker takes chunks).
+BILLING_CHUNK_SIZE = env.int("BILLING_CHUNK_SIZE", default=2000)
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}

@@ -10,6 +10,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
+from mokesta.lib.replica import read_connection
 from mokesta.lib.sql import sql
 
 SESSION_SQL = sql(
@@ -25,7 +26,7 @@ class SessionStore(db.SessionStore):
         key, row = self.session_key, None
         if key is not None:
             now = connection.ops.adapt_datetimefield_value(timezone.now())
-            with connection.cursor() as cursor:
+            with read_connection().cursor() as cursor:
                 cursor.execute(SESSION_SQL, [key, now])
                 row = cursor.fetchone()
         if key is None or row is None:

@@ -10,8 +10,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection
-
 from mokesta.accounts.models import User
 from mokesta.billing.ledger import (
     Due,
@@ -29,6 +27,7 @@ from mokesta.billing.water_info import WaterInfo
 from mokesta.customers.models import Contract, ServicePoint
 from mokesta.customers.queries import linked_to_user
 from mokesta.lib.money import round_money
+from mokesta.lib.replica import read_alias, read_connection
 from mokesta.lib.sql import columns, instances, rows, sql
 from mokesta.metering.models import Meter, Reading
 from mokesta.payments.models import Payment
@@ -172,7 +171,7 @@ PAID_SQL = sql(
 def paid_by_contract(user: User) -> dict[int, Decimal]:
     """What each of the user's contracts paid in all (ledger.paid_totals), by contract id; empty
     when none is linked."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(PAID_SQL, [user.pk])
         return {contract: paid_value(value) for contract, value in cursor.fetchall()}
 
@@ -523,7 +522,7 @@ def contract_entries(user: User, pk: int) -> tuple[str, list[Invoice], list[Paym
         return None
     invoices: list[Invoice] = []
     payments: list[PaymentRow] = []
-    alias = connection.alias
+    alias = read_alias()
     for row in found:
         if row.pk is None:  # neither invoices nor payments
             continue

@@ -871,3 +871,45 @@ def interest_line(interest: Decimal) -> InvoiceLine:
         vat=ZERO,
         total=interest,
     )
+
+
+# --- The run on the task workers: a plan, then one task per chunk (billing/tasks.py) ----------
+
+
+@dataclass
+class Plan:
+    """What a run does once before its chunks: the period closed, the contracts to bill in
+    chunks, the household averages every chunk's invoices print."""
+
+    period: BillingPeriod
+    chunks: list[list[int]]
+    averages: dict[str, Decimal]
+
+
+def plan_period(*, month: dt.date, chunk_size: int = CHUNK_SIZE) -> Plan:
+    """bill_period()'s start: close `month`, check its tariffs, list the contracts to bill.
+    Raises BillingError as bill_period() would."""
+    month = month_start(month)
+    period = close_period(month=month)
+    tariffs = tariffs_on(month_end(month))
+    ids = contracts_to_bill(period)
+    check_tariffs(tariffs, period)
+    chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
+    return Plan(period, chunks, household_averages(month))
+
+
+def bill_contracts(
+    *, month: dt.date, contract_ids: Sequence[int], averages: dict[str, Decimal]
+) -> int:
+    """One chunk of a planned run, as a worker's task bills it: bill_chunk() with the period's
+    tariffs, norm and series. Safe to run again, and beside other chunks on other workers:
+    bill_chunk() takes the sequence lock and skips contracts already billed."""
+    period = BillingPeriod.objects.get(month=month_start(month))
+    return bill_chunk(
+        period=period,
+        contract_ids=contract_ids,
+        tariffs=tariffs_on(month_end(period.month)),
+        series=current_series(),
+        norm=norm_on(period.month),
+        averages=averages,
+    )

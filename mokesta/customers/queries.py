@@ -8,12 +8,13 @@ pages (here and in the metering and billing query layers) joins `linked_to_user`
 asks `user_contract(user, pk, action=...)` or `may(...)` for what it does, so a role that may not
 do something gets a 404 when it forces the URL."""
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, ContractAccess
+from mokesta.lib.replica import read_connection
 from mokesta.lib.sql import Names, sql
 
 Role = ContractAccess.Role
@@ -78,7 +79,7 @@ HAS_CONTRACTS_SQL = sql(
 
 def has_contracts(user: User) -> bool:
     """Whether any contract is linked to `user` (the menu on every page asks): one plain query."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(HAS_CONTRACTS_SQL, [user.pk])
         return cursor.fetchone() is not None
 

@@ -17,7 +17,10 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from django.db import connection, models
+from django.db import connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from mokesta.lib.replica import read_connection
 
 Row = TypeVar("Row", bound=NamedTuple)
 
@@ -52,21 +55,23 @@ def columns(model: type[models.Model], alias: str) -> str:
     return ", ".join(f"{alias}.{quote(field.column)}" for field in fields)  # type: ignore[arg-type]
 
 
-def _converters(fields: Mapping[int, models.Field]) -> list[tuple[int, Any, Any]]:
+def _converters(
+    fields: Mapping[int, models.Field], db: BaseDatabaseWrapper
+) -> list[tuple[int, Any, Any]]:
     """The ORM's converters (the backend's, then the field's) of the columns at these indexes."""
     return [
         (index, convert, field.cached_col)
         for index, field in fields.items()
-        for convert in (
-            connection.ops.get_db_converters(field.cached_col) + field.get_db_converters(connection)
-        )
+        for convert in db.ops.get_db_converters(field.cached_col) + field.get_db_converters(db)
     ]
 
 
-def _convert(values: Sequence[Any], converters: list[tuple[int, Any, Any]]) -> list[Any]:
+def _convert(
+    values: Sequence[Any], converters: list[tuple[int, Any, Any]], db: BaseDatabaseWrapper
+) -> list[Any]:
     converted = list(values)
     for index, convert, col in converters:
-        converted[index] = convert(converted[index], col, connection)
+        converted[index] = convert(converted[index], col, db)
     return converted
 
 
@@ -79,13 +84,14 @@ def rows(
     """The rows of `query` as `row`s (its columns in the row's field order); each column named
     in `converted` (decimals, datetimes) goes through that model field's converters, as the
     ORM's values() would."""
-    with connection.cursor() as cursor:
+    db = read_connection()  # the replica's for a customer page (lib/replica.py)
+    with db.cursor() as cursor:
         cursor.execute(query, params)
         found = cursor.fetchall()
     if not converted:
         return [row._make(values) for values in found]
-    converters = _converters({row._fields.index(name): f for name, f in converted.items()})
-    return [row._make(_convert(values, converters)) for values in found]
+    converters = _converters({row._fields.index(name): f for name, f in converted.items()}, db)
+    return [row._make(_convert(values, converters, db)) for values in found]
 
 
 M = TypeVar("M", bound=models.Model)
@@ -94,19 +100,21 @@ M = TypeVar("M", bound=models.Model)
 def instances(query: str, params: Sequence[Any], model: type[M]) -> list[M]:
     """The rows of `query`, which selects columns(model), as `model` instances with every value
     through its field's converters: what the ORM's get()/filter() would return."""
-    with connection.cursor() as cursor:
+    db = read_connection()  # the replica's for a customer page (lib/replica.py)
+    with db.cursor() as cursor:
         cursor.execute(query, params)
         found = cursor.fetchall()
-    names, converters = _model_converters(model, connection.vendor)
-    alias = connection.alias
-    return [model.from_db(alias, names, _convert(values, converters)) for values in found]
+    names, converters = _model_converters(model, db.alias)
+    return [model.from_db(db.alias, names, _convert(values, converters, db)) for values in found]
 
 
 @functools.cache
 def _model_converters(
-    model: type[models.Model], vendor: str
+    model: type[models.Model], alias: str
 ) -> tuple[list[str], list[tuple[int, Any, Any]]]:
     """A model's attribute names and its columns' converters: the same for every row a process
-    reads from one kind of database (`vendor`, the key)."""
+    reads from one database (`alias`, the key)."""
     fields = model._meta.concrete_fields
-    return [field.attname for field in fields], _converters(dict(enumerate(fields)))
+    return [field.attname for field in fields], _converters(
+        dict(enumerate(fields)), connections[alias]
+    )

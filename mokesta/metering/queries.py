@@ -11,11 +11,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import connection
-
 from mokesta.accounts.models import User
 from mokesta.customers.models import Contract, ContractAccess, Customer, ServicePoint
 from mokesta.customers.queries import linked_to_user
+from mokesta.lib.replica import read_connection
 from mokesta.lib.sql import rows, sql
 from mokesta.metering.models import Meter, Reading, meter_label, verification_due
 
@@ -57,7 +56,7 @@ def readings_by_meter(
     found: dict[int, list[ReadingRow]] = defaultdict(list)
     if meter_ids:
         marks = ", ".join(["%s"] * len(meter_ids))
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(READINGS_SQL.format(marks=marks), [*meter_ids, until])
             for meter_id, *reading in cursor.fetchall():
                 found[meter_id].append(ReadingRow(*reading))

@@ -9,7 +9,7 @@ Allowed places, each for a reason written where it is:
 - plain SQL: each app's queries.py, lib/sql.py (which runs them), and the infrastructure that
   reads by hand for speed or needs the database's own statements: the session store
   (accounts/sessions.py), the bank import's COPY and advisory lock (bank/booking.py), the health
-  check's `SELECT 1` (outbox/health.py)."""
+  check's `SELECT 1` (outbox/health.py), the read replica's lag (lib/replica.py)."""
 
 import ast
 import re
@@ -20,7 +20,13 @@ import mokesta
 ROOT = Path(mokesta.__file__).parent
 MARKUP_MODULES = {"portal/tables.py", "metering/chart.py", "portal/fragments.py"}
 XML_EXPORTS = {"billing/isaf.py"}
-SQL_MODULES = {"lib/sql.py", "accounts/sessions.py", "bank/booking.py", "outbox/health.py"}
+SQL_MODULES = {
+    "lib/sql.py",
+    "lib/replica.py",
+    "accounts/sessions.py",
+    "bank/booking.py",
+    "outbox/health.py",
+}
 TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)[\s>/]")
 SQL_CALLS = {"execute", "executemany", "raw"}
 
