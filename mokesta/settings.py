@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "django.forms",  # its widget templates, under the portal's attrs.html (FORM_RENDERER)
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mokesta.urls"
+# Forms render with the project's templates, so that the portal's django/forms/widgets/attrs.html
+# (a widget's attributes in one filter, not a template loop per attribute) comes first.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "mokesta.wsgi.application"
 
 TEMPLATES = [
