@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",  # the API's docs page assets (Swagger UI), served from our static files
+    "django.forms",  # its widget templates, under the portal's attrs.html (FORM_RENDERER)
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mokesta.urls"
+# Forms render with the project's templates, so that the portal's django/forms/widgets/attrs.html
+# (a widget's attributes in one filter, not a template loop per attribute) comes first.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "mokesta.wsgi.application"
 
 TEMPLATES = [

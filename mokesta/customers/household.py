@@ -160,24 +160,6 @@ def accept(*, user: User, token: str) -> ContractAccess:
     return access
 
 
-def members(contract_id: int) -> list[ContractAccess]:
-    """Everyone with access, holders first, then by when they joined."""
-    order = {role: n for n, role in enumerate(Role.values)}
-    found = list(ContractAccess.objects.filter(contract_id=contract_id).select_related("user"))
-    return sorted(found, key=lambda a: (order[a.role], a.created_at, a.pk))
-
-
-def pending_invitations(contract_id: int) -> list[Invitation]:
-    return list(
-        Invitation.objects.filter(
-            contract_id=contract_id,
-            accepted_at__isnull=True,
-            cancelled_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-    )
-
-
 def member_access(contract: Contract, pk: int) -> ContractAccess | None:
     """A member's (not a holder's) access row on `contract`: holders change only members."""
     return (

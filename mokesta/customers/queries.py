@@ -8,14 +8,18 @@ pages (here and in the metering and billing query layers) joins `linked_to_user`
 asks `user_contract(user, pk, action=...)` or `may(...)` for what it does, so a role that may not
 do something gets a 404 when it forces the URL."""
 
-from django.db import models
+import datetime as dt
+from typing import NamedTuple
+
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mokesta.accounts.models import User
-from mokesta.customers.models import Contract, ContractAccess
+from mokesta.customers.models import Contract, ContractAccess, EInvoiceSubscription, Invitation
 from mokesta.lib.replica import read_connection
-from mokesta.lib.sql import Names, sql
+from mokesta.lib.sql import Names, rows, sql
 
 Role = ContractAccess.Role
 
@@ -124,3 +128,104 @@ def may(user: User, contract_id: int, action: str) -> bool:
 def roles_by_contract(user: User) -> dict[int, str]:
     """The user's role on each linked contract."""
     return dict(ContractAccess.objects.filter(user=user).values_list("contract_id", "role"))
+
+
+# „Prieiga" on the contract page (a holder's) -------------------------------------------------
+
+
+class MemberRow(NamedTuple):
+    pk: int
+    role: str
+    email: str
+    first_name: str
+    last_name: str
+    created_at: dt.datetime
+
+    @property
+    def name(self) -> str:
+        """The person's name, or their address when they gave none."""
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    @property
+    def role_label(self) -> str:
+        return str(ContractAccess.Role(self.role).label)
+
+
+MEMBERS_SQL = sql(
+    """SELECT a.{access.pk}, a.{access.role}, u.{user.email}, u.{user.first_name},
+    u.{user.last_name}, a.{access.created_at}
+    FROM {access} a JOIN {user} u ON u.{user.pk} = a.{access.user}
+    WHERE a.{access.contract} = %s""",
+    access=ContractAccess,
+    user=User,
+)
+ROLE_ORDER = {role: n for n, role in enumerate(ContractAccess.Role.values)}
+
+
+def members(contract_id: int) -> list[MemberRow]:
+    """Everyone with access to the contract, holders first, then by when they joined."""
+    found = rows(
+        MEMBERS_SQL,
+        [contract_id],
+        MemberRow,
+        {"created_at": ContractAccess._meta.get_field("created_at")},
+    )
+    return sorted(found, key=lambda m: (ROLE_ORDER[m.role], m.created_at, m.pk))
+
+
+class InvitationRow(NamedTuple):
+    pk: int
+    email: str
+    role: str
+    expires_at: dt.datetime
+
+    @property
+    def role_label(self) -> str:
+        return str(ContractAccess.Role(self.role).label)
+
+
+PENDING_INVITATIONS_SQL = sql(
+    """SELECT i.{invitation.pk}, i.{invitation.email}, i.{invitation.role},
+    i.{invitation.expires_at}
+    FROM {invitation} i
+    WHERE i.{invitation.contract} = %s AND i.{invitation.accepted_at} IS NULL
+      AND i.{invitation.cancelled_at} IS NULL AND i.{invitation.expires_at} > %s
+    ORDER BY i.{invitation.pk}""",
+    invitation=Invitation,
+)
+
+
+def pending_invitations(contract_id: int) -> list[InvitationRow]:
+    """The contract's invitations neither accepted, cancelled nor expired, oldest first."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return rows(
+        PENDING_INVITATIONS_SQL,
+        [contract_id, now],
+        InvitationRow,
+        {"expires_at": Invitation._meta.get_field("expires_at")},
+    )
+
+
+# The contract page's e-invoice order ---------------------------------------------------------
+
+
+class SubscriptionRow(NamedTuple):
+    bank: str
+    automatic_payment: bool
+
+
+EINVOICE_SQL = sql(
+    """SELECT s.{s.bank}, s.{s.automatic_payment} FROM {s} s
+    WHERE s.{s.contract} = %s AND s.{s.since} <= %s
+      AND (s.{s.cancelled_on} IS NULL OR s.{s.cancelled_on} > %s)
+    ORDER BY s.{s.since} DESC, s.{s.pk} DESC LIMIT 1""",
+    s=EInvoiceSubscription,
+)
+
+
+def einvoice_subscription(contract_id: int, day: dt.date) -> SubscriptionRow | None:
+    """The contract's e-invoice order in force on `day` (models.active_einvoice_subscriptions's
+    rule), the newest if ever more than one (the model's order)."""
+    on = connection.ops.adapt_datefield_value(day)
+    found = rows(EINVOICE_SQL, [contract_id, on, on], SubscriptionRow)
+    return SubscriptionRow(found[0].bank, bool(found[0].automatic_payment)) if found else None

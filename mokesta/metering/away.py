@@ -59,15 +59,6 @@ def declare_away(
     return away
 
 
-def current_and_coming(contract_id: int, today: dt.date) -> QuerySet[AwayPeriod]:
-    """The contract's away periods not over by `today`, for its page."""
-    return (
-        AwayPeriod.objects.filter(contract_id=contract_id, ends_on__gte=today)
-        .select_related("service_point")
-        .order_by("starts_on")
-    )
-
-
 def end_away(*, staff: User, away: AwayPeriod, today: dt.date) -> None:
     """Staff end a period („Baigti"): it ends today; one not begun yet is deleted."""
     with transaction.atomic():

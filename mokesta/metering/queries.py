@@ -16,7 +16,7 @@ from mokesta.customers.models import Contract, ContractAccess, Customer, Service
 from mokesta.customers.queries import linked_to_user
 from mokesta.lib.replica import read_connection
 from mokesta.lib.sql import rows, sql
-from mokesta.metering.models import Meter, Reading, meter_label, verification_due
+from mokesta.metering.models import AwayPeriod, Meter, Reading, meter_label, verification_due
 
 TABLES = {
     "contract": Contract,
@@ -281,3 +281,29 @@ def consumption_rows(user: User, pk: int) -> list[ConsumptionRow]:
     """The contract `pk`'s meters and all their readings, by serial number and month; none when
     the contract is not linked to `user`."""
     return rows(CONSUMPTION_SQL, [user.pk, pk], ConsumptionRow)
+
+
+# „Išvykstu" on the contract page -------------------------------------------------------------
+
+
+class AwayRow(NamedTuple):
+    starts_on: dt.date
+    ends_on: dt.date
+    address: str | None  # of its service point; None: the whole contract
+
+
+AWAY_SQL = sql(
+    """SELECT a.{away.starts_on}, a.{away.ends_on}, p.{point.address}
+    FROM {away} a LEFT JOIN {point} p ON p.{point.pk} = a.{away.service_point}
+    WHERE a.{away.contract} = %s AND a.{away.ends_on} >= %s
+    ORDER BY a.{away.starts_on}, a.{away.pk}""",
+    away=AwayPeriod,
+    point=ServicePoint,
+)
+
+
+def away_periods(contract_id: int, today: dt.date) -> list[AwayRow]:
+    """The contract's away periods not over by `today`, by start."""
+    return rows(
+        AWAY_SQL, [contract_id, read_connection().ops.adapt_datefield_value(today)], AwayRow
+    )

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.limits import too_many_requests
@@ -14,16 +14,15 @@ from mokesta.customers import household, linking
 from mokesta.customers.access import user_contract
 from mokesta.customers.forms import LinkContractForm
 from mokesta.customers.models import ContractAccess
-from mokesta.customers.queries import allows
+from mokesta.customers.queries import allows, members, pending_invitations
 from mokesta.lib.dates import local_today
-from mokesta.metering.away import current_and_coming, declare_away
+from mokesta.metering.away import declare_away
 from mokesta.metering.naming import name_meter
-from mokesta.metering.queries import contract_page
+from mokesta.metering.queries import away_periods, contract_page
 from mokesta.portal.household import (
     MEMBER_CHOICES,
     InviteForm,
     away_form,
-    submitted_away_form,
 )
 
 Role = ContractAccess.Role
@@ -78,7 +77,7 @@ def contract_detail(
     status: int = 200,
 ) -> HttpResponse:
     """`named`: a meter's name form sent with an error, shown again at its meter; `bound`: the
-    invitation's or the away period's form sent with an error, shown again in its section."""
+    invitation's form sent with an error, shown again in its section."""
     found = contract_page(request.user, pk)
     if found is None:
         raise Http404
@@ -99,15 +98,15 @@ def contract_detail(
         "may_away": allows(role, "away"),
         "may_manage": allows(role, "manage"),
     }
-    # „Prieiga" for a holder (two queries), „Išvykstu" for who may declare (one).
+    # „Prieiga" for a holder (two queries), „Išvykstu" for who may declare (one; its form is
+    # on its own page).
     if context["may_manage"]:
-        context["members"] = household.members(pk)
-        context["invitations"] = household.pending_invitations(pk)
+        context["members"] = members(pk)
+        context["invitations"] = pending_invitations(pk)
         context["invite_form"] = InviteForm(prefix="invite")
         context["member_roles"] = MEMBER_CHOICES
     if context["may_away"]:
-        context["away_periods"] = list(current_and_coming(pk, today))
-        context["away_form"] = away_form(points, pk, today)
+        context["away_periods"] = away_periods(pk, today)
     context.update(bound or {})
     return render(request, "customers/contract.html", context, status=status)
 
@@ -161,12 +160,20 @@ def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def away(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """„Išvykstu": the away period's form on its own page (the contract page lists the periods
+    and links here), its errors next to each field."""
     contract = user_contract(request.user, pk, action="away")
-    form = submitted_away_form(contract, request.POST)
+    form = away_form(contract, request.POST if request.method == "POST" else None)
     if not form.is_valid():
-        return contract_detail(request, pk, bound={"away_form": form}, status=400)
+        context = {
+            "contract": contract,
+            "form": form,
+            "away_periods": away_periods(pk, local_today()),
+        }
+        status = 400 if form.is_bound else 200
+        return render(request, "customers/away_page.html", context, status=status)
     data = form.cleaned_data
     declare_away(
         user=request.user,

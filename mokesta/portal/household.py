@@ -25,7 +25,6 @@ from mokesta.lib.dates import add_months, local_today
 from mokesta.metering.away import AWAY_MAX_MONTHS, overlapping
 from mokesta.metering.declaration import MeterState, check_reading
 from mokesta.metering.models import Meter
-from mokesta.metering.queries import PointRow
 from mokesta.portal.declare import current_month, meter_states
 
 Role = ContractAccess.Role
@@ -157,21 +156,9 @@ class AwayForm(forms.Form):
         return cleaned
 
 
-def away_form(page_points: list[PointRow], contract_id: int, today: dt.date) -> AwayForm:
-    """The empty form, from the contract page's rows (no query)."""
-    points = [(point.pk, point.address) for point in page_points]
-    meters = [
-        (meter.pk, meter.label, point.pk)
-        for point in page_points
-        for meter in point.meters
-        if meter.removed_on is None or meter.removed_on >= today
-    ]
-    return AwayForm(contract_id=contract_id, points=points, meters=meters, prefix="away")
-
-
-def submitted_away_form(contract: Contract, data: object) -> AwayForm:
-    """The form as sent, with what its checks need: the meters' states this month (their last
-    readings; a broken meter is not read and not asked)."""
+def away_form(contract: Contract, data: object | None) -> AwayForm:
+    """The form, empty (`data` None) or as sent, for the meters read this month, with what its
+    checks need: their states (their last readings; a broken meter is not read and not asked)."""
     states = [state for state in meter_states(contract, current_month()) if not state.broken]
     points = [(point.pk, point.address) for point in contract.service_points.order_by("pk")]
     meters = [(s.meter.pk, s.meter.label, s.meter.service_point_id) for s in states]

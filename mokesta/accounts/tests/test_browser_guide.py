@@ -50,15 +50,15 @@ def test_the_guide_from_the_home_page_to_the_first_login(page, live_server, smtp
         # The summary takes the focus and links to the field; the message is by the field.
         assert summary.evaluate("el => el === document.activeElement")
         assert summary.get_by_role("link").first.get_attribute("href") == "#id_password1"
-        assert message in page.locator("#id_password1_errors").inner_text()
+        assert message in page.locator("#id_password1_error").inner_text()
         # Nothing typed is lost but the passwords.
         assert page.get_by_label("Vardas *", exact=True).input_value() == "Ona"
         assert User.objects.count() == 0
 
     fill("Žalias123", repeat="Žalias124")
-    page.locator("#id_password2_errors").wait_for()
+    page.locator("#id_password2_error").wait_for()
     fill("Žalias123", rules=False)
-    page.locator("#id_accept_rules_errors").wait_for()
+    page.locator("#id_accept_rules_error").wait_for()
     assert "svetainės taisyklėmis" in summary.inner_text()
     assert User.objects.count() == 0
 

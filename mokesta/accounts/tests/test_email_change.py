@@ -109,7 +109,7 @@ def test_a_wrong_address_is_refused_next_to_the_field(client, alice, value, erro
     response = client.post(URL, {"email": value, "action_add": ""})
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<ul class="errorlist" id="id_email_errors"><li id="id_email_error1">{error}' in html
+    assert f'<ul class="errorlist" id="id_email_error"><li id="id_email_error1">{error}' in html
     assert EmailAddress.objects.filter(user=alice).count() == 1
 
 

@@ -177,7 +177,7 @@ def test_a_wrong_invitation_form_is_refused_next_to_the_field(
     assert response.status_code == 400
     errors = response.context["invite_form"].errors[field]
     assert any(message in error for error in errors)
-    assert f'id="id_invite-{field}_errors"' in response.content.decode()
+    assert f'id="id_invite-{field}_error"' in response.content.decode()
     assert not Invitation.objects.exists()
 
 

@@ -84,7 +84,7 @@ def test_a_wrong_photo_is_refused_next_to_the_field_and_nothing_is_saved(
 
     assert response.status_code == 200
     assert message in errors_of(response)
-    assert 'id="id_photos_errors"' in errors_of(response)
+    assert 'id="id_photos_error"' in errors_of(response)
     assert not Inquiry.objects.exists() and not InquiryPhoto.objects.exists()
     assert list(private_media.iterdir()) == []
 

@@ -155,7 +155,7 @@ def test_photos_over_the_pixel_budget_together_are_refused_before_decoding(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Kartu šios nuotraukos turi per daug taškų" in html
-    assert 'id="id_photos_errors"' in html
+    assert 'id="id_photos_error"' in html
     assert not Inquiry.objects.exists()
     # Decoding and re-encoding them took 3 s of CPU and 450 MB; none was decoded.
     assert cpu < 0.5, cpu

@@ -310,7 +310,7 @@ def test_it_refuses_a_period_closed_by_close_period_next_to_the_field(
     assert field_errors(response, meter) == [
         "Atsiskaitymo laikotarpis 2026-05 uždarytas: jo rodmenų keisti nebegalima."
     ]
-    assert f'id="id_meter_{meter.pk}_errors"' in response.content.decode()
+    assert f'id="id_meter_{meter.pk}_error"' in response.content.decode()
     assert not Reading.objects.filter(meter=meter, period=MAY).exists()
 
 
@@ -335,7 +335,7 @@ def test_it_refuses_to_replace_a_reading_the_utility_entered(
     response = post(client, contract, {f"meter_{meter.pk}": "170"}, confirm="1")
     assert response.status_code == 200
     assert field_errors(response, meter) == [UTILITY_ENTERED]
-    assert f'id="id_meter_{meter.pk}_errors"' in response.content.decode()
+    assert f'id="id_meter_{meter.pk}_error"' in response.content.decode()
     reading = Reading.objects.get(meter=meter, period=MAY)
     assert (reading.value, reading.source, reading.created_by) == (163, source, staff)
 

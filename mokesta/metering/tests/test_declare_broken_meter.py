@@ -79,7 +79,7 @@ def test_it_refuses_a_value_posted_for_a_broken_meter_next_to_its_field(client, 
     errors = response.context["form"].errors
     assert BROKEN in " ".join(errors[f"meter_{broken.pk}"])
     assert f"meter_{working.pk}" not in errors
-    assert f'id="id_meter_{broken.pk}_errors"' in response.content.decode()
+    assert f'id="id_meter_{broken.pk}_error"' in response.content.decode()
     assert not Reading.objects.filter(period=MAY).exists()
 
 

@@ -3,8 +3,13 @@
 import datetime as dt
 
 from mokesta.customers.models import ServicePoint
-from mokesta.metering.models import Meter, Reading
-from mokesta.metering.queries import consumption_rows, contract_page, dashboard_meters
+from mokesta.metering.models import AwayPeriod, Meter, Reading
+from mokesta.metering.queries import (
+    away_periods,
+    consumption_rows,
+    contract_page,
+    dashboard_meters,
+)
 from mokesta.testing.factories import add_readings, make_contract, make_meter
 
 
@@ -80,3 +85,33 @@ def test_consumption_rows_are_each_meters_readings(alice, bob):
     )
     assert found == orm and found
     assert consumption_rows(bob, first.pk) == []
+
+
+def test_the_away_periods_not_over_are_the_orms(db):
+    contract = make_contract(address="Liepų g. 3")
+    point = ServicePoint.objects.create(contract=contract, address="Sodų g. 1")
+    for starts, ends, where in [
+        ("2026-01-01", "2026-03-31", None),  # over
+        ("2026-06-01", "2026-06-30", point),
+        ("2026-05-01", "2026-05-20", None),  # ends on the day asked: not over
+        ("2026-07-01", "2026-09-30", None),
+    ]:
+        AwayPeriod.objects.create(
+            contract=contract,
+            service_point=where,
+            starts_on=dt.date.fromisoformat(starts),
+            ends_on=dt.date.fromisoformat(ends),
+        )
+    AwayPeriod.objects.create(
+        contract=make_contract(), starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2026, 6, 30)
+    )
+    today = dt.date(2026, 5, 20)
+    orm = (
+        AwayPeriod.objects.filter(contract=contract, ends_on__gte=today)
+        .select_related("service_point")
+        .order_by("starts_on", "pk")
+    )
+    assert away_periods(contract.pk, today) == [
+        (a.starts_on, a.ends_on, a.service_point.address if a.service_point else None) for a in orm
+    ]
+    assert [a.address for a in away_periods(contract.pk, today)] == [None, "Sodų g. 1", None]

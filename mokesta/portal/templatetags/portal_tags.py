@@ -62,6 +62,22 @@ def pk_url(name: str) -> Callable[[int], str]:
 
 
 @register.filter
+def html_attrs(attrs: dict[str, object]) -> str:
+    """What Django's django/forms/widgets/attrs.html writes — each attribute in order, True as
+    its name alone, False left out — without its template loop (the portal's copy of that
+    template uses this: every form field of every page goes through it)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+@register.filter
 def eur(value: Decimal) -> str:
     """An amount as the language writes it, thousands apart: 12 105,82 (12,105.82 in English)."""
     if get_language() == "en":

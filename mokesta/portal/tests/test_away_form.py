@@ -37,12 +37,17 @@ def post(client, contract, **fields):
     )
 
 
-def test_the_contract_page_offers_the_form_with_a_field_per_meter(client, home):
+def test_the_contract_page_links_to_the_form_with_a_field_per_meter(client, home):
     contract, meter = home
     html = client.get(reverse("customers:contract", args=[contract.pk])).content.decode()
-    assert "Išvykstu" in html
+    away = reverse("customers:away", args=[contract.pk])
+    assert "Išvykstu" in html and f'href="{away}">Nurodyti išvykimo laikotarpį</a>' in html
+    form = client.get(away)
+    assert form.status_code == 200
+    html = form.content.decode()
     assert f'<label for="id_away-meter_{meter.pk}">' in html
     assert '<label for="id_away-starts_on">' in html
+    assert f'action="{away}"' in html
 
 
 def test_a_holder_declares_an_away_period(client, home):
@@ -87,9 +92,9 @@ def test_a_wrong_value_is_refused_next_to_its_field(client, home, fields, field,
     name = f"meter_{meter.pk}" if field == "meter" else field
     response = post(client, contract, **fields)
     assert response.status_code == 400
-    errors = response.context["away_form"].errors[name]
+    errors = response.context["form"].errors[name]
     assert any(message in error for error in errors), errors
-    assert f'id="id_away-{name}_errors"' in response.content.decode()
+    assert f'id="id_away-{name}_error"' in response.content.decode()
     assert not AwayPeriod.objects.exists()
 
 

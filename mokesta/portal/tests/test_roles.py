@@ -105,6 +105,7 @@ CASES = [
         lambda h: reverse("customers:rename_meter", args=[h.contract.pk, h.meter.pk]),
         lambda h: {"name": "Virtuvė"},
     ),
+    Case("away page", "away", "get", lambda h: reverse("customers:away", args=_c(h))),
     Case(
         "away",
         "away",
@@ -175,7 +176,7 @@ def test_each_role_does_exactly_what_it_may(client, bob, household, role, case):
 SHOWN = [
     ("contract", 'href="/savitarna/sutartys/{pk}/rodmenys/"', "declare"),
     ("contract", 'href="/savitarna/sutartys/{pk}/apmoketi/"', "pay"),
-    ("contract", 'action="/savitarna/sutartys/{pk}/isvykstu/"', "away"),
+    ("contract", 'href="/savitarna/sutartys/{pk}/isvykstu/"', "away"),
     ("contract", 'action="/savitarna/sutartys/{pk}/prieiga/pakviesti/"', "manage"),
     ("contract", "/pavadinimas/", "declare"),  # the meters' names form
     ("dashboard", 'href="/savitarna/sutartys/{pk}/rodmenys/"', "declare"),
