@@ -24,7 +24,7 @@ from mokesta.billing.ledger import (
 from mokesta.billing.models import BilledReading, BillingPeriod, Invoice, InvoiceLine, Seller
 from mokesta.billing.water_info import FIELDS as WATER_FIELDS
 from mokesta.billing.water_info import WaterInfo
-from mokesta.customers.models import Contract, ServicePoint
+from mokesta.customers.models import Contract, ContractAccess, ServicePoint
 from mokesta.customers.queries import linked_to_user
 from mokesta.lib.money import round_money
 from mokesta.lib.replica import read_alias, read_connection
@@ -33,6 +33,7 @@ from mokesta.metering.models import Meter, Reading
 from mokesta.payments.models import Payment
 
 TABLES = {
+    "access": ContractAccess,  # linked_to_user's alias of the access row
     "contract": Contract,
     "invoice": Invoice,
     "line": InvoiceLine,
@@ -320,6 +321,7 @@ class InvoiceDetailRow(NamedTuple):
     year_m3: Decimal | None
     year_before_m3: Decimal | None
     household_average_m3: Decimal | None
+    role: str  # the user's role on its contract (the household roles: what the page offers)
 
 
 DETAIL_SQL = sql(
@@ -336,7 +338,7 @@ DETAIL_SQL = sql(
            s.{seller.name}, s.{seller.short_name}, s.{seller.address}, s.{seller.company_code},
            s.{seller.vat_code}, s.{seller.iban}, s.{seller.bank_name}, s.{seller.payee_code},
            i.{invoice.price_m3}, i.{invoice.price_litre}, i.{invoice.year_m3},
-           i.{invoice.year_before_m3}, i.{invoice.household_average_m3}
+           i.{invoice.year_before_m3}, i.{invoice.household_average_m3}, access.{access.role}
     FROM {invoice} i
     {linked}
     JOIN {seller} s ON s.{seller.pk} = i.{invoice.seller}

@@ -125,9 +125,20 @@ def may(user: User, contract_id: int, action: str) -> bool:
     return allows(role_of(user, contract_id), action)
 
 
+class RoleRow(NamedTuple):
+    contract: int
+    role: str
+
+
+ROLES_SQL = sql(
+    "SELECT {access.contract}, {access.role} FROM {access} WHERE {access.user} = %s",
+    access=ContractAccess,
+)
+
+
 def roles_by_contract(user: User) -> dict[int, str]:
-    """The user's role on each linked contract."""
-    return dict(ContractAccess.objects.filter(user=user).values_list("contract_id", "role"))
+    """The user's role on each linked contract (one plain query: the invoice list asks)."""
+    return dict(rows(ROLES_SQL, [user.pk], RoleRow))
 
 
 # „Prieiga" on the contract page (a holder's) -------------------------------------------------

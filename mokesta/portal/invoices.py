@@ -33,7 +33,7 @@ from mokesta.billing.queries import (
 )
 from mokesta.billing.water_info import kept_on
 from mokesta.customers.access import safe_filename
-from mokesta.customers.queries import allows, role_of, roles_by_contract
+from mokesta.customers.queries import allows, roles_by_contract
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, round_money
 from mokesta.metering.models import meter_label
@@ -184,7 +184,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unpaid = unpaid_part(invoice, state, contract_due(siblings, paid, today))
     asked = invoice._replace(amount_due=unpaid)
     seller = seller_of(invoice)  # what the invoice kept at issue, not the utility's details now
-    role = role_of(request.user, invoice.contract_id)
+    role = invoice.role  # read with the invoice (the access rule's row)
     return render(
         request,
         "billing/detail.html",

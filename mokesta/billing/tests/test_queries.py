@@ -16,13 +16,20 @@ from mokesta.billing.queries import (
     contract_invoices,
     contract_readings,
     contracts_money,
+    invoice_with_lines,
     paid_by_contract,
 )
 from mokesta.billing.tests.test_ledger import generate
 from mokesta.customers.models import ContractAccess
 from mokesta.metering.models import Reading
 from mokesta.payments.models import Payment
-from mokesta.testing.factories import add_readings, make_contract, make_invoice, make_meter
+from mokesta.testing.factories import (
+    add_member,
+    add_readings,
+    make_contract,
+    make_invoice,
+    make_meter,
+)
 
 
 @pytest.fixture
@@ -134,3 +141,12 @@ def test_an_invoices_billed_readings_are_the_orms(db):
         }
     assert found[1].current_estimated is True and found[0].used == 20
     assert billed_readings(10**6) == []
+
+
+def test_the_invoice_page_reads_the_users_role_with_the_invoice(alice, bob):
+    contract = make_contract(user=bob)
+    invoice = make_invoice(contract, month=dt.date(2026, 4, 1))
+    assert invoice_with_lines(alice, invoice.pk) == []
+    add_member(contract, alice, ContractAccess.Role.VIEW)
+    assert {row.role for row in invoice_with_lines(alice, invoice.pk)} == {"view"}
+    assert {row.role for row in invoice_with_lines(bob, invoice.pk)} == {"holder"}

@@ -66,8 +66,9 @@ def test_a_fields_errors_are_the_element_its_aria_describedby_names():
 
 
 def test_every_widget_writes_what_djangos_templates_write():
-    """The portal's copies of input.html and select_option.html (the attributes through the
-    filter, not an include per element) against Django's own, for every kind of field."""
+    """The portal's copies of input.html, select.html and select_option.html (the attributes
+    through the filter, a select's options in its own loop: not an include per element) against
+    Django's own, for every kind of field."""
 
     class Everything(forms.Form):
         text = forms.CharField(max_length=20, help_text="Pagalba")
@@ -79,11 +80,15 @@ def test_every_widget_writes_what_djangos_templates_write():
         sure = forms.BooleanField(required=False)
         role = forms.ChoiceField(choices=[("view", "<Peržiūra>"), ("pay", 'Moka "x"')])
         roles = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")])
+        grouped = forms.ChoiceField(
+            choices=[("", "Visos"), ("Velžys", [("1", "Liepų g. 3"), ("2", "Sodų g. 1")])]
+        )
         radio = forms.ChoiceField(choices=[("1", "Vienas")], widget=forms.RadioSelect)
         note = forms.CharField(widget=forms.Textarea)
         photo = forms.FileField(required=False)
 
     bound = {"text": "ą & <b>", "email": "x", "number": "-1", "role": "pay", "roles": ["b"]}
+    bound["grouped"] = "2"
     for form in (Everything(), Everything(bound)):
         ours = str(form)
         form.renderer = DjangoTemplates()
