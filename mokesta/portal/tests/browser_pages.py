@@ -64,6 +64,7 @@ def customer_pages() -> list[str]:
         reverse("accounts:api_tokens"),
         reverse("account_change_password"),
         reverse("account_email"),
+        reverse("customers:away", args=[contract.pk]),  # last: the checks above index the list
     ]
 
 
