@@ -125,22 +125,6 @@ def may(user: User, contract_id: int, action: str) -> bool:
     return allows(role_of(user, contract_id), action)
 
 
-class RoleRow(NamedTuple):
-    contract: int
-    role: str
-
-
-ROLES_SQL = sql(
-    "SELECT {access.contract}, {access.role} FROM {access} WHERE {access.user} = %s",
-    access=ContractAccess,
-)
-
-
-def roles_by_contract(user: User) -> dict[int, str]:
-    """The user's role on each linked contract (one plain query: the invoice list asks)."""
-    return dict(rows(ROLES_SQL, [user.pk], RoleRow))
-
-
 # „Prieiga" on the contract page (a holder's) -------------------------------------------------
 
 
@@ -238,5 +222,8 @@ def einvoice_subscription(contract_id: int, day: dt.date) -> SubscriptionRow | N
     """The contract's e-invoice order in force on `day` (models.active_einvoice_subscriptions's
     rule), the newest if ever more than one (the model's order)."""
     on = connection.ops.adapt_datefield_value(day)
-    found = rows(EINVOICE_SQL, [contract_id, on, on], SubscriptionRow)
-    return SubscriptionRow(found[0].bank, bool(found[0].automatic_payment)) if found else None
+    automatic = EInvoiceSubscription._meta.get_field("automatic_payment")
+    found = rows(
+        EINVOICE_SQL, [contract_id, on, on], SubscriptionRow, {"automatic_payment": automatic}
+    )
+    return found[0] if found else None

@@ -33,11 +33,11 @@ from mokesta.billing.queries import (
 )
 from mokesta.billing.water_info import kept_on
 from mokesta.customers.access import safe_filename
-from mokesta.customers.queries import allows, roles_by_contract
+from mokesta.customers.queries import allows
 from mokesta.lib.dates import local_today
 from mokesta.lib.money import ZERO, round_money
 from mokesta.metering.models import meter_label
-from mokesta.metering.queries import dashboard_meters
+from mokesta.metering.queries import DashboardMeterRow, dashboard_meters
 from mokesta.portal import fragments, tables
 
 
@@ -77,11 +77,12 @@ class InvoiceFilter(forms.Form):
         self.fields["year"].choices = every + [(y, str(y)) for y in years]  # type: ignore[attr-defined]
 
 
-def contract_choices(user: User) -> list[tuple[int, str]]:
-    """The user's contracts told apart: number, addresses and meters (with their names)."""
+def contract_choices(contracts: list[DashboardMeterRow]) -> list[tuple[int, str]]:
+    """The user's contracts (dashboard_meters' rows) told apart: number, addresses and meters
+    (with their names)."""
     points: dict[int, dict[str, list[str]]] = {}
     numbers: dict[int, str] = {}
-    for row in dashboard_meters(user):
+    for row in contracts:
         numbers[row.contract] = row.number
         meters = points.setdefault(row.contract, {}).setdefault(row.address or "", [])
         if row.serial_number:
@@ -113,10 +114,12 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     states = settle(invoices, paid)  # type: ignore[arg-type]  # rows with the fields it reads
     today = local_today()
     unpaid = unpaid_amounts(invoices, states, paid, today)
+    # The contracts with their meters (the filter's choices) and the user's role on each:
     # „Apmokėti" only on the contracts whose role may pay.
-    payable = {pk for pk, role in roles_by_contract(request.user).items() if allows(role, "pay")}
+    contracts = dashboard_meters(request.user)
+    payable = {row.contract for row in contracts if allows(row.role, "pay")}
     years = sorted({invoice.period__month.year for invoice in invoices}, reverse=True)
-    form = InvoiceFilter(request.GET, contracts=contract_choices(request.user), years=years)
+    form = InvoiceFilter(request.GET, contracts=contract_choices(contracts), years=years)
     shown = invoices
     if form.is_valid():
         contract, year = form.cleaned_data["contract"], form.cleaned_data["year"]

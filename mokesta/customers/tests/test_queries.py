@@ -23,7 +23,6 @@ from mokesta.customers.queries import (
     linked_to_user,
     members,
     pending_invitations,
-    roles_by_contract,
     user_contract,
     user_contracts,
 )
@@ -129,13 +128,3 @@ def test_the_contract_pages_einvoice_order_is_the_orms(db, day):
     expected = None if orm is None else (orm.bank, orm.automatic_payment)
     assert (None if found is None else (found.bank, found.automatic_payment)) == expected
     assert found is None or isinstance(found.automatic_payment, bool)
-
-
-def test_the_roles_by_contract_are_the_orms(alice, bob):
-    mine, shared = make_contract(user=alice), make_contract(user=bob)
-    add_member(shared, alice, ContractAccess.Role.PAY)
-    make_contract(user=bob)
-    assert roles_by_contract(alice) == dict(
-        ContractAccess.objects.filter(user=alice).values_list("contract_id", "role")
-    )
-    assert roles_by_contract(alice) == {mine.pk: "holder", shared.pk: "pay"}
