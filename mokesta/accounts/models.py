@@ -115,6 +115,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # The per-token limit (API_RATE_LIMIT): calls counted in the current window, on the token's
+    # own row by one UPDATE per call (accounts/queries.py: count_token_call).
+    window_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    window_calls = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("API token")

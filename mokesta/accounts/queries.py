@@ -1,15 +1,37 @@
-"""The accounts' reads on every page: the logged-in user, by one plain query (lib/sql.py).
+"""The accounts' reads on every page: the logged-in user, by one plain query (lib/sql.py); and
+the one write of every API call, the token's use counted against its limit.
 
 Django's ModelBackend reads the user of the session with the ORM on every request; building that
 query cost more than twice what the database took to answer it. test_queries.py checks the user
 read here equals the ORM's."""
 
-from mokesta.accounts.models import User
-from mokesta.lib.sql import columns, instances, sql
+import datetime as dt
+from typing import NamedTuple
+
+from django.db import connection
+
+from mokesta.accounts.models import ApiToken, User
+from mokesta.lib.sql import columns, instances, sql, written_rows
 
 USER_SQL = sql(
     "SELECT {fields} FROM {user} u WHERE u.{user.pk} = %s", fields=columns(User, "u"), user=User
 )
+
+
+TOKEN_SQL = sql(
+    "SELECT {fields}, {user_fields} FROM {token} t JOIN {user} u ON u.{user.pk} = t.{token.user}"
+    " WHERE t.{token.token_hash} = %s",
+    fields=columns(ApiToken, "t"),
+    user_fields=columns(User, "u"),
+    token=ApiToken,
+    user=User,
+)
+
+
+def token_by_hash(token_hash: str) -> ApiToken | None:
+    """The API token with this hash and its user, or None."""
+    found = instances(TOKEN_SQL, [token_hash], ApiToken, {"user": User})
+    return found[0] if found else None
 
 
 def user_by_pk(pk: object) -> User | None:
@@ -20,3 +42,32 @@ def user_by_pk(pk: object) -> User | None:
         return None
     found = instances(USER_SQL, [key], User)
     return found[0] if found else None
+
+
+class TokenCall(NamedTuple):
+    calls: int  # in the current window, this one included
+    window_started_at: dt.datetime
+
+
+TOKEN_CALL_SQL = sql(
+    "UPDATE {t} SET"
+    " {t.window_calls} = CASE WHEN {t.window_started_at} > %(since)s"
+    " THEN {t.window_calls} + 1 ELSE 1 END,"
+    " {t.window_started_at} = CASE WHEN {t.window_started_at} > %(since)s"
+    " THEN {t.window_started_at} ELSE %(now)s END,"
+    " {t.last_used_at} = %(now)s"
+    " WHERE {t.pk} = %(pk)s RETURNING {t.window_calls}, {t.window_started_at}",
+    t=ApiToken,
+)
+
+
+def count_token_call(token: ApiToken, now: dt.datetime, window: dt.timedelta) -> TokenCall:
+    """Count one call of `token` in its current window (a new window when the last one began
+    `window` or longer ago) and record the use: one UPDATE, atomic in the database, so that
+    every process counts against the same number."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"since": adapt(now - window), "now": adapt(now), "pk": token.pk}
+    started = ApiToken._meta.get_field("window_started_at")
+    (call,) = written_rows(TOKEN_CALL_SQL, params, TokenCall, {"window_started_at": started})
+    token.window_calls, token.window_started_at, token.last_used_at = *call, now
+    return call

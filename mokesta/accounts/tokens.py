@@ -1,8 +1,8 @@
 """Personal access tokens of the open API: made, shown once, looked up by their hash, revoked.
 
 A token reads `mk_<prefix>_<secret>`; only the SHA-256 of the whole string is stored, so the
-database alone cannot be used to call the API. The last use is written at most once a minute
-(LAST_USED_EVERY): every use is in the audit trail anyway (mokesta.api.auth)."""
+database alone cannot be used to call the API. Each call records the last use with its count
+against the limit (accounts/queries.py: count_token_call); every use is in the audit trail."""
 
 import datetime as dt
 import hashlib
@@ -13,11 +13,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mokesta.accounts.models import ApiToken, User
+from mokesta.accounts.queries import token_by_hash
 from mokesta.lib.audit import ADDITION, CHANGE, audit
 
 PREFIX = "mk_"
 LIFETIMES_DAYS = (30, 90, 365)  # what the profile offers
-LAST_USED_EVERY = dt.timedelta(minutes=1)
 MAX_ACTIVE = 10  # tokens a user may have that are neither revoked nor expired
 
 
@@ -69,16 +69,8 @@ def token_for(raw: str) -> ApiToken | None:
     """The token whose text is `raw` (with its user), whatever its state; None if unknown."""
     if not raw.startswith(PREFIX) or len(raw) > 100:
         return None
-    return ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+    return token_by_hash(hash_token(raw))
 
 
 def is_usable(token: ApiToken) -> bool:
     return token.revoked_at is None and token.expires_at > timezone.now() and token.user.is_active
-
-
-def mark_used(token: ApiToken) -> None:
-    """Record the use (at most once per LAST_USED_EVERY: one UPDATE less on most calls)."""
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now

@@ -1,33 +1,55 @@
 """Who calls the API: a personal access token (`Authorization: Bearer <token>`) or the portal's
-own session (with CSRF on changes, as the pages). Each call counts against the per-token (or
-per-user) limit `api` of ACCOUNT_RATE_LIMITS, the site's shared counters; every use of a token is
-written to the audit trail."""
+own session (with CSRF on changes, as the pages). Each call counts against the limit `api` of
+ACCOUNT_RATE_LIMITS (API_RATE_LIMIT): a token's calls on the token's own row (one UPDATE that also
+records the use), a session's in the site's shared counters as the pages' limits; every use of a
+token is written to the audit trail."""
 
+import datetime as dt
+import math
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from mokesta.accounts.limits import Limit
 from mokesta.accounts.models import ApiToken, User
-from mokesta.accounts.tokens import is_usable, mark_used, token_for
+from mokesta.accounts.queries import count_token_call
+from mokesta.accounts.tokens import is_usable, token_for
 from mokesta.api.problems import ApiProblem
 from mokesta.lib.audit import CHANGE, audit
 
 LIMIT = "api"
 
 
+def too_many(wait: float) -> ApiProblem:
+    seconds = max(math.ceil(wait), 1)
+    return ApiProblem(
+        "too-many-requests",
+        _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": seconds},
+        retry_after=seconds,
+    )
+
+
 def check_limit(request: HttpRequest, key: str) -> None:
     limit = Limit(LIMIT, key=key)
     if not limit.hit(request):
-        wait = max(limit.retry_after(request), 1)
-        raise ApiProblem(
-            "too-many-requests",
-            _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": wait},
-            retry_after=wait,
-        )
+        raise too_many(limit.retry_after(request))
+
+
+def count_call(token: ApiToken) -> None:
+    """Count the call in the token's window (the first rate of API_RATE_LIMIT, "120/m": a fixed
+    window of a minute from its first call); refuse it past the rate's amount."""
+    rates = Limit(LIMIT).rates()
+    amount, seconds = (rates[0].amount, rates[0].duration) if rates else (math.inf, 60)
+    now = timezone.now()
+    window = dt.timedelta(seconds=seconds)
+    call = count_token_call(token, now, window)
+    if call.calls > amount:
+        raise too_many((call.window_started_at + window - now).total_seconds())
 
 
 class TokenAuth(HttpBearer):
@@ -39,9 +61,9 @@ class TokenAuth(HttpBearer):
             raise ApiProblem("not-authenticated", _("The token has been revoked."))
         if not is_usable(found):
             raise ApiProblem("not-authenticated", _("The token has expired."))
-        check_limit(request, f"token:{found.pk}")
-        mark_used(found)
-        audit(found.user, found, CHANGE, f"API: {request.method} {request.path}")
+        with transaction.atomic():  # one commit for the count and the audit row
+            count_call(found)
+            audit(found.user, found, CHANGE, f"API: {request.method} {request.path}")
         request.user = found.user
         return found
 

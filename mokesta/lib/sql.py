@@ -84,7 +84,27 @@ def rows(
     """The rows of `query` as `row`s (its columns in the row's field order); each column named
     in `converted` (decimals, datetimes) goes through that model field's converters, as the
     ORM's values() would."""
-    db = read_connection()  # the replica's for a customer page (lib/replica.py)
+    # The replica's for a customer page (lib/replica.py).
+    return _typed_rows(read_connection(), query, params, row, converted)
+
+
+def written_rows(
+    query: str,
+    params: Sequence[Any] | Mapping[str, Any],
+    row: type[Row],
+    converted: Mapping[str, Any] | None = None,
+) -> list[Row]:
+    """As rows(), for a write on the primary that returns rows (UPDATE … RETURNING)."""
+    return _typed_rows(connection, query, params, row, converted)
+
+
+def _typed_rows(
+    db: BaseDatabaseWrapper,
+    query: str,
+    params: Sequence[Any] | Mapping[str, Any],
+    row: type[Row],
+    converted: Mapping[str, Any] | None,
+) -> list[Row]:
     with db.cursor() as cursor:
         cursor.execute(query, params)
         found = cursor.fetchall()
@@ -97,15 +117,33 @@ def rows(
 M = TypeVar("M", bound=models.Model)
 
 
-def instances(query: str, params: Sequence[Any], model: type[M]) -> list[M]:
+def instances(
+    query: str,
+    params: Sequence[Any],
+    model: type[M],
+    joined: Mapping[str, type[models.Model]] | None = None,
+) -> list[M]:
     """The rows of `query`, which selects columns(model), as `model` instances with every value
-    through its field's converters: what the ORM's get()/filter() would return."""
+    through its field's converters: what the ORM's get()/filter() would return. With `joined`
+    ({relation: related model}), the query selects each related model's columns() after the
+    model's, in that order, and each instance gets its related one, as select_related() would."""
     db = read_connection()  # the replica's for a customer page (lib/replica.py)
     with db.cursor() as cursor:
         cursor.execute(query, params)
         found = cursor.fetchall()
-    names, converters = _model_converters(model, db.alias)
-    return [model.from_db(db.alias, names, _convert(values, converters, db)) for values in found]
+    parts = [(None, model), *(joined or {}).items()]
+    result = []
+    for values in found:
+        start, made = 0, []
+        for relation, part in parts:
+            names, converters = _model_converters(part, db.alias)
+            end = start + len(names)
+            made.append(part.from_db(db.alias, names, _convert(values[start:end], converters, db)))
+            start = end
+            if relation is not None:
+                setattr(made[0], relation, made[-1])
+        result.append(made[0])
+    return result
 
 
 @functools.cache

@@ -1,15 +1,19 @@
-"""The session's user read by the accounts' plain query equals the ORM's, field by field, and the
-backend that uses it keeps Django's rules (inactive users, unknown ids)."""
+"""The session's user and the API token read by the accounts' plain queries equal the ORM's, field
+by field, and the backend that uses them keeps Django's rules (inactive users, unknown ids); a
+token's calls are counted in its window."""
 
 import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from mokesta.accounts.backends import ModelBackend
-from mokesta.accounts.models import User
-from mokesta.accounts.queries import user_by_pk
+from mokesta.accounts.models import ApiToken, User
+from mokesta.accounts.queries import count_token_call, token_by_hash, user_by_pk
+from mokesta.accounts.tokens import create_token, hash_token
 
 
 def field_values(user: User) -> dict[str, object]:
@@ -54,3 +58,32 @@ def test_a_logged_in_request_carries_the_user_read_by_the_plain_query(client, al
     alice.set_password("AnotherPass2026!")
     alice.save()
     assert not get_user(request).is_authenticated
+
+
+def test_the_token_read_equals_the_orms_with_its_user(alice):
+    token, raw = create_token(user=alice, name="Namai", scope=ApiToken.Scope.READ, days=30)
+    read = token_by_hash(hash_token(raw))
+    orm = ApiToken.objects.select_related("user").get(pk=token.pk)
+    assert read is not None
+    assert {f.attname: getattr(read, f.attname) for f in ApiToken._meta.concrete_fields} == {
+        f.attname: getattr(orm, f.attname) for f in ApiToken._meta.concrete_fields
+    }
+    assert read.expires_at.tzinfo is not None
+    # The user comes with the token, read in the same query, equal to the ORM's.
+    with CaptureQueriesContext(connection) as queries:
+        assert field_values(read.user) == field_values(orm.user)
+    assert len(queries) == 0
+    assert token_by_hash(hash_token(raw + "x")) is None
+
+
+def test_a_tokens_calls_are_counted_in_its_window(alice):
+    token, _raw = create_token(user=alice, name="Namai", scope=ApiToken.Scope.READ, days=30)
+    start = dt.datetime(2026, 11, 3, 8, 0, tzinfo=dt.UTC)
+    minute = dt.timedelta(minutes=1)
+    assert count_token_call(token, start, minute) == (1, start)
+    assert count_token_call(token, start + dt.timedelta(seconds=59), minute) == (2, start)
+    # A minute after the window's first call a new one begins, and the last use is recorded.
+    later = start + minute
+    assert count_token_call(token, later, minute) == (1, later)
+    token.refresh_from_db()
+    assert (token.window_calls, token.window_started_at, token.last_used_at) == (1, later, later)

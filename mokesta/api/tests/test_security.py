@@ -5,11 +5,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from mokesta.accounts.models import ApiToken
 from mokesta.accounts.tokens import create_token
-from mokesta.api.tests.conftest import bearer
+from mokesta.api.tests.conftest import VILNIUS, bearer
 from mokesta.metering.models import Reading
 from mokesta.testing.factories import add_member
 
@@ -122,6 +123,12 @@ def test_the_limit_per_token_answers_429(client, alice, contract, read_token, se
     assert refused["Content-Type"] == PROBLEM
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert refused.json()["retry_after"] == int(refused["Retry-After"])
+    # The count is on the token's row in the database, shared by every process (not the cache).
+    cache.clear()
+    assert client.get("/api/v1/contracts/", **bearer(read_token)).status_code == 429
+    # A minute after the window's first call a new window begins.
+    with time_machine.travel(dt.datetime(2026, 5, 15, 12, 1, tzinfo=VILNIUS), tick=False):
+        assert client.get("/api/v1/contracts/", **bearer(read_token)).status_code == 200
     # The limit is the token's: another token of the same user still works.
     _other, raw = create_token(user=alice, name="Kitas", scope=ApiToken.Scope.READ, days=30)
     assert client.get("/api/v1/contracts/", **bearer(raw)).status_code == 200
