@@ -1,8 +1,9 @@
 """The monthly billing run: close the period, then bill every contract valid in it.
 
-Contracts are billed in chunks. Each chunk is one transaction that locks the invoice sequence
-first, so two runs of the same period (a double click, two workers) take turns per chunk: the
-second finds the first one's invoices and skips those contracts, and numbers stay gapless. Data
+Contracts are billed in chunks. Each chunk's invoices are computed first, without a lock; then
+one transaction locks the invoice sequence, so two runs of the same period (a double click, two
+workers) take turns per chunk only for the writing: the second finds the first one's invoices and
+drops those contracts, and numbers stay gapless. Data
 for a chunk is loaded in a handful of queries whatever its size (load_chunk), each contract's
 invoice is computed from that plain data without the database (invoice_for), and the chunk is
 written with bulk_create, so the run costs little more than inserting its rows (see
@@ -325,142 +326,166 @@ def bill_chunk(
     norm: Decimal | None = None,
     averages: dict[str, Decimal] | None = None,
 ) -> int:
-    """Issue the invoices of one chunk of contracts in one transaction. A contract without a
-    working meter in the month is billed `norm` m³ per declared resident (the fee only if
-    None). `averages`: household_averages(month), computed once per run.
+    """Issue the invoices of one chunk of contracts. A contract without a working meter in the
+    month is billed `norm` m³ per declared resident (the fee only if None). `averages`:
+    household_averages(month), computed once per run.
 
-    Each invoice is written with everything it prints (the seller's details, the buyer's, the
-    readings it billed, the Drinking Water Directive's figures), in the same transaction."""
+    The invoices are computed first, without a lock, so that two workers compute their chunks at
+    the same time; then one transaction takes the sequence lock, drops the contracts another run
+    billed meanwhile, numbers the rest and writes each invoice with everything it prints (the
+    seller's details, the buyer's, the readings it billed, the Drinking Water Directive's
+    figures)."""
     month = period.month
     if averages is None:
         averages = household_averages(month)
-    issue_date, due_date = issue_date_for(month), due_date_for(month)
-    with transaction.atomic(), translation.override("lt"):
+    with translation.override("lt"):
+        drafts = draft_chunk(period, unbilled(period, contract_ids), tariffs, norm, averages)
+    if not drafts:
+        return 0
+    with transaction.atomic():
         numbering = Numbering(series)
-        utility = Utility.fresh()
-        seller_vat_payer = bool(utility.vat_code)
-        seller = Seller.of(utility)
         # Read after taking the lock: a concurrent run's committed invoices are visible now.
-        billed = set(
-            Invoice.objects.filter(
-                period=period,
-                kind=Invoice.Kind.INVOICE,
-                credited=False,
-                contract_id__in=contract_ids,
-            ).values_list("contract_id", flat=True)
-        )
-        ids = [pk for pk in contract_ids if pk not in billed]
-        if not ids:
-            return 0
-        # A month billed again after a credit note is dated today, whatever the month: its
-        # previous balance must include the credit note and everything issued since.
-        rebilled = set(
-            Invoice.objects.filter(
-                period=period, kind=Invoice.Kind.INVOICE, credited=True, contract_id__in=ids
-            ).values_list("contract_id", flat=True)
-        )
-        today = local_today()
-        rebill_dates = (today, max(due_date, due_date_for(month_start(today))))
-        chunk = load_chunk(ids, month, latest=today if rebilled else issue_date)
-        price = household_prices(tariffs)
-
-        estimates: list[Reading] = []
-        invoices: list[Invoice] = []
-        lines_of: list[list[InvoiceLine]] = []
-        readings_of: list[list[BilledReading]] = []
-        for contract in chunk.contracts:
-            issued_on, due_on = rebill_dates if contract.id in rebilled else (issue_date, due_date)
-            figures = invoice_for(
-                contract=contract,
-                meters=chunk.meters[contract.id],
-                invoices=chunk.invoices[contract.id],
-                payments=chunk.payments[contract.id],
-                month=month,
-                issue_date=issued_on,
-                tariffs=tariffs,
-                norm=norm,
+        still = set(unbilled(period, [draft.invoice.contract_id for draft in drafts]))
+        drafts = [draft for draft in drafts if draft.invoice.contract_id in still]
+        for draft in drafts:
+            draft.invoice.series, draft.invoice.sequence = numbering.next(
+                draft.invoice.document_type
             )
-            # A legal or taxable person gets a VAT invoice, in its own series if there is one.
-            document_type = document_type_for(
-                seller_vat_payer=seller_vat_payer,
-                company_code=contract.company_code,
-                vat_code=contract.vat_code,
-            )
-            vat_invoice = document_type == Invoice.DocumentType.VAT_INVOICE
-            doc_series, number = numbering.next(document_type)
-            water_m3 = sum(
-                (line.quantity for line in figures.lines if line.service == Service.WATER),
-                Decimal(0),
-            )
-            info = water_info(
-                category=contract.category,
-                price=price,
-                history=(
-                    BilledMonth(i.period, not i.cancelled, i.water_m3)
-                    for i in chunk.invoices[contract.id]
-                    if i.period is not None
-                ),
-                month=month,
-                this_m3=water_m3,
-                averages=averages,
-            )
-            invoices.append(
-                Invoice(
-                    series=doc_series,
-                    sequence=number,
-                    number=format_number(doc_series, number),
-                    kind=Invoice.Kind.INVOICE,
-                    contract_id=contract.id,
-                    period=period,
-                    issue_date=issued_on,
-                    due_date=due_on,
-                    seller=seller,
-                    contract_number=contract.number,
-                    buyer_reference=contract.buyer_reference.strip(),
-                    order_reference=contract.order_reference.strip(),
-                    customer_name=contract.customer_name,
-                    customer_address=contract.invoice_address or contract.customer_address,
-                    payer_code=contract.payer_code,
-                    document_type=document_type,
-                    buyer_company_code=contract.company_code,
-                    buyer_vat_code=contract.vat_code if vat_invoice else "",
-                    service_address="; ".join(chunk.addresses[contract.id])[:250],
-                    net=figures.net,
-                    vat=figures.vat,
-                    total=figures.total,
-                    previous_balance=figures.previous_balance,
-                    interest=figures.interest,
-                    amount_due=figures.amount_due,
-                    payment_code=payment_code(month, contract.id),
-                    water_m3=water_m3,
-                    price_m3=info.price_m3 if info else None,
-                    price_litre=info.price_litre if info else None,
-                    year_m3=info.year_m3 if info else None,
-                    year_before_m3=info.year_before_m3 if info else None,
-                    household_average_m3=info.household_average_m3 if info else None,
-                )
-            )
-            lines_of.append(figures.lines)
-            readings_of.append(figures.readings)
-            estimates += figures.estimates
-
-        Reading.objects.bulk_create(estimates, batch_size=1000)
-        Invoice.objects.bulk_create(invoices, batch_size=1000)
-        all_lines = []
-        for invoice, lines in zip(invoices, lines_of, strict=True):
-            for line in lines:
-                line.invoice_id = invoice.pk
-                all_lines.append(line)
-        InvoiceLine.objects.bulk_create(all_lines, batch_size=2000)
-        all_readings = []
-        for invoice, readings in zip(invoices, readings_of, strict=True):
-            for reading in readings:
-                reading.invoice_id = invoice.pk
-                all_readings.append(reading)
-        BilledReading.objects.bulk_create(all_readings, batch_size=2000)
+            draft.invoice.number = format_number(draft.invoice.series, draft.invoice.sequence)
+        write_drafts(drafts)
         numbering.save()
-        queue_invoice_deliveries(invoices)
-    return len(invoices)
+        queue_invoice_deliveries([draft.invoice for draft in drafts])
+    return len(drafts)
+
+
+def unbilled(period: BillingPeriod, contract_ids: Sequence[int]) -> list[int]:
+    """Of these contracts, the ones not yet billed in the period (an invoice not credited)."""
+    billed = set(
+        Invoice.objects.filter(
+            period=period, kind=Invoice.Kind.INVOICE, credited=False, contract_id__in=contract_ids
+        ).values_list("contract_id", flat=True)
+    )
+    return [pk for pk in contract_ids if pk not in billed]
+
+
+@dataclass
+class Draft:
+    """A contract's invoice of the run, computed but not yet numbered or saved."""
+
+    invoice: Invoice
+    lines: list[InvoiceLine]
+    readings: list[BilledReading]
+    estimates: list[Reading]
+
+
+def draft_chunk(
+    period: BillingPeriod,
+    ids: list[int],
+    tariffs: Tariffs,
+    norm: Decimal | None,
+    averages: dict[str, Decimal],
+) -> list[Draft]:
+    """The invoices of these contracts, computed from a handful of reads (load_chunk)."""
+    if not ids:
+        return []
+    month = period.month
+    issue_date, due_date = issue_date_for(month), due_date_for(month)
+    utility = Utility.fresh()
+    seller_vat_payer = bool(utility.vat_code)
+    seller = Seller.of(utility)
+    # A month billed again after a credit note is dated today, whatever the month: its
+    # previous balance must include the credit note and everything issued since.
+    rebilled = set(
+        Invoice.objects.filter(
+            period=period, kind=Invoice.Kind.INVOICE, credited=True, contract_id__in=ids
+        ).values_list("contract_id", flat=True)
+    )
+    today = local_today()
+    rebill_dates = (today, max(due_date, due_date_for(month_start(today))))
+    chunk = load_chunk(ids, month, latest=today if rebilled else issue_date)
+    price = household_prices(tariffs)
+    drafts = []
+    for contract in chunk.contracts:
+        issued_on, due_on = rebill_dates if contract.id in rebilled else (issue_date, due_date)
+        figures = invoice_for(
+            contract=contract,
+            meters=chunk.meters[contract.id],
+            invoices=chunk.invoices[contract.id],
+            payments=chunk.payments[contract.id],
+            month=month,
+            issue_date=issued_on,
+            tariffs=tariffs,
+            norm=norm,
+        )
+        # A legal or taxable person gets a VAT invoice, in its own series if there is one.
+        document_type = document_type_for(
+            seller_vat_payer=seller_vat_payer,
+            company_code=contract.company_code,
+            vat_code=contract.vat_code,
+        )
+        vat_invoice = document_type == Invoice.DocumentType.VAT_INVOICE
+        water_m3 = sum(
+            (line.quantity for line in figures.lines if line.service == Service.WATER),
+            Decimal(0),
+        )
+        info = water_info(
+            category=contract.category,
+            price=price,
+            history=(
+                BilledMonth(i.period, not i.cancelled, i.water_m3)
+                for i in chunk.invoices[contract.id]
+                if i.period is not None
+            ),
+            month=month,
+            this_m3=water_m3,
+            averages=averages,
+        )
+        invoice = Invoice(
+            kind=Invoice.Kind.INVOICE,
+            contract_id=contract.id,
+            period=period,
+            issue_date=issued_on,
+            due_date=due_on,
+            seller=seller,
+            contract_number=contract.number,
+            buyer_reference=contract.buyer_reference.strip(),
+            order_reference=contract.order_reference.strip(),
+            customer_name=contract.customer_name,
+            customer_address=contract.invoice_address or contract.customer_address,
+            payer_code=contract.payer_code,
+            document_type=document_type,
+            buyer_company_code=contract.company_code,
+            buyer_vat_code=contract.vat_code if vat_invoice else "",
+            service_address="; ".join(chunk.addresses[contract.id])[:250],
+            net=figures.net,
+            vat=figures.vat,
+            total=figures.total,
+            previous_balance=figures.previous_balance,
+            interest=figures.interest,
+            amount_due=figures.amount_due,
+            payment_code=payment_code(month, contract.id),
+            water_m3=water_m3,
+            price_m3=info.price_m3 if info else None,
+            price_litre=info.price_litre if info else None,
+            year_m3=info.year_m3 if info else None,
+            year_before_m3=info.year_before_m3 if info else None,
+            household_average_m3=info.household_average_m3 if info else None,
+        )
+        drafts.append(Draft(invoice, figures.lines, figures.readings, figures.estimates))
+    return drafts
+
+
+def write_drafts(drafts: list[Draft]) -> None:
+    """Save numbered drafts with their lines, billed readings and estimated readings."""
+    Reading.objects.bulk_create([r for d in drafts for r in d.estimates], batch_size=1000)
+    Invoice.objects.bulk_create([d.invoice for d in drafts], batch_size=1000)
+    for draft in drafts:
+        for line in draft.lines:
+            line.invoice_id = draft.invoice.pk
+        for reading in draft.readings:
+            reading.invoice_id = draft.invoice.pk
+    InvoiceLine.objects.bulk_create([x for d in drafts for x in d.lines], batch_size=2000)
+    BilledReading.objects.bulk_create([x for d in drafts for x in d.readings], batch_size=2000)
 
 
 # --- Loading a chunk: a fixed number of queries whatever its size ------------------------------

@@ -131,8 +131,8 @@ def instances(
     with db.cursor() as cursor:
         cursor.execute(query, params)
         found = cursor.fetchall()
-    parts = [(None, model), *(joined or {}).items()]
-    result = []
+    parts: list[tuple[str | None, type[models.Model]]] = [(None, model), *(joined or {}).items()]
+    result: list[M] = []
     for values in found:
         start, made = 0, []
         for relation, part in parts:
@@ -142,7 +142,7 @@ def instances(
             start = end
             if relation is not None:
                 setattr(made[0], relation, made[-1])
-        result.append(made[0])
+        result.append(made[0])  # type: ignore[arg-type]  # the first part is `model`
     return result
 
 
