@@ -5,9 +5,11 @@ records the use), a session's in the site's shared counters as the pages' limits
 token is written to the audit trail."""
 
 import datetime as dt
+import functools
 import math
 from typing import Any
 
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,10 +19,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from mokesta.accounts.limits import Limit
 from mokesta.accounts.models import ApiToken, User
-from mokesta.accounts.queries import count_token_call
+from mokesta.accounts.queries import audit_token_use, count_token_call
 from mokesta.accounts.tokens import is_usable, token_for
 from mokesta.api.problems import ApiProblem
-from mokesta.lib.audit import CHANGE, audit
 
 LIMIT = "api"
 
@@ -40,13 +41,20 @@ def check_limit(request: HttpRequest, key: str) -> None:
         raise too_many(limit.retry_after(request))
 
 
-def count_call(token: ApiToken) -> None:
+@functools.lru_cache(maxsize=4)
+def token_window(setting: str | None) -> tuple[float, dt.timedelta]:
+    """The calls a token may make in its window, and the window, from the setting's first rate
+    (no limit without one)."""
+    rates = allauth_ratelimit.parse_rates(setting)
+    if not rates:
+        return math.inf, dt.timedelta(minutes=1)
+    return rates[0].amount, dt.timedelta(seconds=rates[0].duration)
+
+
+def count_call(token: ApiToken, now: dt.datetime) -> None:
     """Count the call in the token's window (the first rate of API_RATE_LIMIT, "120/m": a fixed
     window of a minute from its first call); refuse it past the rate's amount."""
-    rates = Limit(LIMIT).rates()
-    amount, seconds = (rates[0].amount, rates[0].duration) if rates else (math.inf, 60)
-    now = timezone.now()
-    window = dt.timedelta(seconds=seconds)
+    amount, window = token_window(settings.ACCOUNT_RATE_LIMITS.get(LIMIT))
     call = count_token_call(token, now, window)
     if call.calls > amount:
         raise too_many((call.window_started_at + window - now).total_seconds())
@@ -61,9 +69,10 @@ class TokenAuth(HttpBearer):
             raise ApiProblem("not-authenticated", _("The token has been revoked."))
         if not is_usable(found):
             raise ApiProblem("not-authenticated", _("The token has expired."))
+        now = timezone.now()
         with transaction.atomic():  # one commit for the count and the audit row
-            count_call(found)
-            audit(found.user, found, CHANGE, f"API: {request.method} {request.path}")
+            count_call(found, now)
+            audit_token_use(found, now, f"API: {request.method} {request.path}")
         request.user = found.user
         return found
 

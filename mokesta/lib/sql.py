@@ -98,6 +98,12 @@ def written_rows(
     return _typed_rows(connection, query, params, row, converted)
 
 
+def execute(query: str, params: Sequence[Any] | Mapping[str, Any]) -> None:
+    """Run a write that returns nothing (an INSERT of the query layers) on the primary."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+
+
 def _typed_rows(
     db: BaseDatabaseWrapper,
     query: str,

@@ -5,6 +5,8 @@ token's calls are counted in its window."""
 import datetime as dt
 
 import pytest
+import time_machine
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user
 from django.db import connection
 from django.test import RequestFactory
@@ -12,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from mokesta.accounts.backends import ModelBackend
 from mokesta.accounts.models import ApiToken, User
-from mokesta.accounts.queries import count_token_call, token_by_hash, user_by_pk
+from mokesta.accounts.queries import audit_token_use, count_token_call, token_by_hash, user_by_pk
 from mokesta.accounts.tokens import create_token, hash_token
+from mokesta.lib.audit import audit
 
 
 def field_values(user: User) -> dict[str, object]:
@@ -87,3 +90,15 @@ def test_a_tokens_calls_are_counted_in_its_window(alice):
     assert count_token_call(token, later, minute) == (1, later)
     token.refresh_from_db()
     assert (token.window_calls, token.window_started_at, token.last_used_at) == (1, later, later)
+
+
+def test_a_tokens_audit_row_is_the_one_audit_writes(alice):
+    token, _raw = create_token(user=alice, name="Namai", scope=ApiToken.Scope.READ, days=30)
+    at = dt.datetime(2026, 11, 3, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(at, tick=False):
+        audit(alice, token, CHANGE, "API: GET /api/v1/contracts/")
+    audit_token_use(token, at, "API: GET /api/v1/contracts/")
+    written, plain = LogEntry.objects.order_by("-pk")[:2][::-1]
+    fields = [f.attname for f in LogEntry._meta.concrete_fields if not f.primary_key]
+    assert [getattr(plain, f) for f in fields] == [getattr(written, f) for f in fields]
+    assert plain.action_time == at and plain.get_edited_object() == token
