@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/web.py
     .venv/bin/python bench/web.py --profile --pages dashboard,consumption   # cProfile, no load
     .venv/bin/python bench/web.py --cpu                   # in-process CPU ms per page, no load
+    DATABASE_URL=postgres://… .venv/bin/python bench/web.py --scale 1500000 --explain  # plans
 
 Builds a throw-away database (SQLite in a temporary folder; with a postgres:// DATABASE_URL, a
 fresh database on that server, dropped at the end), migrates it, loads the demo data, collects the
@@ -210,6 +211,36 @@ def profile(fetch: dict, paths: dict[str, str], n: int) -> None:
         stats.sort_stats("tottime").print_stats(20)
 
 
+def explain(fetch: dict, paths: dict[str, str]) -> None:
+    """Each page's statements with the plan PostgreSQL chose, its root node and the time it
+    took (EXPLAIN ANALYZE in this process, after a warm-up request): the indexes and plans of
+    the pages at scale, for the README."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mokesta.testing.queries import statements
+
+    for name, path in paths.items():
+        fetch[name]()
+        with CaptureQueriesContext(connection) as captured:
+            fetch[name]()
+        print(f"\n=== {name} {path}")
+        for sql in statements(captured.captured_queries):
+            if not sql.lstrip().upper().startswith("SELECT"):
+                print(f"  (write) {' '.join(sql.split())[:100]}")
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+                (plan,) = cursor.fetchone()[0]
+                cursor.execute("EXPLAIN " + sql)
+                lines = [row[0] for row in cursor.fetchall()]
+            scans = sorted({line.strip().split("  (")[0] for line in lines if " on " in line})
+            print(
+                f"  {plan['Execution Time']:7.3f} ms  {' '.join(sql.split())[:100]}\n"
+                f"      {plan['Plan']['Node Type']}; " + "; ".join(s.lstrip("-> ") for s in scans)
+            )
+
+
 def cpu_times(fetch: dict, paths: dict[str, str], n: int) -> None:
     """Median CPU time of one request per page, in this process (test client, no server): on a
     shared machine steadier than req/s, which the neighbours' load moves."""
@@ -326,6 +357,9 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--profile", action="store_true", help="cProfile the pages in-process")
     parser.add_argument("--cpu", action="store_true", help="in-process CPU time per page")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE each page's queries (PostgreSQL)"
+    )
     parser.add_argument("--requests", type=int, default=200, help="requests per profiled page")
     parser.add_argument("--scale", type=int, default=0, help="on bench/scale.py N's database")
     args = parser.parse_args()
@@ -362,6 +396,9 @@ def main() -> int:
             return 0
         if args.cpu:
             cpu_times(fetch, paths, min(args.requests, 100))
+            return 0
+        if args.explain:
+            explain(fetch, paths)
             return 0
         queries = {
             name: count_queries(program, path, bearer)
