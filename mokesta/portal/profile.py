@@ -23,6 +23,7 @@ from mokesta.accounts.forms import name_field, phone_field, require_phone_for_sm
 from mokesta.accounts.history import user_messages
 from mokesta.accounts.http import AuthenticatedHttpRequest
 from mokesta.accounts.models import User
+from mokesta.accounts.tokens import user_tokens
 from mokesta.customers.models import ContractAccess
 from mokesta.inquiries.models import Inquiry
 from mokesta.metering.models import Reading
@@ -103,11 +104,17 @@ def personal_data(user: User) -> dict:
             EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
         ),
         "linked_contracts": [
-            {"contract": number, "linked_by": via, "linked_at": created}
-            for number, via, created in ContractAccess.objects.filter(user=user)
+            {"contract": number, "linked_by": via, "role": role, "linked_at": created}
+            for number, via, role, created in ContractAccess.objects.filter(user=user)
             .order_by("created_at")
-            .values_list("contract__number", "via", "created_at")
+            .values_list("contract__number", "via", "role", "created_at")
         ],
+        # The API tokens as the „API raktai" page lists them (the token itself is never kept).
+        "api_tokens": list(
+            user_tokens(user).values(
+                "name", "prefix", "scope", "created_at", "expires_at", "revoked_at", "last_used_at"
+            )
+        ),
         "declared_readings": [
             {"meter": serial, "month": f"{period:%Y-%m}", "value_m3": value, "at": at}
             for serial, period, value, at in Reading.objects.filter(created_by=user)

@@ -9,7 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from mokesta.accounts.models import User
+from mokesta.accounts.models import ApiToken, User
+from mokesta.accounts.tokens import create_token
 from mokesta.conftest import PASSWORD
 from mokesta.customers.models import ContractAccess
 from mokesta.metering.models import Reading
@@ -129,13 +130,23 @@ def test_it_downloads_my_data_as_json(client, alice, bob):
         meter=meter, period=dt.date(2026, 3, 1), value=120, source="customer", created_by=alice
     )
     add_readings(meter, last_month=dt.date(2026, 1, 1), count=1)  # staff's, not hers
+    token, raw = create_token(user=alice, name="Namai", scope=ApiToken.Scope.READ, days=30)
+    create_token(user=bob, name="Bobo", scope=ApiToken.Scope.READ, days=30)
     client.force_login(alice)
     response = client.get(reverse("accounts:profile_export"))
     assert response["Content-Disposition"] == 'attachment; filename="mano-duomenys.json"'
     data = json.loads(response.content)
     assert data["user"]["email"] == "alice@example.lt"
     assert data["user"]["first_name"] == "Alė"
-    assert [c["contract"] for c in data["linked_contracts"]] == [contract.number]
+    assert [(c["contract"], c["role"]) for c in data["linked_contracts"]] == [
+        (contract.number, "holder")
+    ]
+    assert [(t["name"], t["prefix"], t["scope"]) for t in data["api_tokens"]] == [
+        ("Namai", token.prefix, "read")
+    ]
+    assert (
+        raw not in response.content.decode() and token.token_hash not in response.content.decode()
+    )
     assert data["declared_readings"] == [
         {
             "meter": meter.serial_number,
