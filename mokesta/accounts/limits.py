@@ -36,7 +36,7 @@ class Limit:
     key: str | None = None
     user: AbstractBaseUser | None = None
 
-    def rates(self) -> list[allauth_ratelimit.Rate]:
+    def _rates(self) -> list[allauth_ratelimit.Rate]:
         return allauth_ratelimit.get_rates(app=APP, action=self.action)
 
     def allows(self, request: HttpRequest) -> bool:
@@ -63,7 +63,7 @@ class Limit:
         """Seconds until one more attempt is allowed (0 when it is now)."""
         now = time.time()
         wait = 0.0
-        for rate in self.rates():
+        for rate in self._rates():
             cache_key = allauth_ratelimit.get_cache_key(
                 request, app=APP, action=self.action, rate=rate, key=self.key, user=self.user
             )
@@ -74,7 +74,7 @@ class Limit:
         return math.ceil(wait)
 
     def longest_window(self) -> int:
-        return int(max((rate.duration for rate in self.rates()), default=60))
+        return int(max((rate.duration for rate in self._rates()), default=60))
 
 
 # What each refused action is called on the page (the template words it).
