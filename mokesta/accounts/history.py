@@ -2,6 +2,7 @@
 of them when the user is deleted — by any path: the self-service deletion, the back office's
 delete page or its "delete selected" action (a pre_delete receiver, connected in apps.py)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -12,15 +13,18 @@ from mokesta.accounts.models import User
 from mokesta.outbox.models import OutgoingMessage
 
 
-def confirmed_addresses(user: User) -> set[str]:
-    """The user's confirmed addresses, as written and as identity keys."""
-    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list(
-        "email", flat=True
-    )
+def confirmed_addresses(user: User, verified: Iterable[str] | None = None) -> set[str]:
+    """The user's confirmed addresses, as written and as identity keys (`verified`: the
+    addresses, when the caller has read them already)."""
+    addresses = verified
+    if addresses is None:
+        addresses = EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
     return {form for address in addresses for form in (address, email_key(address))}
 
 
-def user_messages(user: User) -> QuerySet[OutgoingMessage]:
+def user_messages(user: User, verified: Iterable[str] | None = None) -> QuerySet[OutgoingMessage]:
     """The user's e-mails and SMS: the rows written for the user, and rows written without a user
     to one of the user's *confirmed* addresses. Never by an unconfirmed address (anyone can type
     one) nor by the profile's phone (not verified): those would show someone else's mail."""
@@ -29,7 +33,7 @@ def user_messages(user: User) -> QuerySet[OutgoingMessage]:
         | Q(
             user__isnull=True,
             channel=OutgoingMessage.Channel.EMAIL,
-            recipient__in=confirmed_addresses(user),
+            recipient__in=confirmed_addresses(user, verified),
         )
     )
 

@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -86,6 +87,8 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def personal_data(user: User) -> dict:
     """Everything this service keeps about the user as a person (not the utility's records)."""
+    addresses = list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary"))
+    verified = [address["email"] for address in addresses if address["verified"]]
     return {
         "exported_at": timezone.now(),
         "user": {
@@ -100,9 +103,7 @@ def personal_data(user: User) -> dict:
             "last_login": user.last_login,
             "language": user.language,
         },
-        "email_addresses": list(
-            EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
-        ),
+        "email_addresses": addresses,
         "linked_contracts": [
             {"contract": number, "linked_by": via, "role": role, "linked_at": created}
             for number, via, role, created in ContractAccess.objects.filter(user=user)
@@ -134,15 +135,16 @@ def personal_data(user: User) -> dict:
                     {"from_utility": m.from_staff, "text": m.text, "at": m.created_at}
                     for m in inquiry.messages.all()
                 ],
-                "photos": len(inquiry.photos.all()),
+                "photos": inquiry.photo_count,
             }
             for inquiry in Inquiry.objects.filter(user=user)
             .select_related("contract")
-            .prefetch_related("messages", "photos")
+            .prefetch_related("messages")
+            .annotate(photo_count=Count("photos"))
             .order_by("created_at")
         ],
         "messages": list(
-            user_messages(user)
+            user_messages(user, verified)
             .order_by("created_at", "pk")
             .values("channel", "recipient", "template", "state", "created_at", "sent_at")
         ),
