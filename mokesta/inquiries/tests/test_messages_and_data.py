@@ -8,8 +8,10 @@ from django.urls import reverse
 from mokesta.accounts.models import User
 from mokesta.conftest import PASSWORD
 from mokesta.inquiries.models import Inquiry
+from mokesta.inquiries.photos import CleanPhoto
 from mokesta.inquiries.workflow import answer, submit_inquiry
 from mokesta.outbox.models import OutgoingMessage
+from mokesta.testing.photos import png_bytes
 
 from .conftest import Setup
 
@@ -34,13 +36,20 @@ def test_the_history_lists_every_message_newest_first_with_its_text(
     assert "Pirmas atsakymas." in detail and "Antras atsakymas." not in detail
 
 
-def test_the_export_includes_the_requests(client: Client, alice: User, home: Setup) -> None:
-    submit_inquiry(user=alice, contract=home.contract, topic="emergency", text="Teka.", photos=[])
+def test_the_export_includes_the_requests(
+    client: Client, alice: User, staff: User, home: Setup
+) -> None:
+    photos = [CleanPhoto(png_bytes(), "image/png", "png") for _ in range(2)]
+    inquiry = submit_inquiry(
+        user=alice, contract=home.contract, topic="emergency", text="Teka.", photos=photos
+    )
+    answer(inquiry=inquiry, staff=staff, text="Atvykstame.")
     client.force_login(alice)
     data = json.loads(client.get(reverse("accounts:profile_export")).content)
     [request] = data["requests"]
     assert request["topic"] == "emergency"
-    assert request["messages"][0]["text"] == "Teka."
+    assert [m["text"] for m in request["messages"]] == ["Teka.", "Atvykstame."]
+    assert request["photos"] == 2
 
 
 def test_deleting_the_account_keeps_the_request_with_the_contract(
